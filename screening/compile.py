@@ -1,0 +1,216 @@
+"""Compile a trial file: segment the criteria text, parse and resolve every item.
+
+The result (``CompiledTrial``) is what screening needs, nothing more: every item of the trial with
+its predicate in canonical units, its cohort and its source span. It is compiled once per trial
+and reused for every patient.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from .nodes import (
+    OP_TEXT,
+    AllOf,
+    AnyOf,
+    CategoryCheck,
+    NeedsReview,
+    Not,
+    NumericCheck,
+    Predicate,
+    PresenceCheck,
+    Span,
+    leaves,
+)
+from .resolve import resolve_item
+from .rules import TrialFile, load_trial_file
+from .segment import Item, iter_items, segment
+
+
+@dataclass(frozen=True, slots=True)
+class Cohort:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    max_lab_age_days: int = 28
+    cockcroft_gault_weight: str = "actual"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CompiledCriterion:
+    id: str
+    section: Literal["inclusion", "exclusion"]
+    number: str | None
+    cohorts: tuple[str, ...]
+    text: str
+    span: Span
+    predicate: Predicate | None
+    parent: str | None
+    children: tuple[str, ...]
+    combine: Literal["all", "any"]
+    polarity: Literal["require", "exclude"] = "require"  # exclude: passes when its condition is false
+    restated: str | None = None
+    restated_reason: str | None = None
+
+    @property
+    def canonical(self) -> str:
+        if self.predicate is None:
+            return f"{self.combine} of its sub-items" if self.children else ""
+        return canonical(self.predicate)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CompiledTrial:
+    nct_id: str
+    title: str
+    cohorts: tuple[Cohort, ...]
+    settings: Settings
+    criteria: tuple[CompiledCriterion, ...]
+    source: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def canonical(p: Predicate) -> str:
+    """The predicate in the grammar's canonical language, for reading and for restatements."""
+    if isinstance(p, NumericCheck):
+        if p.limit:
+            return f"{p.concept} {OP_TEXT[p.op]} {p.threshold:g} × {p.limit.upper()}" + _extras(p)
+        if p.upper is not None:
+            return f"{p.concept} {p.threshold:g} to {p.upper:g} {p.unit or ''}".rstrip() + _extras(p)
+        return f"{p.concept} {OP_TEXT[p.op]} {p.threshold:.6g} {p.unit or ''}".rstrip() + _extras(p)
+    if isinstance(p, CategoryCheck):
+        return f"{p.concept} in ({', '.join(p.allowed)})"
+    if isinstance(p, PresenceCheck):
+        s = f"has {'other ' if p.other else ''}{p.concept}"
+        if p.within_days is not None:
+            s += f" within {p.within_days:g} days"
+        if p.excluding:
+            s += " except " + " or ".join(p.excluding)
+        return s
+    if isinstance(p, NeedsReview):
+        return f"[needs review: \"{p.text}\" — {p.reason}]"
+    if isinstance(p, AllOf):
+        return "(" + " and ".join(canonical(c) for c in p.children) + ")"
+    if isinstance(p, AnyOf):
+        return "(" + " or ".join(canonical(c) for c in p.children) + ")"
+    if isinstance(p, Not):
+        return f"not {canonical(p.child)}"
+    raise AssertionError(type(p).__name__)
+
+
+def _extras(p: NumericCheck) -> str:
+    s = ""
+    for e in p.exposures:
+        s += f" without {e.concept} within {e.days:g} days"
+    if p.method:
+        s += f" by {p.method}"
+    return s
+
+
+def compile_trial(source: str | Path | TrialFile) -> CompiledTrial:
+    trial = source if isinstance(source, TrialFile) else load_trial_file(source)
+    headings = {c.id: list(c.headings) for c in trial.cohorts}
+    children_mode = {c.id: c.children for c in trial.cohorts if c.children}
+    items = segment(trial.criteria, cohort_headings=headings, cohort_children=children_mode)
+    restatements = {r.id: r for r in trial.restatements}
+    criteria: list[CompiledCriterion] = []
+    parents: dict[str, str] = {}
+    for item in iter_items(items):
+        for child in item.children:
+            parents[child.id] = item.id
+    polarity: dict[str, str] = {}
+    for item in iter_items(items):
+        parent = parents.get(item.id)
+        # exclusions exclude; "No history of any of the following:" flips the polarity of its
+        # sub-items (and its own), so they pass when the listed conditions are absent
+        base = polarity[parent] if parent else ("exclude" if item.section == "exclusion" else "require")
+        if item.negated:
+            base = "require" if base == "exclude" else "exclude"
+        polarity[item.id] = base
+        criteria.append(_compile_item(item, parent, restatements.get(item.id), base))
+    criteria.extend(_registry_criteria(trial))
+    unknown = set(restatements) - {c.id for c in criteria}
+    notes = tuple(f"restatement for unknown criterion id {i!r} ignored" for i in sorted(unknown))
+    return CompiledTrial(
+        nct_id=trial.trial.nct_id, title=trial.trial.title,
+        cohorts=tuple(Cohort(c.id, c.label) for c in trial.cohorts),
+        settings=Settings(trial.settings.max_lab_age_days, trial.settings.cockcroft_gault_weight),
+        criteria=tuple(criteria), source=trial.criteria, notes=notes)
+
+
+def _registry_criteria(trial: TrialFile) -> list[CompiledCriterion]:
+    """The registry's structured age limits, as a criterion of their own (they are not in the text)."""
+    meta = trial.trial
+    bounds = []
+    if meta.minimum_age:
+        bounds.append(f"age ≥ {meta.minimum_age.lower()}")
+    if meta.maximum_age:
+        bounds.append(f"age ≤ {meta.maximum_age.lower()}")
+    if not bounds:
+        return []
+    text = " and ".join(bounds)
+    predicate = resolve_item(text, "inclusion")
+    label = "Registry age limits: " + ", ".join(
+        f"{k} {v}" for k, v in (("minimum", meta.minimum_age), ("maximum", meta.maximum_age)) if v)
+    return [CompiledCriterion(
+        id="registry.age", section="inclusion", number=None, cohorts=(), text=label,
+        span=Span(0, 0), predicate=predicate, parent=None, children=(), combine="all",
+        restated=text, restated_reason="structured registry field (minimum_age / maximum_age)")]
+
+
+def _compile_item(item: Item, parent: str | None, restatement: Any, polarity: str) -> CompiledCriterion:
+    combine = item.combine
+    if polarity == "exclude" and item.children and combine == "all" and not item.negated:
+        # sub-items of an exclusion each name something that excludes
+        combine = "any"
+    if restatement is not None:
+        predicate = resolve_item(restatement.text, item.section)
+        restated, reason = restatement.text, restatement.reason
+    elif item.is_heading:
+        predicate, restated, reason = None, None, None
+    else:
+        predicate = resolve_item(item.text, item.section)
+        restated = reason = None
+        if predicate is not None and restatement is None:
+            predicate = _to_source(predicate, item)
+    return CompiledCriterion(
+        id=item.id, section=item.section, number=item.number, cohorts=tuple(item.cohorts),
+        text=item.text, span=item.span, predicate=predicate, parent=parent,
+        children=tuple(c.id for c in item.children), combine=combine,
+        polarity=polarity,  # type: ignore[arg-type]
+        restated=restated,
+        restated_reason=reason)
+
+
+def _to_source(p: Predicate, item: Item) -> Predicate:
+    """Spans from item-text offsets to offsets in the trial's criteria text."""
+    import dataclasses
+
+    def span(s: Span) -> Span:
+        return Span(item.to_source(s.start), item.to_source(max(s.start, s.end - 1)) + 1)
+
+    def walk(node: Predicate) -> Predicate:
+        changes: dict[str, Any] = {"span": span(node.span)}
+        if isinstance(node, (AllOf, AnyOf)):
+            changes["children"] = tuple(walk(c) for c in node.children)
+        if isinstance(node, Not):
+            changes["child"] = walk(node.child)
+        return dataclasses.replace(node, **changes)
+
+    return walk(p)
+
+
+def review_spans(trial: CompiledTrial) -> list[tuple[str, NeedsReview]]:
+    out = []
+    for c in trial.criteria:
+        if c.predicate is None:
+            continue
+        for leaf in leaves(c.predicate):
+            if isinstance(leaf, NeedsReview):
+                out.append((c.id, leaf))
+    return out

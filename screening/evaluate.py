@@ -1,0 +1,667 @@
+"""Evaluate stage: a compiled trial × one patient -> a result for every criterion.
+
+Three-valued throughout: a check is met, not met or unknown, and unknown always says why and
+what would settle it. The patient is indexed once (observations converted to each concept's
+canonical unit with cached factors), then every criterion only compares floats.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .compile import CompiledCriterion, CompiledTrial
+from .errors import InputError, UnitError
+from .logic import Truth, all_of, and_, any_of, not_
+from .nodes import (
+    OP_TEXT,
+    AllOf,
+    AnyOf,
+    CategoryCheck,
+    NeedsReview,
+    Not,
+    NumericCheck,
+    Predicate,
+    PresenceCheck,
+)
+from .patient import Patient
+from .report import CheckResult, CriterionResult, TrialResult
+from .units import conversion_factor, describe_unit
+from .vocabulary import Vocabulary, load_vocabulary
+
+_COMPARE = {
+    "<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b, "==": lambda a, b: a == b,
+}
+
+
+@dataclass(slots=True)
+class Value:
+    """One patient value of a concept, converted to the concept's canonical unit."""
+
+    canonical: float | None          # None for categorical values
+    category: tuple[str, ...] | None  # candidate canonical codes for categorical values
+    observed: float | str
+    unit: str | None
+    date: dt.date | None
+    comparator: str | None = None
+    uln: float | None = None  # in canonical unit
+    lln: float | None = None
+    range_source: str = "lab"
+    derived: str | None = None  # how it was computed, e.g. Cockcroft-Gault
+
+
+@dataclass(slots=True)
+class Record:
+    concept: str
+    present: bool
+    start: dt.date | None
+    end: dt.date | None
+    label: str
+    ongoing: bool
+
+
+@dataclass
+class PatientIndex:
+    """The patient's data looked up by concept id; built once per screening."""
+
+    patient: Patient
+    as_of: dt.date
+    as_of_source: str
+    values: dict[str, list[Value]] = field(default_factory=dict)
+    records: dict[str, list[Record]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def index_patient(patient: Patient, vocab: Vocabulary | None = None) -> PatientIndex:
+    vocab = vocab or load_vocabulary()
+    if patient.as_of is not None:
+        as_of, source = patient.as_of, "given"
+    else:
+        as_of, source = dt.date.today(), "today (no as_of given)"
+    idx = PatientIndex(patient, as_of, source)
+    for i, obs in enumerate(patient.observations):
+        concept = vocab.get(obs.concept) if obs.concept else vocab.by_loinc(obs.loinc or "")
+        if concept is None:
+            idx.problems.append(f"observations[{i}]: unknown concept or LOINC {obs.concept or obs.loinc!r}; ignored")
+            continue
+        where = f"observations[{i}] ({concept.id})"
+        if isinstance(obs.value, str):
+            codes = vocab.category(concept.id, obs.value)
+            if codes is None:
+                try:
+                    number = float(obs.value)
+                except ValueError:
+                    raise InputError(f"{obs.value!r} is not a known {concept.label} result", location=where) from None
+            else:
+                idx.values.setdefault(concept.id, []).append(
+                    Value(None, tuple(codes), obs.value, None, obs.date))
+                continue
+        else:
+            number = float(obs.value)
+        if concept.unit is None or concept.kind in {"score", "count"} and obs.unit is None:
+            factor = 1.0
+        elif obs.unit is None:
+            raise InputError(f"{number:g} has no unit; {concept.id} needs one such as {describe_unit(concept.unit)}", location=where)
+        else:
+            try:
+                factor = conversion_factor(obs.unit, concept, value_text=f"{number:g} {obs.unit}")
+            except UnitError as err:
+                raise InputError(str(err), location=where) from None
+        canonical = number * factor
+        if concept.plausible:
+            low, high = concept.plausible
+            if (low is not None and canonical < low) or (high is not None and canonical > high):
+                raise InputError(f"{number:g} {obs.unit or ''} is not a plausible {concept.label}".replace("  ", " "), location=where)
+        uln = lln = None
+        source = "lab"
+        rr = obs.reference_range
+        if rr is not None and (rr.high is not None or rr.low is not None):
+            rr_factor = factor
+            if rr.unit and rr.unit != obs.unit:
+                rr_factor = conversion_factor(rr.unit, concept)
+            uln = rr.high * rr_factor if rr.high is not None else None
+            lln = rr.low * rr_factor if rr.low is not None else None
+        if (uln is None or lln is None) and concept.reference_range:
+            d_low, d_high = concept.reference_range
+            if uln is None and d_high is not None:
+                uln, source = d_high, "default"
+            if lln is None and d_low is not None:
+                lln = d_low
+        idx.values.setdefault(concept.id, []).append(
+            Value(canonical, None, number, obs.unit, obs.date, obs.comparator, uln, lln, source))
+    for i, ps in enumerate(patient.performance_status):
+        idx.values.setdefault(ps.scale, []).append(Value(float(ps.value), None, ps.value, None, ps.date))
+    _demographics(idx, vocab)
+    _categorical(idx, vocab)
+    _records(idx, vocab)
+    for values in idx.values.values():  # most recent first; undated last
+        values.sort(key=lambda v: v.date or dt.date.min, reverse=True)
+    return idx
+
+
+def _age(patient: Patient, as_of: dt.date) -> float | None:
+    d = patient.demographics
+    if d.birth_date is not None:
+        years = as_of.year - d.birth_date.year - ((as_of.month, as_of.day) < (d.birth_date.month, d.birth_date.day))
+        return float(years)
+    return d.age_years
+
+
+def _demographics(idx: PatientIndex, vocab: Vocabulary) -> None:
+    p = idx.patient
+    age = _age(p, idx.as_of)
+    if age is not None:
+        idx.values["age"] = [Value(age, None, age, "year", idx.as_of, derived="from birth date" if p.demographics.birth_date else None)]
+    for concept_id, q in (("body_weight", p.demographics.weight), ("height", p.demographics.height)):
+        if q is not None:
+            c = vocab.get(concept_id)
+            try:
+                f = conversion_factor(q.unit, c, value_text=f"{q.value:g} {q.unit}")
+            except UnitError as err:
+                raise InputError(str(err), location=f"demographics.{'weight' if concept_id == 'body_weight' else 'height'}") from None
+            idx.values[concept_id] = [Value(q.value * f, None, q.value, q.unit, idx.as_of)]
+    t = p.tumour
+    for concept_id, n in (("prior_lines", t.prior_lines), ("prior_anti_her2_lines", t.prior_anti_her2_lines)):
+        if n is not None:
+            idx.values[concept_id] = [Value(float(n), None, n, None, None)]
+
+
+def cockcroft_gault(age: float, weight_kg: float, creatinine_mg_dl: float, sex: str) -> float:
+    """CrCl (mL/min) = (140 − age) × weight / (72 × SCr mg/dL), × 0.85 if female."""
+    crcl = (140.0 - age) * weight_kg / (72.0 * creatinine_mg_dl)
+    return crcl * 0.85 if sex == "female" else crcl
+
+
+def _categorical(idx: PatientIndex, vocab: Vocabulary) -> None:
+    for h in idx.patient.her2:
+        if h.ihc == "2+" and h.ish is None:
+            codes: tuple[str, ...] = ("ihc_2+_ish+", "ihc_2+_ish-")
+        elif h.ihc == "2+":
+            codes = ("ihc_2+_ish+",) if h.ish == "positive" else ("ihc_2+_ish-",) if h.ish == "negative" else ("ihc_2+_ish+", "ihc_2+_ish-")
+        elif h.ihc is not None:
+            codes = (f"ihc_{h.ihc}",)
+        elif h.ish == "positive":
+            codes = ("ihc_3+", "ihc_2+_ish+")
+        else:
+            continue
+        idx.values.setdefault("her2", []).append(
+            Value(None, codes, f"IHC {h.ihc or '?'}" + (f", ISH {h.ish}" if h.ish else ""), None, h.date))
+
+
+def _records(idx: PatientIndex, vocab: Vocabulary) -> None:
+    p = idx.patient
+
+    def add(concept_id: str | None, present: bool, start: dt.date | None, end: dt.date | None, label: str, ongoing: bool) -> None:
+        if concept_id is None:
+            return
+        idx.records.setdefault(concept_id, []).append(Record(concept_id, present, start, end, label, ongoing))
+
+    def concept_for(name: str | None, code: str | None, system: str | None, extra: str | None = None) -> str | None:
+        if name:
+            c = vocab.lookup(name)
+            if c is not None:
+                return c.id
+        if code and system:
+            c = vocab.by_code(system, code)
+            if c is not None:
+                return c.id
+        if extra:
+            c = vocab.lookup(extra)
+            if c is not None:
+                return c.id
+        return None
+
+    for i, c in enumerate(p.conditions):
+        cid = concept_for(c.name, c.code, c.system)
+        if cid is None:
+            idx.problems.append(f"conditions[{i}]: {c.name or c.code!r} is not in the vocabulary; ignored")
+            continue
+        add(cid, c.present, c.onset_date, c.resolved_date, c.name or c.code or cid, c.status == "active" and c.resolved_date is None)
+    for site in p.tumour.metastatic_sites:
+        c = vocab.lookup(f"{site} metastases") or vocab.lookup(site)
+        if c is not None:
+            add(c.id, True, None, None, f"metastatic site: {site}", True)
+    for i, m in enumerate(p.medications):
+        cid = concept_for(m.name, m.code, m.system, m.drug_class)
+        if cid is None:
+            idx.problems.append(f"medications[{i}]: {m.name or m.code!r} is not in the vocabulary; ignored")
+            continue
+        add(cid, m.present, m.start_date, m.end_date or (None if m.start_date is None else None), m.name or cid, m.end_date is None and m.start_date is not None)
+    for i, pr in enumerate(p.procedures):
+        cid = concept_for(pr.name, pr.code, pr.system)
+        if cid is None:
+            idx.problems.append(f"procedures[{i}]: {pr.name or pr.code!r} is not in the vocabulary; ignored")
+            continue
+        add(cid, pr.present, pr.date, pr.date, pr.name or cid, False)
+    r = p.reproductive
+    for cid, flag in (("pregnancy", r.pregnant), ("lactation", r.lactating)):
+        if flag is not None:
+            add(cid, flag, None, None, cid, bool(flag))
+    a = p.attestations
+    for cid, flag in (("informed_consent", a.informed_consent), ("contraception", a.contraception)):
+        if flag is not None:
+            add(cid, flag, None, None, cid, bool(flag))
+    if p.tumour.measurable_disease is not None:
+        add("measurable_disease", p.tumour.measurable_disease, None, None, "measurable disease", True)
+
+
+# ---------------------------------------------------------------------------- checks
+
+
+class Evaluator:
+    def __init__(self, trial: CompiledTrial, idx: PatientIndex, vocab: Vocabulary) -> None:
+        self.trial = trial
+        self.idx = idx
+        self.vocab = vocab
+        self.max_age = trial.settings.max_lab_age_days
+
+    def run(self, pred: Predicate, out: list[CheckResult]) -> Truth:
+        if isinstance(pred, AllOf):
+            return all_of([self.run(c, out) for c in pred.children])
+        if isinstance(pred, AnyOf):
+            return any_of([self.run(c, out) for c in pred.children])
+        if isinstance(pred, Not):
+            return not_(self.run(pred.child, out))
+        if isinstance(pred, NumericCheck):
+            return self.numeric(pred, out)
+        if isinstance(pred, CategoryCheck):
+            return self.category(pred, out)
+        if isinstance(pred, PresenceCheck):
+            return self.presence(pred, out)
+        if isinstance(pred, NeedsReview):
+            out.append(CheckResult.model_construct(
+                concept=None, status="needs_review", observed=None, observed_unit=None,
+                value=None, unit=None, required=pred.text, date=None,
+                explanation=f"needs review: \"{pred.text}\" ({pred.reason})", missing=None))
+            return Truth.UNKNOWN
+        raise AssertionError(type(pred).__name__)
+
+    def _current(self, concept: str) -> tuple[Value | None, str | None]:
+        values = self.idx.values.get(concept)
+        if not values:
+            if concept == "creatinine_clearance":
+                return self._cockcroft_gault()
+            return None, f"no {self.vocab.get(concept).label} recorded"
+        v = values[0]
+        c = self.vocab.get(concept)
+        if c.kind == "lab" and v.date is None:
+            return None, f"{c.label} has no date: give the date of the result"
+        if c.kind == "lab" and v.date is not None and (self.idx.as_of - v.date).days > self.max_age:
+            return None, (f"{c.label} of {v.date} is stale: older than {self.max_age} days before "
+                          f"{self.idx.as_of}; a recent result is needed")
+        return v, None
+
+    def _cockcroft_gault(self) -> tuple[Value | None, str | None]:
+        need = []
+        creat, why = self._current("creatinine") if self.idx.values.get("creatinine") else (None, "no creatinine recorded")
+        age = self.idx.values.get("age")
+        weight = self.idx.values.get("body_weight")
+        sex = self.idx.patient.demographics.sex
+        if creat is None:
+            need.append(why or "creatinine")
+        if not age:
+            need.append("age or birth date")
+        if not weight:
+            need.append("body weight")
+        if sex not in ("female", "male"):
+            need.append("sex (female or male)")
+        if need:
+            return None, "creatinine clearance not recorded and Cockcroft-Gault needs: " + ", ".join(need)
+        assert creat is not None and creat.canonical is not None and age and weight
+        creat_mg_dl = creat.canonical * conversion_factor(self.vocab.get("creatinine").unit or "", self.vocab.get("creatinine")) / conversion_factor("mg/dL", self.vocab.get("creatinine"))
+        a, w = age[0].canonical or 0.0, weight[0].canonical or 0.0
+        rule = self.trial.settings.cockcroft_gault_weight
+        weight_note = "actual weight"
+        if rule != "actual":
+            height = self.idx.values.get("height")
+            if not height or height[0].canonical is None:
+                return None, f"Cockcroft-Gault with {rule} body weight needs the height"
+            inches_over_5ft = max(0.0, height[0].canonical / 2.54 - 60.0)
+            ibw = (50.0 if sex == "male" else 45.5) + 2.3 * inches_over_5ft
+            w = ibw if rule == "ideal" else ibw + 0.4 * (w - ibw) if w > ibw else w
+            weight_note = f"{rule} body weight {w:.1f} kg (Devine)"
+        crcl = cockcroft_gault(a, w, creat_mg_dl, sex or "")
+        how = (f"Cockcroft-Gault, {weight_note}: (140 − {a:g}) × {w:.4g} kg / (72 × {creat_mg_dl:.3g} mg/dL)"
+               + (" × 0.85 (female)" if sex == "female" else "") + f" = {crcl:.1f} mL/min")
+        return Value(crcl, None, round(crcl, 1), "mL/min", creat.date, derived=how), None
+
+    def numeric(self, check: NumericCheck, out: list[CheckResult]) -> Truth:
+        c = self.vocab.get(check.concept)
+        v, why = self._current(check.concept)
+        required = f"{c.label} {OP_TEXT[check.op]} {check.written or check.threshold}"
+        if v is None or v.canonical is None:
+            out.append(_unknown(check.concept, required, why or f"no {c.label}", f"{c.label} ({c.id})"))
+            return Truth.UNKNOWN
+        if check.limit is not None:
+            limit = v.uln if check.limit == "uln" else v.lln
+            if limit is None or limit == 0:
+                out.append(_unknown(check.concept, required, f"no {check.limit.upper()} for {c.label}", f"reference range of {c.label}"))
+                return Truth.UNKNOWN
+            compared = v.canonical / limit
+            shown = f"{compared:.2f} × {check.limit.upper()}"
+            bound = check.threshold
+            note = (f" ({check.limit.upper()} {limit:.4g} {c.unit or ''} from the "
+                    + ("lab's reference range" if v.range_source == "lab" else "default reference range: no range was given") + ")")
+        else:
+            compared, bound = v.canonical, check.threshold
+            shown = f"{compared:.4g} {describe_unit(c.unit) if c.unit else ''}".strip()
+            note = ""
+        truth = _compare(compared, check.op, bound, v.comparator, check.upper)
+        observed_text = f"{v.comparator or ''}{_num(v.observed)} {v.unit or ''}".strip()
+        expl = f"{c.label} {observed_text}"
+        if v.unit and c.unit and describe_unit(v.unit) != describe_unit(c.unit):
+            expl += f" = {shown}" if check.limit is None else ""
+        if check.limit is not None:
+            expl += f" = {shown}"
+        if v.derived:
+            expl += f" [{v.derived}]"
+        expl += f"{note}; required {OP_TEXT[check.op]} {check.written}"
+        if check.upper is not None:
+            expl += f" to {check.upper:g}"
+        if v.date:
+            expl += f"; dated {v.date}"
+        missing = None
+        if truth is Truth.UNKNOWN:
+            expl += f" — the reported value {observed_text} cannot decide it"
+            missing = f"exact value of {c.label}"
+        # exposures that void the value ("without G-CSF within 7 days")
+        exposure_truths = []
+        for exp in check.exposures:
+            t, text = self._exposed(exp.concept, exp.days, v.date)
+            # Exposed: the value does not count (unknown), unless it fails even so: G-CSF only
+            # raises an ANC, so a low ANC stays low. Not exposed: the value counts.
+            exposure_truths.append(Truth.TRUE if t is Truth.FALSE else Truth.UNKNOWN)
+            expl += f"; {text}"
+            if t is not Truth.FALSE and missing is None and truth is Truth.TRUE:
+                missing = f"{self.vocab.get(exp.concept).label} in the {exp.days:g} days before the {c.label}"
+        total = and_(truth, all_of(exposure_truths)) if exposure_truths else truth
+        out.append(CheckResult.model_construct(
+            concept=check.concept, status=_status(total), observed=v.observed, observed_unit=v.unit,
+            value=round(compared, 6), unit=(f"× {check.limit.upper()}" if check.limit else c.unit),
+            required=required, date=v.date, explanation=expl, missing=missing))
+        return total
+
+    def _exposed(self, concept: str, days: float, when: dt.date | None) -> tuple[Truth, str]:
+        label = self.vocab.get(concept).label
+        if when is None:
+            return Truth.UNKNOWN, f"{label} exposure cannot be checked without the result date"
+        start = when - dt.timedelta(days=days)
+        records = [r for cid in self.vocab.expand(concept) for r in self.idx.records.get(cid, [])]
+        for r in records:
+            if not r.present:
+                continue
+            r_start = r.start or dt.date.min
+            r_end = r.end or (when if r.ongoing else r.start) or dt.date.max
+            if r.start is None and r.end is None:
+                return Truth.UNKNOWN, f"{r.label} recorded without dates: cannot tell if within {days:g} days before {when}"
+            if r_start <= when and r_end >= start:
+                return Truth.TRUE, f"{r.label} given within {days:g} days before the result ({r.start}): the value does not count"
+        if self._complete(concept) or any(not r.present for r in records):
+            return Truth.FALSE, f"no {label} in the {days:g} days before {when}"
+        return Truth.UNKNOWN, f"{label} in the {days:g} days before {when} not recorded either way"
+
+    def _primary_concepts(self) -> set[str]:
+        """The concepts naming the patient's primary tumour ("breast" -> breast_cancer)."""
+        site = self.idx.patient.tumour.primary_site
+        if not site:
+            return set()
+        out: set[str] = set()
+        for text in (f"{site} cancer", site):
+            c = self.vocab.lookup(text)
+            if c is not None:
+                out.add(c.id)
+        return out
+
+    def _complete(self, concept: str) -> bool:
+        kind = self.vocab.get(concept).kind
+        lists = {"condition": "conditions", "medication_class": "medications", "procedure": "procedures"}
+        return lists.get(kind, "") in self.idx.patient.complete_records
+
+    def category(self, check: CategoryCheck, out: list[CheckResult]) -> Truth:
+        c = self.vocab.get(check.concept)
+        required = f"{c.label} one of {check.written}"
+        if c.kind == "score":
+            v, why = self._current(check.concept)
+            if v is None and check.concept == "ecog":
+                v, why = self._ecog_from_karnofsky(why)
+            if v is None or v.canonical is None:
+                out.append(_unknown(check.concept, required, why or "", f"{c.label} ({c.id})"))
+                return Truth.UNKNOWN
+            got = {str(int(v.canonical)) if float(v.canonical).is_integer() else str(v.canonical)} if not v.category else set(v.category)
+        else:
+            v, why = self._current(check.concept)
+            if v is None or v.category is None:
+                out.append(_unknown(check.concept, required, why or f"no {c.label} result", f"{c.label} ({c.id})"))
+                return Truth.UNKNOWN
+            got = set(v.category)
+        allowed = set(check.allowed)
+        if got <= allowed:
+            truth = Truth.TRUE
+        elif not (got & allowed):
+            truth = Truth.FALSE
+        else:
+            truth = Truth.UNKNOWN
+        expl = f"{c.label} {v.observed}" + (f" [{v.derived}]" if v.derived else "") + f"; required: {check.written}"
+        if truth is Truth.UNKNOWN:
+            expl += f" — the result is consistent with both; a more specific result is needed"
+        if v.date:
+            expl += f"; dated {v.date}"
+        out.append(CheckResult.model_construct(
+            concept=check.concept, status=_status(truth), observed=v.observed, observed_unit=v.unit,
+            value=None, unit=None, required=required, date=v.date, explanation=expl,
+            missing=(f"a more specific {c.label} result" if truth is Truth.UNKNOWN else None)))
+        return truth
+
+    def _ecog_from_karnofsky(self, why: str | None) -> tuple[Value | None, str | None]:
+        k = self.idx.values.get("karnofsky")
+        if not k or k[0].canonical is None:
+            return None, why
+        kps = k[0].canonical
+        # mapping A of the reference (ECOG 0: 90-100, 1: 70-80, 2: 50-60, 3: 30-40, 4: 10-20, 5: 0)
+        ecog = 0 if kps >= 90 else 1 if kps >= 70 else 2 if kps >= 50 else 3 if kps >= 30 else 4 if kps >= 10 else 5
+        return Value(float(ecog), None, ecog, None, k[0].date, derived=f"inferred from Karnofsky {kps:g}"), None
+
+    def presence(self, check: PresenceCheck, out: list[CheckResult]) -> Truth:
+        c = self.vocab.get(check.concept)
+        window = f" within {check.within_days:g} days" if check.within_days else ""
+        required = f"{c.label}{window}"
+        concepts = self.vocab.expand(check.concept)
+        for e in check.excluding:
+            concepts -= self.vocab.expand(e)
+        records = [r for cid in concepts for r in self.idx.records.get(cid, [])]
+        if check.other:
+            primary = self._primary_concepts()
+            records = [r for r in records if r.concept not in primary]
+        present = [r for r in records if r.present]
+        truth = Truth.UNKNOWN
+        expl = ""
+        for r in present:
+            if check.within_days is None:
+                truth, expl = Truth.TRUE, f"{c.label}: present ({r.label})"
+                break
+            start = self.idx.as_of - dt.timedelta(days=check.within_days)
+            last = r.end or (self.idx.as_of if r.ongoing else r.start)
+            if last is None:
+                expl = f"{r.label} recorded without a date: cannot tell if{window}"
+                continue
+            if last >= start:
+                truth, expl = Truth.TRUE, f"{c.label}: present{window} ({r.label}, {r.start or 'start unknown'}{' – ' + str(r.end) if r.end else ''}; as of {self.idx.as_of})"
+                break
+            if truth is Truth.UNKNOWN and not expl:
+                expl = f"{c.label}: not{window} ({r.label}, last {last}; as of {self.idx.as_of})"
+                if self._complete(check.concept) or any(not x.present for x in records):
+                    truth = Truth.FALSE
+                else:
+                    expl += "; a more recent occurrence is not recorded either way"
+        if truth is Truth.UNKNOWN and not expl:
+            absent = [r for r in records if not r.present]
+            if absent:
+                truth, expl = Truth.FALSE, f"{c.label}: absent (recorded as absent: {absent[0].label})"
+            elif self._complete(check.concept) and c.kind in {"condition", "medication_class", "procedure"}:
+                truth, expl = Truth.FALSE, f"{c.label}: absent (not in the patient's complete {c.kind.replace('_class', '')} list)"
+            else:
+                expl = f"unknown: {c.label} not recorded (present or absent)"
+        missing = f"{c.label}{window}: present or absent" if truth is Truth.UNKNOWN else None
+        out.append(CheckResult.model_construct(
+            concept=check.concept, status=_status(truth), observed=None, observed_unit=None,
+            value=None, unit=None, required=required, date=None, explanation=expl, missing=missing))
+        return truth
+
+
+def _compare(value: float, op: str, bound: float, comparator: str | None, upper: float | None) -> Truth:
+    if upper is not None:  # a range: bound ≤ value ≤ upper
+        return and_(_compare(value, ">=", bound, comparator, None), _compare(value, "<=", upper, comparator, None))
+    if comparator is None:
+        return Truth.TRUE if _COMPARE[op](value, bound) else Truth.FALSE
+    # "<0.5": the value lies in an interval; decide only when the whole interval is on one side
+    if comparator in ("<", "<="):
+        lo, hi, hi_open = float("-inf"), value, comparator == "<"
+        if op in ("<", "<="):
+            if hi < bound or (hi == bound and (op == "<=" or hi_open)):
+                return Truth.TRUE
+            return Truth.UNKNOWN
+        if hi < bound or (hi == bound and (op == ">" or hi_open)):
+            return Truth.FALSE
+        return Truth.UNKNOWN
+    lo, lo_open = value, comparator == ">"
+    if op in (">", ">="):
+        if lo > bound or (lo == bound and (op == ">=" or lo_open)):
+            return Truth.TRUE
+        return Truth.UNKNOWN
+    if lo > bound or (lo == bound and (op == "<" or lo_open)):
+        return Truth.FALSE
+    return Truth.UNKNOWN
+
+
+def _num(x: object) -> str:
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def _status(t: Truth) -> str:
+    return {Truth.TRUE: "met", Truth.FALSE: "not_met", Truth.UNKNOWN: "unknown"}[t]
+
+
+def _unknown(concept: str, required: str, why: str, missing: str) -> CheckResult:
+    return CheckResult.model_construct(
+        concept=concept, status="unknown", observed=None, observed_unit=None, value=None, unit=None,
+        required=required, date=None, explanation=f"unknown: {why}", missing=missing)
+
+
+# ---------------------------------------------------------------------------- criteria and verdict
+
+
+def _criterion_status(polarity: str, truth: Truth, checks: Iterable[CheckResult]) -> str:
+    """An exclusion is met (passed) when its condition is known false."""
+    passed = truth if polarity == "require" else not_(truth)
+    if passed is Truth.TRUE:
+        return "met"
+    if passed is Truth.FALSE:
+        return "not_met"
+    if any(c.status == "needs_review" for c in checks):
+        return "needs_review"
+    return "unknown"
+
+
+def screen_index(trial: CompiledTrial, idx: PatientIndex, cohort: str | None,
+                 vocab: Vocabulary | None = None) -> TrialResult:
+    vocab = vocab or load_vocabulary()
+    ev = Evaluator(trial, idx, vocab)
+    if cohort is not None and cohort not in {c.id for c in trial.cohorts}:
+        known = ", ".join(c.id for c in trial.cohorts) or "none"
+        raise InputError(f"unknown cohort {cohort!r}; this trial's cohorts are: {known}")
+    truths: dict[str, Truth] = {}
+    results: dict[str, CriterionResult] = {}
+    for crit in reversed(trial.criteria):  # children before parents
+        applicable = not crit.cohorts or cohort is None or cohort in crit.cohorts
+        if not applicable:
+            results[crit.id] = _result(crit, "not_applicable", [], f"applies to {', '.join(crit.cohorts)} only")
+            continue
+        checks: list[CheckResult] = []
+        own = ev.run(crit.predicate, checks) if crit.predicate is not None else None
+        child_truths = [truths[c] for c in crit.children if c in truths]
+        truth = own if own is not None else Truth.TRUE
+        if child_truths:
+            combined = any_of(child_truths) if crit.combine == "any" else all_of(child_truths)
+            if crit.polarity == "exclude" and own is not None:
+                truth = or_(own, combined)
+            elif own is None:
+                truth = combined
+            else:
+                truth = and_(own, combined)
+        truths[crit.id] = truth
+        child_review = any(results[c].status == "needs_review" for c in crit.children if c in results)
+        status = _criterion_status(crit.polarity, truth, checks)
+        if status == "unknown" and child_review:
+            status = "needs_review"
+        results[crit.id] = _result(crit, status, checks, _explain(crit, status, checks))
+    ordered = [results[c.id] for c in trial.criteria]
+    top = [r for r, c in zip(ordered, trial.criteria) if c.parent is None and r.status != "not_applicable"]
+    failed = [r.id for r in top if r.status == "not_met"]
+    unknown = [r.id for r in top if r.status == "unknown"]
+    review = [r.id for r in top if r.status == "needs_review"]
+    if failed:
+        verdict = "ineligible"
+    elif unknown or review:
+        verdict = "needs_review"
+    else:
+        verdict = "eligible"
+    missing: list[str] = []
+    for r in ordered:
+        if r.status not in ("unknown", "needs_review"):
+            continue  # data that cannot change a decided criterion is not "missing"
+        for ch in r.checks:
+            if ch.missing and ch.status != "met" and ch.missing not in missing:
+                missing.append(ch.missing)
+    return TrialResult.model_construct(
+        trial=trial.nct_id, cohort=cohort, patient_id=idx.patient.patient_id, as_of=idx.as_of,
+        as_of_source=idx.as_of_source, verdict=verdict, failed=failed, unknown=unknown,
+        needs_review=review, missing_data=missing, notes=list(idx.problems), criteria=ordered)
+
+
+def or_(a: Truth, b: Truth) -> Truth:
+    return any_of((a, b))
+
+
+def _result(crit: CompiledCriterion, status: str, checks: list[CheckResult], explanation: str) -> CriterionResult:
+    return CriterionResult.model_construct(
+        id=crit.id, section=crit.section, cohorts=list(crit.cohorts), number=crit.number,
+        text=crit.text, status=status, explanation=explanation, checks=checks,
+        parent=crit.parent, children=list(crit.children), understood_as=crit.canonical,
+        restated=crit.restated)
+
+
+def _explain(crit: CompiledCriterion, status: str, checks: list[CheckResult]) -> str:
+    if not checks and crit.children:
+        return f"{status.replace('_', ' ')} from its sub-items ({crit.combine} of them)"
+    parts = [c.explanation for c in checks if c.status != "met" or status == "met"]
+    if crit.polarity == "exclude":
+        head = {"met": "not excluded", "not_met": "excluded", "unknown": "cannot tell",
+                "needs_review": "needs review"}[status]
+    else:
+        head = {"met": "met", "not_met": "not met", "unknown": "unknown",
+                "needs_review": "needs review"}[status]
+    return head + (": " + "; ".join(parts) if parts else "")
+
+
+def screen(trial: CompiledTrial, patient: Patient | dict[str, Any], cohort: str | None = None) -> TrialResult:
+    """Screen one patient against one cohort of a compiled trial (or the trial, if it has none)."""
+    from .patient import parse_patient
+
+    p = patient if isinstance(patient, Patient) else parse_patient(patient)
+    if cohort is None and trial.cohorts:
+        raise InputError("this trial has cohorts (" + ", ".join(c.id for c in trial.cohorts)
+                         + "): pass cohort=..., or use screen_cohorts()")
+    return screen_index(trial, index_patient(p), cohort)
+
+
+def screen_cohorts(trial: CompiledTrial, patient: Patient | dict[str, Any]) -> list[TrialResult]:
+    """Screen one patient against every cohort of the trial (one result per cohort)."""
+    from .patient import parse_patient
+
+    p = patient if isinstance(patient, Patient) else parse_patient(patient)
+    idx = index_patient(p)
+    cohorts = [c.id for c in trial.cohorts] or [None]
+    return [screen_index(trial, idx, c) for c in cohorts]

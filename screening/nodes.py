@@ -1,0 +1,253 @@
+"""The criterion language as frozen dataclasses, in two layers.
+
+* Syntax nodes (``Name``, ``Amount``, ``Threshold`` ...) are what ``parse`` reads from one clause of
+  criteria text: words are still words and units are still the spelling the trial used.
+* Predicate nodes (``NumericCheck``, ``CategoryCheck``, ``PresenceCheck``, ``AllOf`` ...) are what
+  ``resolve`` compiles them to: concept ids from the vocabulary, thresholds converted to the
+  concept's canonical unit. ``evaluate`` and ``explain`` only see predicate nodes.
+
+Every node carries a ``Span`` into the trial's criteria text, so an explanation can quote the
+exact words it rests on. Nodes are hashable and safe to share between threads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Union
+
+Comparator = Literal["<", "<=", ">", ">=", "=="]
+LimitKind = Literal["uln", "lln"]
+TimeUnit = Literal["hour", "day", "week", "month", "year"]
+
+OP_TEXT: dict[str, str] = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "==": "="}
+DAYS_PER: dict[str, float] = {"hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 30.4375, "year": 365.25}
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Half-open character offsets [start, end) into the trial's criteria text."""
+
+    start: int
+    end: int
+
+    def shifted(self, offset: int) -> Span:
+        return Span(self.start + offset, self.end + offset)
+
+    def quote(self, text: str) -> str:
+        return text[self.start : self.end]
+
+
+NO_SPAN = Span(0, 0)
+
+
+# --------------------------------------------------------------------------- syntax layer
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Name:
+    """A noun phrase that should name a concept ("absolute neutrophil count (ANC)")."""
+
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Amount:
+    span: Span
+    value: float
+    unit: str | None  # the spelling used by the trial, resolved later
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LimitMultiple:
+    """"1.5 × ULN": a ratio to the patient's own reference limit, never a pint unit."""
+
+    span: Span
+    multiple: float
+    limit: LimitKind
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Tag:
+    """A categorical or ordinal value as written: "IHC3+", "1+", "positive", "0"."""
+
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Duration:
+    span: Span
+    value: float
+    unit: TimeUnit
+
+    @property
+    def days(self) -> float:
+        return self.value * DAYS_PER[self.unit]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Comparison:
+    """One bound. ``condition`` is set for "≤ 3 × ULN if Gilbert syndrome"."""
+
+    span: Span
+    op: Comparator
+    value: Amount | LimitMultiple | Tag
+    upper: Amount | None = None  # a range "18 to 75 years" uses op ">=" and this upper bound
+    condition: Name | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Exposure:
+    """"without colony stimulating factor within 7 days": an exposure that voids a lab value."""
+
+    span: Span
+    exposure: Name
+    within: Duration
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Threshold:
+    """Subjects compared with bounds; several comparisons are alternatives (any may hold)."""
+
+    span: Span
+    subjects: tuple[Name, ...]
+    comparisons: tuple[Comparison, ...]
+    exposures: tuple[Exposure, ...] = ()
+    notes: tuple[Name, ...] = ()  # parenthesised method or specimen: "(Cockcroft-Gault)"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ValueList:
+    """"HER2 expression: IHC3+, IHC2+/FISH+" or "ECOG 0 or 1": the subject takes one of these."""
+
+    span: Span
+    subject: Name | None
+    values: tuple[Tag, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Presence:
+    """A condition, therapy or state the patient has (had): "history of MI within 6 months"."""
+
+    span: Span
+    subject: Name
+    window: Duration | None = None
+    exceptions: tuple[Name, ...] = ()
+    status: str | None = None  # "positive", "negative", "active": a qualifier on the subject
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Junction:
+    span: Span
+    op: Literal["and", "or"]
+    parts: tuple[Syntax, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Unparsed:
+    """Text the grammar could not read; becomes a needs-review check quoting it."""
+
+    span: Span
+    text: str
+    reason: str
+
+
+Syntax = Union[Threshold, ValueList, Presence, Junction, Unparsed]
+
+
+# --------------------------------------------------------------------------- predicate layer
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExposureWindow:
+    """The lab value only counts if ``concept`` was not given within ``days`` before it."""
+
+    concept: str
+    days: float
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NumericCheck:
+    """``concept op threshold`` in ``unit`` (canonical), or ``op multiple × ULN`` when ``limit``."""
+
+    span: Span
+    text: str
+    concept: str
+    op: Comparator
+    threshold: float
+    unit: str | None
+    limit: LimitKind | None = None
+    upper: float | None = None  # inclusive upper bound for ranges ("18 to 75")
+    written: str = ""  # the bound as the trial wrote it: "1.0x1E9/L", "1.5x ULN"
+    exposures: tuple[ExposureWindow, ...] = ()
+    method: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CategoryCheck:
+    """The patient's category for ``concept`` must be one of ``allowed`` (canonical codes)."""
+
+    span: Span
+    text: str
+    concept: str
+    allowed: tuple[str, ...]
+    written: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PresenceCheck:
+    """True when the patient has (or had, within ``within_days``) the concept."""
+
+    span: Span
+    text: str
+    concept: str
+    within_days: float | None = None
+    excluding: tuple[str, ...] = ()  # concepts that do not count ("other than basal cell")
+    other: bool = False  # "any OTHER malignancy": the patient's primary tumour does not count
+    written: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NeedsReview:
+    span: Span
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AllOf:
+    span: Span
+    text: str
+    children: tuple[Predicate, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AnyOf:
+    span: Span
+    text: str
+    children: tuple[Predicate, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Not:
+    span: Span
+    text: str
+    child: Predicate
+
+
+Predicate = Union[NumericCheck, CategoryCheck, PresenceCheck, NeedsReview, AllOf, AnyOf, Not]
+LEAVES = (NumericCheck, CategoryCheck, PresenceCheck, NeedsReview)
+
+
+def leaves(p: Predicate) -> list[Predicate]:
+    """The checks of a predicate tree, in reading order."""
+    if isinstance(p, (AllOf, AnyOf)):
+        out: list[Predicate] = []
+        for c in p.children:
+            out.extend(leaves(c))
+        return out
+    if isinstance(p, Not):
+        return leaves(p.child)
+    return [p]

@@ -1,0 +1,473 @@
+"""Parse stage: the text of one criterion item -> syntax nodes (``screening.nodes``).
+
+The only module that imports lark. An item is split into clauses (at ";", at sentence ends and
+after a "Label:" lead); each clause is parsed by the LALR grammar in ``grammar/criteria.lark``.
+A clause the grammar cannot read entirely becomes ``Unparsed`` quoting its span, so nothing is
+dropped and nothing is guessed. ``parse_item`` never raises on any text.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import LarkError, VisitError
+
+from .nodes import (
+    Amount,
+    Comparison,
+    Duration,
+    Exposure,
+    Junction,
+    LimitMultiple,
+    Name,
+    Presence,
+    Span,
+    Syntax,
+    Tag,
+    Threshold,
+    TimeUnit,
+    Unparsed,
+    ValueList,
+)
+
+GRAMMAR_NAME = "criteria.lark"
+
+
+def grammar_text() -> str:
+    """The grammar, from the installed package, or from the source tree in a checkout."""
+    try:
+        return (resources.files("screening") / "grammar" / GRAMMAR_NAME).read_text("utf-8")
+    except (FileNotFoundError, OSError):
+        return (Path(__file__).resolve().parents[1] / "grammar" / GRAMMAR_NAME).read_text("utf-8")
+
+
+@cache
+def _parser(strict: bool = False) -> Lark:
+    return Lark(
+        grammar_text(),
+        parser="lalr",
+        lexer="contextual",
+        strict=strict,
+        propagate_positions=True,
+        maybe_placeholders=False,
+    )
+
+
+def build_parser(strict: bool = True) -> Lark:
+    """Build the grammar (tests use strict=True so LALR conflicts fail loudly)."""
+    return _parser(strict)
+
+
+# ---------------------------------------------------------------------------- clause splitting
+
+_SENTENCE_END = re.compile(r"(?<![A-Za-z]\.[A-Za-z])(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\d)\.(?=\s+[A-Z(])")
+
+
+def split_clauses(text: str) -> list[tuple[int, int]]:
+    """Clause boundaries (start, end) in ``text``: ";" and sentence ends outside parentheses."""
+    bounds: list[tuple[int, int]] = []
+    depth = 0
+    start = 0
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0 and (ch == ";" or (ch == "." and _SENTENCE_END.match(text, i))):
+            bounds.append((start, i))
+            start = i + 1
+        i += 1
+    bounds.append((start, n))
+    out: list[tuple[int, int]] = []
+    for s, e in bounds:
+        # trim whitespace and a trailing full stop
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and (text[e - 1].isspace() or text[e - 1] in ".;,"):
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def split_lead(text: str, start: int, end: int) -> tuple[tuple[int, int] | None, int]:
+    """A "Label:" lead before the body of a clause: ((lead start, lead end), body start)."""
+    depth = 0
+    for i in range(start, end):
+        ch = text[i]
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif ch == ":" and depth == 0:
+            body = i + 1
+            while body < end and text[body].isspace():
+                body += 1
+            if body >= end:
+                return (start, i), end
+            return (start, i), body
+    return None, start
+
+
+# ---------------------------------------------------------------------------- tree -> nodes
+
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12,
+}
+
+_COMPARATOR_WORDS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(greater|more|higher) than or equal to|equal to or (greater|more|higher) than"
+                r"|at least|no (less|fewer|lower) than|not (less|fewer|lower) than|(a )?minimum of"), ">="),
+    (re.compile(r"(less|lower|fewer) than or equal to|equal to or (less|lower) than"
+                r"|no (more|greater|higher) than|not (more|greater|higher) than|not exceeding"
+                r"|not to exceed|at most|up to|(a )?maximum of"), "<="),
+    (re.compile(r"(greater|more|higher) than|exceeding|above|over"), ">"),
+    (re.compile(r"(less|lower|fewer) than|below|under"), "<"),
+]
+
+_TIME_UNITS: dict[str, TimeUnit] = {
+    "h": "hour", "hr": "hour", "hrs": "hour", "hour": "hour", "hours": "hour",
+    "day": "day", "days": "day",
+    "week": "week", "weeks": "week", "wk": "week", "wks": "week",
+    "month": "month", "months": "month", "mo": "month", "mos": "month",
+    "year": "year", "years": "year", "yr": "year", "yrs": "year",
+}
+
+
+def comparator_op(text: str) -> str:
+    """Map a comparator as written ("\\>=", "≥", "at least", "not exceeding") to <, <=, >, >=."""
+    t = re.sub(r"\s+", " ", text.replace("\\", "")).strip().lower()
+    symbols = {
+        ">=": ">=", "> =": ">=", "=>": ">=", "= >": ">=", "≥": ">=", "≧": ">=", "⩾": ">=",
+        "<=": "<=", "< =": "<=", "=<": "<=", "= <": "<=", "≤": "<=", "≦": "<=", "⩽": "<=",
+        ">": ">", "＞": ">", "<": "<", "＜": "<",
+    }
+    if t in symbols:
+        return symbols[t]
+    for pattern, op in _COMPARATOR_WORDS:
+        if pattern.fullmatch(t):
+            return op
+    raise ValueError(f"unknown comparator {text!r}")
+
+
+def _postfix_op(text: str) -> str:
+    word = text.split()[-1].lower()
+    return ">=" if word in {"older", "more", "greater", "higher", "above", "over"} else "<="
+
+
+def _number(text: str) -> float:
+    t = text.strip().lower()
+    if t in _NUMBER_WORDS:
+        return float(_NUMBER_WORDS[t])
+    return float(t.replace(",", ""))
+
+
+class _ToNodes(Transformer[Token, Any]):
+    """Lark tree -> syntax nodes; spans are offsets into the clause, shifted by ``offset``."""
+
+    def __init__(self, text: str, offset: int) -> None:
+        super().__init__(visit_tokens=False)
+        self.text = text
+        self.offset = offset
+
+    def _span(self, meta: Any) -> Span:
+        return Span(meta.start_pos + self.offset, meta.end_pos + self.offset)
+
+    def _tspan(self, tok: Token) -> Span:
+        assert tok.start_pos is not None and tok.end_pos is not None
+        return Span(tok.start_pos + self.offset, tok.end_pos + self.offset)
+
+    def _quote(self, span: Span) -> str:
+        return self.text[span.start - self.offset : span.end - self.offset]
+
+    # --- names
+    @v_args(meta=True)
+    def name(self, meta: Any, items: list[Any]) -> Name:
+        span = self._span(meta)
+        return Name(span=span, text=self._quote(span))
+
+    def abbrev(self, items: list[Any]) -> Token:
+        return items[0]
+
+    @v_args(meta=True)
+    def age_subject(self, meta: Any, items: list[Token]) -> tuple[Name, ...]:
+        return (Name(span=self._tspan(items[0]), text="age"),)
+
+    @v_args(meta=True)
+    def subjects(self, meta: Any, items: list[Any]) -> tuple[Name, ...]:
+        out: list[Name] = []
+        for it in items:
+            out.extend(it if isinstance(it, tuple) else (it,))
+        return tuple(out)
+
+    # --- amounts
+    @v_args(meta=True)
+    def quantity(self, meta: Any, items: list[Token]) -> Amount:
+        unit = str(items[1]).strip() if len(items) > 1 else None
+        if len(items) > 1 and items[1].type == "TIME_UNIT":
+            unit = _TIME_UNITS.get(str(items[1]).lower(), str(items[1]))
+        return Amount(span=self._span(meta), value=_number(items[0]), unit=unit)
+
+    @v_args(meta=True)
+    def limit_multiple(self, meta: Any, items: list[Token]) -> LimitMultiple:
+        kind = "lln" if re.search(r"LLN|lower", str(items[1]), re.I) else "uln"
+        return LimitMultiple(span=self._span(meta), multiple=_number(items[0]), limit=kind)
+
+    @v_args(meta=True)
+    def limit_one(self, meta: Any, items: list[Token]) -> LimitMultiple:
+        kind = "lln" if re.search(r"LLN|lower", str(items[0]), re.I) else "uln"
+        return LimitMultiple(span=self._span(meta), multiple=1.0, limit=kind)
+
+    @v_args(meta=True)
+    def tag(self, meta: Any, items: list[Token]) -> Tag:
+        return Tag(span=self._span(meta), text=str(items[0]))
+
+    @v_args(meta=True)
+    def number_tag(self, meta: Any, items: list[Token]) -> Tag:
+        return Tag(span=self._span(meta), text=str(int(_number(items[0]))) if _number(items[0]).is_integer() else str(items[0]))
+
+    # --- bounds
+    @v_args(meta=True)
+    def compare(self, meta: Any, items: list[Any]) -> Comparison:
+        cond = items[2] if len(items) > 2 else None
+        return Comparison(span=self._span(meta), op=comparator_op(str(items[0])),  # type: ignore[arg-type]
+                          value=items[1], condition=cond)
+
+    @v_args(meta=True)
+    def compare_postfix(self, meta: Any, items: list[Any]) -> Comparison:
+        cond = items[2] if len(items) > 2 else None
+        return Comparison(span=self._span(meta), op=_postfix_op(str(items[1])),  # type: ignore[arg-type]
+                          value=items[0], condition=cond)
+
+    @v_args(meta=True)
+    def between(self, meta: Any, items: list[Any]) -> Comparison:
+        low, high = items
+        if not (isinstance(low, Amount) and isinstance(high, Amount)):
+            raise ValueError("a range needs two amounts")
+        if low.unit is None and high.unit is not None:
+            low = Amount(span=low.span, value=low.value, unit=high.unit)
+        return Comparison(span=self._span(meta), op=">=", value=low, upper=high)
+
+    def condition(self, items: list[Any]) -> Name:
+        return items[0]
+
+    def bounds(self, items: list[Any]) -> tuple[Comparison, ...]:
+        out: list[Comparison] = []
+        for it in items:
+            out.extend(it if isinstance(it, tuple) else (it,))
+        return tuple(out)
+
+    # --- exposures and notes
+    @v_args(meta=True)
+    def exposure(self, meta: Any, items: list[Any]) -> tuple[Exposure, ...]:
+        names, number, unit = items
+        dur = Duration(span=Span(self._tspan(number).start, self._tspan(unit).end),
+                       value=_number(number), unit=_TIME_UNITS[str(unit).lower()])
+        return tuple(Exposure(span=self._span(meta), exposure=n, within=dur) for n in names)
+
+    def exposure_names(self, items: list[Name]) -> tuple[Name, ...]:
+        return tuple(items)
+
+    def exposure_list(self, items: list[tuple[Exposure, ...]]) -> tuple[Exposure, ...]:
+        return tuple(e for group in items for e in group)
+
+    def exposures(self, items: list[tuple[Exposure, ...]]) -> tuple[Exposure, ...]:
+        return items[0]
+
+    def note(self, items: list[Name]) -> Name:
+        return items[0]
+
+    @v_args(meta=True)
+    def note_name(self, meta: Any, items: list[Any]) -> Name:
+        return self.name(meta, items)
+
+    @v_args(meta=True)
+    def counted(self, meta: Any, items: list[Any]) -> Threshold:
+        # "at least one measurable lesion": a count bound on the thing named after the number
+        comparator, number, name, *notes = items
+        number_span = self._tspan(number)
+        amount = Amount(span=number_span, value=_number(number), unit=None)
+        comparison = Comparison(span=Span(self._tspan(comparator).start, number_span.end),
+                                op=comparator_op(str(comparator)), value=amount)  # type: ignore[arg-type]
+        return Threshold(span=self._span(meta), subjects=(name,), comparisons=(comparison,),
+                         notes=tuple(notes))
+
+    @v_args(meta=True)
+    def threshold(self, meta: Any, items: list[Any]) -> Threshold:
+        subjects = items[0]
+        bounds = items[1]
+        exposures: tuple[Exposure, ...] = ()
+        notes: list[Name] = []
+        for it in items[2:]:
+            if isinstance(it, tuple):
+                exposures = exposures + it
+            elif isinstance(it, Name):
+                notes.append(it)
+        if isinstance(bounds, Comparison):
+            bounds = (bounds,)
+        return Threshold(span=self._span(meta), subjects=subjects, comparisons=bounds,
+                         exposures=exposures, notes=tuple(notes))
+
+    @v_args(meta=True)
+    def bare_threshold(self, meta: Any, items: list[Any]) -> Threshold:
+        # "..., or ≤ 3x ULN if Gilbert syndrome": the subject is the previous threshold's
+        return self.threshold(meta, [(), *items])
+
+    @v_args(meta=True)
+    def excepted(self, meta: Any, items: list[Any]) -> Syntax:
+        node, exceptions = items
+        return _with_exceptions(node, exceptions)
+
+    # --- values
+    def values(self, items: list[Any]) -> tuple[Tag, ...]:
+        out: list[Tag] = []
+        for it in items:
+            out.extend(it if isinstance(it, tuple) else (it,))
+        return tuple(out)
+
+    def definition(self, items: list[Any]) -> tuple[Tag, ...]:
+        return tuple(t for group in items for t in group)
+
+    @v_args(meta=True)
+    def value_list(self, meta: Any, items: list[Any]) -> ValueList:
+        subject = items[0]
+        if isinstance(subject, tuple):
+            if len(subject) != 1:
+                raise ValueError("a list of values needs one subject")
+            subject = subject[0]
+        return ValueList(span=self._span(meta), subject=subject, values=items[-1])
+
+    @v_args(meta=True)
+    def bare_values(self, meta: Any, items: list[Any]) -> ValueList:
+        return ValueList(span=self._span(meta), subject=None, values=items[0])
+
+    @v_args(meta=True)
+    def status_value(self, meta: Any, items: list[Any]) -> ValueList | Presence:
+        name, status = items[0], items[1]
+        if len(items) > 2:  # "HER2 positive (defined as IHC3+ or IHC2+/FISH+)": the definition rules
+            return ValueList(span=self._span(meta), subject=name, values=items[2])
+        return ValueList(span=self._span(meta), subject=name,
+                         values=(Tag(span=self._tspan(status), text=str(status)),))
+
+    # --- presence
+    @v_args(meta=True)
+    def window(self, meta: Any, items: list[Token]) -> Duration:
+        number = _number(items[0]) if len(items) > 1 else 1.0
+        unit = items[-1]
+        return Duration(span=self._span(meta), value=number, unit=_TIME_UNITS[str(unit).lower()])
+
+    def exceptions(self, items: list[Name]) -> tuple[Name, ...]:
+        return tuple(items)
+
+    @v_args(meta=True)
+    def presence(self, meta: Any, items: list[Any]) -> Presence:
+        name = items[0]
+        window = next((i for i in items[1:] if isinstance(i, Duration)), None)
+        exceptions = next((i for i in items[1:] if isinstance(i, tuple)), ())
+        return Presence(span=self._span(meta), subject=name, window=window, exceptions=exceptions)
+
+    # --- logic
+    @v_args(meta=True)
+    def any_of(self, meta: Any, items: list[Syntax]) -> Junction:
+        return _junction("or", self._span(meta), items)
+
+    @v_args(meta=True)
+    def all_of(self, meta: Any, items: list[Syntax]) -> Junction:
+        return _junction("and", self._span(meta), items)
+
+    @v_args(meta=True)
+    def whichever_shorter(self, meta: Any, items: list[Syntax]) -> Syntax:
+        # "within 4 weeks or within 5 half-lives, whichever is shorter": both windows must hold.
+        return _flip(items[0], "and", self._span(meta))
+
+    @v_args(meta=True)
+    def whichever_longer(self, meta: Any, items: list[Syntax]) -> Syntax:
+        return _flip(items[0], "or", self._span(meta))
+
+
+def _junction(op: str, span: Span, items: list[Syntax]) -> Junction:
+    parts: list[Syntax] = []
+    for it in items:
+        if isinstance(it, Junction) and it.op == op:
+            parts.extend(it.parts)
+        else:
+            parts.append(it)
+    return Junction(span=span, op=op, parts=tuple(parts))  # type: ignore[arg-type]
+
+
+def _with_exceptions(node: Syntax, exceptions: tuple[Name, ...]) -> Syntax:
+    if isinstance(node, Presence):
+        return Presence(span=node.span, subject=node.subject, window=node.window,
+                        exceptions=node.exceptions + exceptions, status=node.status)
+    if isinstance(node, Junction):
+        return Junction(span=node.span, op=node.op,
+                        parts=tuple(_with_exceptions(p, exceptions) for p in node.parts))
+    raise ValueError("an exception ('other than ...') needs a condition before it")
+
+
+def _flip(node: Syntax, op: str, span: Span) -> Syntax:
+    if isinstance(node, Junction):
+        return Junction(span=span, op=op, parts=node.parts)  # type: ignore[arg-type]
+    return node
+
+
+# ---------------------------------------------------------------------------- public API
+
+
+def parse_clause(text: str, offset: int = 0) -> Syntax:
+    """Parse one clause; any failure becomes ``Unparsed`` with the reason. Never raises."""
+    span = Span(offset, offset + len(text))
+    parser = _parser()  # a broken grammar is a bug: let it raise
+    try:
+        tree = parser.parse(text)
+        node = _ToNodes(text, offset).transform(tree)
+        return node  # type: ignore[no-any-return]
+    except VisitError as err:
+        return Unparsed(span=span, text=text, reason=f"not understood: {err.orig_exc}")
+    except LarkError as err:
+        return Unparsed(span=span, text=text, reason=_describe(err))
+    except (ValueError, KeyError, RecursionError) as err:
+        return Unparsed(span=span, text=text, reason=f"not understood: {err}")
+
+
+def _describe(err: LarkError) -> str:
+    col = getattr(err, "column", None)
+    token = getattr(err, "token", None)
+    if token is not None and str(token):
+        return f"not understood from {str(token)!r} (column {col})"
+    char = getattr(err, "char", None)
+    if char is not None:
+        return f"not understood from {char!r} (column {col})"
+    return "not understood"
+
+
+def parse_item(text: str) -> list[tuple[Span | None, Syntax]]:
+    """Parse the text of one criterion item: one (lead span, node) per clause, in reading order.
+
+    Spans are offsets into ``text``. A "Label:" lead is returned separately: it may name the
+    subject of a bare value list ("HER2 expression: IHC3+, IHC2+/FISH+").
+    """
+    out: list[tuple[Span | None, Syntax]] = []
+    for start, end in split_clauses(text):
+        lead, body = split_lead(text, start, end)
+        lead_span = Span(*lead) if lead else None
+        if body >= end:  # a lead-in with nothing after it ("... one of the following:")
+            out.append((lead_span, Unparsed(span=Span(start, end), text=text[start:end],
+                                            reason="lead-in")))
+            continue
+        node = parse_clause(text[body:end], body)
+        if isinstance(node, Unparsed) and lead is not None:
+            # the colon may not have been a lead ("... (2 weeks before first administration)")
+            node = Unparsed(span=Span(start, end), text=text[start:end], reason=node.reason)
+            lead_span = None
+        out.append((lead_span, node))
+    return out

@@ -1,0 +1,131 @@
+"""Result models (the output contract) and the text, Markdown and JSON reports.
+
+The JSON form of ``TrialResult`` is what integrations read; keep its field names stable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+CheckStatus = Literal["met", "not_met", "unknown", "needs_review"]
+CriterionStatus = Literal["met", "not_met", "unknown", "needs_review", "not_applicable"]
+Verdict = Literal["eligible", "ineligible", "needs_review"]
+
+
+class CheckResult(BaseModel):
+    """One comparison against the patient's data."""
+
+    model_config = ConfigDict(frozen=True)
+    concept: str | None = Field(description="Vocabulary concept id; null for text needing review.")
+    status: CheckStatus
+    observed: float | int | str | None = Field(description="The patient's value as given.")
+    observed_unit: str | None = Field(description="The unit the value was given in.")
+    value: float | None = Field(
+        description="The value in the threshold's unit (or as a multiple of ULN/LLN).")
+    unit: str | None = Field(description="The threshold's unit, or '× ULN' / '× LLN'.")
+    required: str = Field(description="The condition, e.g. 'Hemoglobin ≥ 90g/L'.")
+    date: dt.date | None = Field(description="Date of the value used.")
+    explanation: str
+    missing: str | None = Field(description="What data would settle an unknown check.")
+
+
+class CriterionResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    id: str = Field(description="Stable id, e.g. 'inclusion.5', 'exclusion.9.2'.")
+    section: Literal["inclusion", "exclusion"]
+    cohorts: list[str] = Field(description="Cohorts it applies to; empty = all.")
+    number: str | None
+    text: str = Field(description="The criterion text as published.")
+    status: CriterionStatus
+    explanation: str
+    checks: list[CheckResult]
+    parent: str | None
+    children: list[str]
+    understood_as: str = Field(description="The compiled form in canonical language.")
+    restated: str | None = Field(description="Curator's restatement used instead of the text.")
+
+
+class TrialResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    trial: str
+    cohort: str | None
+    patient_id: str
+    as_of: dt.date
+    as_of_source: str
+    verdict: Verdict
+    failed: list[str] = Field(description="Criteria the patient definitely fails.")
+    unknown: list[str] = Field(description="Criteria that need data.")
+    needs_review: list[str] = Field(description="Criteria that need a person to read them.")
+    missing_data: list[str] = Field(description="Data that would settle the unknown checks.")
+    notes: list[str] = Field(description="Input that was ignored, e.g. an unmapped condition.")
+    criteria: list[CriterionResult]
+
+
+_ICON = {"met": "met", "not_met": "NOT MET", "unknown": "unknown", "needs_review": "needs review",
+         "not_applicable": "n/a"}
+
+
+def to_json(results: list[TrialResult] | TrialResult) -> str:
+    if isinstance(results, TrialResult):
+        return results.model_dump_json(indent=2)
+    return json.dumps([r.model_dump(mode="json") for r in results], indent=2, ensure_ascii=False)
+
+
+def to_text(result: TrialResult) -> str:
+    lines = [f"Trial {result.trial}" + (f", cohort {result.cohort}" if result.cohort else "")
+             + f" — patient {result.patient_id} — as of {result.as_of} ({result.as_of_source})", ""]
+    for c in result.criteria:
+        depth = c.id.count(".") - 1
+        pad = "  " * depth
+        lines.append(f"{pad}[{_ICON[c.status]}] {c.id}: {_short(c.text)}")
+        if c.status == "not_applicable":
+            continue
+        if c.restated:
+            lines.append(f"{pad}    restated by the curator: {c.restated}")
+        if c.understood_as:
+            lines.append(f"{pad}    understood as: {c.understood_as}")
+        for ch in c.checks:
+            lines.append(f"{pad}    - {ch.status}: {ch.explanation}")
+    lines.append("")
+    lines.append(f"VERDICT: {result.verdict}")
+    if result.failed:
+        lines.append("  failed: " + ", ".join(result.failed))
+    if result.unknown:
+        lines.append("  unknown: " + ", ".join(result.unknown))
+    if result.needs_review:
+        lines.append("  needs review: " + ", ".join(result.needs_review))
+    if result.missing_data:
+        lines.append("  missing data: " + "; ".join(result.missing_data))
+    for n in result.notes:
+        lines.append("  note: " + n)
+    return "\n".join(lines)
+
+
+def to_markdown(result: TrialResult) -> str:
+    out = [f"### Pre-screening: {result.trial}" + (f" ({result.cohort})" if result.cohort else ""),
+           "", f"- Patient: `{result.patient_id}`, as of {result.as_of}",
+           f"- **Verdict: {result.verdict.replace('_', ' ')}**"]
+    if result.failed:
+        out.append("- Failed: " + ", ".join(result.failed))
+    if result.missing_data:
+        out.append("- Missing data: " + "; ".join(result.missing_data))
+    out += ["", "| Criterion | Status | Explanation |", "|---|---|---|"]
+    for c in result.criteria:
+        if c.status == "not_applicable":
+            continue
+        expl = "<br>".join(ch.explanation for ch in c.checks) or c.explanation
+        out.append(f"| {c.id}: {_short(c.text, 80)} | {_ICON[c.status]} | {_md(expl)} |")
+    return "\n".join(out) + "\n"
+
+
+def _md(s: str) -> str:
+    return s.replace("|", "\\|").replace("\n", " ")
+
+
+def _short(s: str, n: int = 110) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[: n - 1] + "…"

@@ -1,0 +1,424 @@
+"""Resolve stage: syntax nodes of one item -> a predicate over concepts in canonical units.
+
+Names become vocabulary concepts, unit spellings become a factor to the concept's canonical unit
+(computed once here, so screening a patient only multiplies floats), "× ULN" stays a ratio.
+Anything that cannot be resolved (an unknown name, a unit of the wrong dimension, a note we do
+not know) becomes a ``NeedsReview`` leaf that quotes the text and says why: never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from .errors import UnitError
+from .nodes import (
+    OP_TEXT,
+    AllOf,
+    Amount,
+    AnyOf,
+    CategoryCheck,
+    Comparison,
+    ExposureWindow,
+    Junction,
+    LimitMultiple,
+    Name,
+    NeedsReview,
+    NumericCheck,
+    Predicate,
+    Presence,
+    PresenceCheck,
+    Span,
+    Syntax,
+    Tag,
+    Threshold,
+    Unparsed,
+    ValueList,
+    leaves,
+)
+from .parse import parse_item
+from .units import conversion_factor, describe_unit
+from .vocabulary import Concept, Vocabulary, load_vocabulary, normalize_phrase
+
+NUMERIC_KINDS = {"lab", "score", "measurement", "count", "demographic"}
+PRESENCE_KINDS = {"condition", "medication_class", "procedure", "state", "attestation"}
+
+# Words that carry no meaning for concept lookup ("Serum potassium" is potassium, "The ECOG
+# performance status" is ECOG). Data, kept short on purpose: a word not here makes a name unknown.
+_FILLERS = {
+    "the", "a", "an", "serum", "plasma", "blood", "total", "any", "other", "known", "active",
+    "patients", "patient", "subjects", "women", "men", "persons", "level", "levels", "value",
+    "count", "counts", "current", "documented", "drugs", "drug", "agents", "agent", "medications",
+    "dose", "grade", "class", "history", "prior", "previous", "baseline", "screening",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Method:
+    id: str
+    label: str
+    computes: str | None
+    synonyms: tuple[str, ...]
+
+
+@cache
+def load_methods() -> dict[str, Method]:
+    try:
+        raw = (resources.files("screening") / "data" / "methods.toml").read_text("utf-8")
+    except (FileNotFoundError, OSError):
+        raw = (Path(__file__).parent / "data" / "methods.toml").read_text("utf-8")
+    data = tomllib.loads(raw)["methods"]
+    return {
+        k: Method(k, v["label"], v.get("computes"), tuple(v["synonyms"])) for k, v in data.items()
+    }
+
+
+@cache
+def _method_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for m in load_methods().values():
+        for s in (*m.synonyms, m.label, m.id):
+            index[normalize_phrase(s)] = m.id
+    return index
+
+
+def lookup_method(text: str) -> str | None:
+    key = normalize_phrase(text)
+    index = _method_index()
+    if key in index:
+        return index[key]
+    for syn, mid in index.items():  # "Cockroft-Gault formula calculation" contains a synonym
+        if re.search(rf"(?<![a-z0-9]){re.escape(syn)}(?![a-z0-9])", key):
+            return mid
+    return None
+
+
+class Resolver:
+    """Resolves the clauses of one item. ``text`` is the item text the spans index into."""
+
+    def __init__(self, text: str, section: str, vocab: Vocabulary | None = None) -> None:
+        self.text = text
+        self.section = section
+        self.vocab = vocab or load_vocabulary()
+
+    # ------------------------------------------------------------------ names
+    def concept_of(self, name: Name | str) -> Concept | None:
+        text = name.text if isinstance(name, Name) else name
+        vocab = self.vocab
+        hit = vocab.lookup(text)
+        if hit is not None:
+            return hit
+        # Drop an abbreviation in parentheses that repeats the name: "absolute neutrophil count (ANC)"
+        bare = re.sub(r"\(\s*[^()]*\)", " ", text)
+        for candidate in (bare, text):
+            hit = vocab.lookup(candidate)
+            if hit is not None:
+                return hit
+            words = [w for w in re.split(r"\s+", candidate.strip()) if w]
+            kept = [w for w in words if normalize_phrase(w) not in _FILLERS]
+            if kept and len(kept) < len(words):
+                hit = vocab.lookup(" ".join(kept))
+                if hit is not None:
+                    return hit
+            # One concept found, and every other word is a filler
+            found = vocab.find(candidate)
+            if len(found) == 1:
+                concept, s, e = found[0]
+                rest = candidate[:s] + " " + candidate[e:]
+                rest_words = [w for w in re.split(r"[\s()]+", rest) if w]
+                if all(normalize_phrase(w) in _FILLERS for w in rest_words):
+                    return concept
+        return None
+
+    def quote(self, span: Span) -> str:
+        return self.text[span.start : span.end]
+
+    def review(self, span: Span, reason: str) -> NeedsReview:
+        return NeedsReview(span=span, text=self.quote(span), reason=reason)
+
+    # ------------------------------------------------------------------ clauses
+    def clauses(self) -> list[Predicate]:
+        """Every clause of the item as a predicate (lead-ins dropped), conditional alternatives merged."""
+        out: list[Predicate] = []
+        concepts_at: dict[frozenset[str], int] = {}
+        for lead, node in parse_item(self.text):
+            if isinstance(node, Unparsed) and node.reason == "lead-in":
+                continue
+            lead_subject = Name(span=lead, text=self.quote(lead)) if lead else None
+            pred = self.node(node, lead_subject)
+            key = frozenset(_concepts(pred))
+            if _is_conditional(node) and key and key in concepts_at:
+                # "AST and ALT ≤ 2.5 × ULN; AST and ALT ≤ 5 × ULN if liver metastasis": an
+                # alternative to the earlier clause on the same analytes, not a second requirement.
+                i = concepts_at[key]
+                prev = out[i]
+                out[i] = AnyOf(span=_cover(prev.span, pred.span),
+                               text=self.quote(_cover(prev.span, pred.span)), children=(prev, pred))
+                continue
+            if key:
+                concepts_at.setdefault(key, len(out))
+            out.append(pred)
+        return out
+
+    def node(self, node: Syntax, lead: Name | None = None) -> Predicate:
+        if isinstance(node, Unparsed):
+            return self.review(node.span, node.reason)
+        if isinstance(node, Junction):
+            return self.junction(node, lead)
+        if isinstance(node, Threshold):
+            if not node.subjects:
+                return self.review(node.span, "a bound without a subject")
+            return self.threshold(node, node.subjects)
+        if isinstance(node, ValueList):
+            return self.value_list(node, node.subject or lead)
+        if isinstance(node, Presence):
+            return self.presence(node)
+        raise AssertionError(f"unhandled syntax node {type(node).__name__}")
+
+    def junction(self, node: Junction, lead: Name | None) -> Predicate:
+        parts = list(node.parts)
+        preds: list[Predicate] = []
+        pending: list[Presence] = []  # "AST and ALT ≤ 2.5 × ULN": names waiting for a bound
+        last_subjects: tuple[Name, ...] = ()
+        last_value_subject: Name | None = lead
+        # a window written once after a list applies to every item: "MI or stroke within 6 months"
+        windows = [p.window for p in parts if isinstance(p, Presence) and p.window]
+        for part in parts:
+            if isinstance(part, Presence) and not part.window and not part.exceptions:
+                concept = self.concept_of(part.subject)
+                if concept is not None and concept.kind in NUMERIC_KINDS | {"category"}:
+                    pending.append(part)
+                    continue
+            if isinstance(part, Presence) and part.window is None and len(windows) == 1 and node.op == "or":
+                part = Presence(span=part.span, subject=part.subject, window=windows[0],
+                                exceptions=part.exceptions, status=part.status)
+            if isinstance(part, Threshold):
+                subjects = tuple(p.subject for p in pending) + part.subjects
+                if not subjects:
+                    subjects = last_subjects
+                pending = []
+                if not subjects:
+                    preds.append(self.review(part.span, "a bound without a subject"))
+                    continue
+                last_subjects = subjects
+                preds.append(self.threshold(part, subjects))
+                continue
+            if isinstance(part, ValueList):
+                subject = part.subject or last_value_subject
+                if pending and part.subject is None:
+                    subject = pending[-1].subject
+                    pending = []
+                last_value_subject = subject
+                preds.append(self.value_list(part, subject))
+                continue
+            preds.append(self.node(part, lead))
+        for p in pending:  # a lab named with no bound at all
+            preds.append(self.review(p.span, f"{p.subject.text!r} has no threshold"))
+        text = self.quote(node.span)
+        if node.op == "or" and len(preds) > 1 and all(
+            isinstance(p, CategoryCheck) and p.concept == preds[0].concept for p in preds  # type: ignore[union-attr]
+        ):
+            # "ECOG 0 or 1": one check with the union of the values
+            allowed: list[str] = []
+            for p in preds:
+                allowed.extend(a for a in p.allowed if a not in allowed)  # type: ignore[union-attr]
+            return CategoryCheck(span=node.span, text=text, concept=preds[0].concept,  # type: ignore[union-attr]
+                                 allowed=tuple(allowed),
+                                 written=" or ".join(p.written for p in preds))  # type: ignore[union-attr]
+        if len(preds) == 1:
+            return preds[0]
+        if node.op == "and":
+            return AllOf(span=node.span, text=text, children=tuple(preds))
+        return AnyOf(span=node.span, text=text, children=tuple(preds))
+
+    # ------------------------------------------------------------------ thresholds
+    def threshold(self, node: Threshold, subjects: tuple[Name, ...]) -> Predicate:
+        method: str | None = None
+        for note in node.notes:
+            m = lookup_method(note.text)
+            if m is not None:
+                method = m
+            elif self.concept_of(note) is None:
+                return self.review(node.span, f"the note {note.text!r} is not understood")
+        exposures: list[ExposureWindow] = []
+        for exp in node.exposures:
+            concept = self.concept_of(exp.exposure)
+            if concept is None or concept.kind not in {"medication_class", "procedure"}:
+                return self.review(node.span, f"unknown exposure {exp.exposure.text!r}")
+            if not any(e.concept == concept.id and e.days == exp.within.days for e in exposures):
+                exposures.append(ExposureWindow(concept=concept.id, days=exp.within.days,
+                                                text=self.quote(exp.span)))
+        checks: list[Predicate] = []
+        for subject in subjects:
+            concept = self.concept_of(subject)
+            if concept is None:
+                return self.review(node.span, f"unknown subject {subject.text!r}")
+            alternatives = [self.comparison(c, concept, node, tuple(exposures), method)
+                            for c in node.comparisons]
+            if len(alternatives) == 1:
+                checks.append(alternatives[0])
+            else:
+                checks.append(AnyOf(span=node.span, text=self.quote(node.span),
+                                    children=tuple(alternatives)))
+        if len(checks) == 1:
+            return checks[0]
+        return AllOf(span=node.span, text=self.quote(node.span), children=tuple(checks))
+
+    def comparison(self, comp: Comparison, concept: Concept, node: Threshold,
+                   exposures: tuple[ExposureWindow, ...], method: str | None) -> Predicate:
+        span = node.span if len(node.comparisons) == 1 else comp.span
+        text = self.quote(span)
+        check = self.bound(comp, concept, span, text, exposures, method)
+        if comp.condition is None or isinstance(check, NeedsReview):
+            return check
+        cond = self.concept_of(comp.condition)
+        if cond is None or cond.kind not in PRESENCE_KINDS:
+            return self.review(comp.span, f"unknown condition {comp.condition.text!r}")
+        has = PresenceCheck(span=comp.condition.span, text=comp.condition.text, concept=cond.id,
+                            written=comp.condition.text)
+        return AllOf(span=comp.span, text=self.quote(comp.span), children=(has, check))
+
+    def bound(self, comp: Comparison, concept: Concept, span: Span, text: str,
+              exposures: tuple[ExposureWindow, ...], method: str | None) -> Predicate:
+        value = comp.value
+        written = self.quote(value.span)
+        if isinstance(value, LimitMultiple):
+            if concept.kind != "lab":
+                return self.review(span, f"{concept.id} has no reference limit")
+            return NumericCheck(span=span, text=text, concept=concept.id, op=comp.op,
+                                threshold=value.multiple, unit=None, limit=value.limit,
+                                written=written, exposures=exposures, method=method)
+        if isinstance(value, Tag):
+            return self.categories(span, text, concept, (value,), op=comp.op)
+        assert isinstance(value, Amount)
+        if concept.kind in {"state", "condition"} and value.unit is None and comp.op in {">=", ">"}:
+            # "at least one measurable lesion": presence of the thing
+            if (comp.op == ">=" and value.value >= 1) or (comp.op == ">" and value.value >= 0):
+                if value.value <= 1:
+                    return PresenceCheck(span=span, text=text, concept=concept.id, written=written)
+            return self.review(span, f"a count of {concept.label} is not recorded")
+        if concept.kind not in NUMERIC_KINDS:
+            return self.review(span, f"{concept.label} is not a measurement")
+        try:
+            threshold = self.convert(value, concept)
+            upper = self.convert(comp.upper, concept) if comp.upper is not None else None
+        except UnitError as err:
+            return self.review(span, str(err))
+        return NumericCheck(span=span, text=text, concept=concept.id, op=comp.op,
+                            threshold=threshold, unit=concept.unit, upper=upper, written=written,
+                            exposures=exposures, method=method)
+
+    def convert(self, amount: Amount, concept: Concept) -> float:
+        if amount.unit is None:
+            if concept.unit is None or concept.kind in {"score", "count"}:
+                return amount.value
+            raise UnitError(f"{amount.value:g} has no unit; {concept.id} needs one such as "
+                            f"{describe_unit(concept.unit)}")
+        if concept.unit is None:
+            raise UnitError(f"{amount.value:g} {amount.unit}: {concept.id} takes no unit")
+        factor = conversion_factor(amount.unit, concept, value_text=f"{amount.value:g} {amount.unit}")
+        return amount.value * factor
+
+    # ------------------------------------------------------------------ categories
+    def value_list(self, node: ValueList, subject: Name | None) -> Predicate:
+        if subject is None:
+            return self.review(node.span, "values without a subject")
+        concept = self.concept_of(subject)
+        if concept is None:
+            return self.review(node.span, f"unknown subject {subject.text!r}")
+        return self.categories(_cover(subject.span, node.span),
+                               self.quote(_cover(subject.span, node.span)), concept, node.values)
+
+    def categories(self, span: Span, text: str, concept: Concept, tags: tuple[Tag, ...],
+                   op: str = "==") -> Predicate:
+        allowed: list[str] = []
+        for tag in tags:
+            if concept.kind == "score":
+                try:
+                    number = float(tag.text)
+                except ValueError:
+                    return self.review(span, f"{tag.text!r} is not a {concept.label} value")
+                if concept.values and number not in concept.values:
+                    return self.review(span, f"{tag.text!r} is not a {concept.label} value")
+                allowed.append(_fmt(number))
+                continue
+            codes = self.vocab.category(concept.id, tag.text)
+            if codes is None:
+                return self.review(span, f"{tag.text!r} is not a known {concept.label} result")
+            if op != "==":
+                if not concept.order or len(codes) != 1 or codes[0] not in concept.order:
+                    return self.review(span, f"{concept.label} results have no order")
+                i = concept.order.index(codes[0])
+                ordered = {
+                    "<=": concept.order[: i + 1], "<": concept.order[:i],
+                    ">=": concept.order[i:], ">": concept.order[i + 1 :],
+                }[op]
+                codes = tuple(ordered)
+            allowed.extend(c for c in codes if c not in allowed)
+        written = ", ".join(t.text for t in tags)
+        if op != "==":
+            written = f"{OP_TEXT[op]} {written}"
+        return CategoryCheck(span=span, text=text, concept=concept.id, allowed=tuple(allowed),
+                             written=written)
+
+    # ------------------------------------------------------------------ presence
+    def presence(self, node: Presence) -> Predicate:
+        concept = self.concept_of(node.subject)
+        if concept is None:
+            return self.review(node.span, f"unknown condition {node.subject.text!r}")
+        if concept.kind not in PRESENCE_KINDS:
+            return self.review(node.span, f"{node.subject.text!r} needs a threshold or a value")
+        excluding: list[str] = []
+        for exc in node.exceptions:
+            c = self.concept_of(exc)
+            if c is None:
+                return self.review(node.span, f"unknown exception {exc.text!r}")
+            excluding.append(c.id)
+        other = bool(re.search(r"\b(other|another|second|additional)\b", node.subject.text, re.I))
+        return PresenceCheck(span=node.span, text=self.quote(node.span), concept=concept.id,
+                             within_days=node.window.days if node.window else None,
+                             excluding=tuple(excluding), other=other, written=node.subject.text)
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _cover(a: Span, b: Span) -> Span:
+    return Span(min(a.start, b.start), max(a.end, b.end))
+
+
+def _is_conditional(node: Syntax) -> bool:
+    """True when every bound of the clause applies only under a condition ("if ...")."""
+    if isinstance(node, Threshold):
+        return bool(node.comparisons) and all(c.condition is not None for c in node.comparisons)
+    if isinstance(node, Junction):
+        bounds = [p for p in node.parts if isinstance(p, Threshold)]
+        return bool(bounds) and all(_is_conditional(b) for b in bounds)
+    return False
+
+
+def _concepts(pred: Predicate) -> list[str]:
+    out: list[str] = []
+    for leaf in leaves(pred):
+        if isinstance(leaf, (NumericCheck, CategoryCheck)) and leaf.concept not in out:
+            out.append(leaf.concept)
+    return out
+
+
+def resolve_item(text: str, section: str) -> Predicate | None:
+    """The predicate of one item's own text; None when it has no clause (a pure heading)."""
+    clauses = Resolver(text, section).clauses()
+    if not clauses:
+        return None
+    if len(clauses) == 1:
+        return clauses[0]
+    span = Span(clauses[0].span.start, clauses[-1].span.end)
+    if section == "exclusion":
+        # an exclusion lists what excludes: any one of its clauses is enough
+        return AnyOf(span=span, text=text[span.start : span.end], children=tuple(clauses))
+    return AllOf(span=span, text=text[span.start : span.end], children=tuple(clauses))

@@ -1,0 +1,259 @@
+"""Hand-computed gold cases for the seed trial (NCT03944499), one patient at a time.
+
+Every expected value below is worked out by hand from the trial text and the patient data; the
+arithmetic is in the comments. The base patient is examples/patient.json (a 56-year-old woman,
+as_of 2026-11-20, labs drawn 2026-11-17); each test changes one thing.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from screening import load_trial, screen
+from screening.errors import InputError
+from screening.evaluate import cockcroft_gault
+from screening.report import TrialResult
+
+ROOT = Path(__file__).resolve().parents[1]
+TRIAL = load_trial(ROOT / "rules" / "NCT03944499.toml")
+BASE: dict[str, Any] = json.loads((ROOT / "examples" / "patient.json").read_text())
+
+
+def patient(**changes: Any) -> dict[str, Any]:
+    p = copy.deepcopy(BASE)
+    p.update(changes)
+    return p
+
+
+def with_lab(concept: str, **fields: Any) -> dict[str, Any]:
+    p = copy.deepcopy(BASE)
+    for obs in p["observations"]:
+        if obs.get("concept") == concept:
+            obs.update(fields)
+            break
+    else:
+        p["observations"].append({"concept": concept, "date": "2026-11-17", **fields})
+    return p
+
+
+def criterion(result: TrialResult, cid: str):  # type: ignore[no-untyped-def]
+    return next(c for c in result.criteria if c.id == cid)
+
+
+def check(result: TrialResult, cid: str, concept: str):  # type: ignore[no-untyped-def]
+    return next(ch for ch in criterion(result, cid).checks if ch.concept == concept)
+
+
+# ------------------------------------------------------------------ the base patient
+
+
+def test_base_patient_organ_function_met() -> None:
+    r = screen(TRIAL, BASE, cohort="phase_ib")
+    c5 = criterion(r, "inclusion.5")
+    # Hb 11.2 g/dL × 10 = 112 g/L ≥ 90; platelets 210000/µL = 210 × 10^9/L ≥ 100;
+    # bilirubin 12/21 = 0.57 × ULN ≤ 1.5; AST 68/40 = 1.70 ≤ 2.5; ALT 55/40 = 1.375 ≤ 2.5;
+    # creatinine 0.8/1.1 = 0.727 × ULN < 1.5; CrCl (140−56)·62/(72·0.8)·0.85 = 5208/57.6·0.85 = 76.85 ≥ 50;
+    # K 4.1 mEq/L = 4.1 mmol/L ≥ 3.5; albumin 38 g/L ≥ 30 g/L (3 g/dL); LVEF 60 % > 50;
+    # dipstick negative ≤ 1+.
+    assert c5.status == "met"
+    assert check(r, "inclusion.5", "hemoglobin").value == pytest.approx(112.0)
+    assert check(r, "inclusion.5", "platelets").value == pytest.approx(210.0)
+    assert check(r, "inclusion.5", "ast").value == pytest.approx(1.7)
+    assert check(r, "inclusion.5", "creatinine_clearance").value == pytest.approx(76.85, abs=0.01)
+
+
+def test_cockcroft_gault_by_hand() -> None:
+    # (140 − 60) × 70 / (72 × 1.0) = 5600 / 72 = 77.78 mL/min (male); × 0.85 = 66.11 (female)
+    assert cockcroft_gault(60, 70, 1.0, "male") == pytest.approx(77.777, abs=1e-3)
+    assert cockcroft_gault(60, 70, 1.0, "female") == pytest.approx(66.111, abs=1e-3)
+
+
+def test_base_patient_her2_by_cohort() -> None:
+    # IHC 2+ with ISH positive: HER2-positive (IHC3+ or IHC2+/FISH+) -> phase Ib item 1 met.
+    r = screen(TRIAL, BASE, cohort="phase_ib")
+    assert criterion(r, "inclusion.phase_ib.1").status == "met"
+    # phase Ia sub-items are alternatives: item 1 (IHC3+, IHC2+/FISH+) met, item 2 not met.
+    ra = screen(TRIAL, BASE, cohort="phase_ia")
+    assert criterion(ra, "inclusion.phase_ia.1").status == "met"
+    assert criterion(ra, "inclusion.phase_ia.2").status == "not_met"
+    assert "inclusion.phase_ia" not in ra.failed
+    # other cohorts' criteria are not applicable
+    assert criterion(r, "inclusion.phase_ia.1").status == "not_applicable"
+
+
+def test_base_patient_is_not_declared_eligible() -> None:
+    # Investigator-judgement criteria (e.g. exclusion 15) can only be read by a person.
+    r = screen(TRIAL, BASE, cohort="phase_ib")
+    assert r.verdict == "needs_review"
+    assert "exclusion.15" in r.needs_review
+    assert r.failed == []
+
+
+# ------------------------------------------------------------------ thresholds
+
+
+@pytest.mark.parametrize("value, unit, status", [
+    (0.9, "10^9/L", "not_met"),   # 0.9 < 1.0
+    (1.0, "10^9/L", "met"),       # boundary: ≥ 1.0 holds at 1.0
+    (900, "/mm3", "not_met"),     # 900/mm³ = 0.9 × 10^9/L
+    (1000, "/uL", "met"),         # 1000/µL = 1.0 × 10^9/L
+    (1.2, "K/uL", "met"),         # 1.2 × 10^3/µL = 1.2 × 10^9/L
+])
+def test_anc_threshold_in_any_unit(value: float, unit: str, status: str) -> None:
+    r = screen(TRIAL, with_lab("anc", value=value, unit=unit), cohort="phase_ib")
+    assert check(r, "inclusion.5", "anc").status == status
+    if status == "not_met":
+        assert r.verdict == "ineligible" and "inclusion.5" in r.failed
+
+
+def test_lab_comparator_decides_only_when_whole_interval_is_on_one_side() -> None:
+    # "<0.5": every possible value is below 1.0 -> not met
+    r = screen(TRIAL, with_lab("anc", value=0.5, comparator="<", unit="10^9/L"), cohort="phase_ib")
+    assert check(r, "inclusion.5", "anc").status == "not_met"
+    # ">2.0": every possible value is at least 1.0 -> met
+    r = screen(TRIAL, with_lab("anc", value=2.0, comparator=">", unit="10^9/L"), cohort="phase_ib")
+    assert check(r, "inclusion.5", "anc").status == "met"
+    # "<1.5": could be 1.2 (met) or 0.8 (not met) -> unknown
+    r = screen(TRIAL, with_lab("anc", value=1.5, comparator="<", unit="10^9/L"), cohort="phase_ib")
+    assert check(r, "inclusion.5", "anc").status == "unknown"
+
+
+def test_ast_alternative_with_liver_metastases() -> None:
+    # AST 160 U/L with ULN 40 = 4.0 × ULN: above 2.5 but within 5 × ULN.
+    p = with_lab("ast", value=160)
+    r = screen(TRIAL, p, cohort="phase_ib")  # base patient has liver metastases
+    assert criterion(r, "inclusion.5").status == "met"
+    p["tumour"]["metastatic_sites"] = ["lymph node"]
+    r = screen(TRIAL, p, cohort="phase_ib")
+    # no liver metastases recorded and the condition list is complete -> 4.0 > 2.5 fails
+    assert criterion(r, "inclusion.5").status == "not_met"
+
+
+def test_bilirubin_gilbert_alternative() -> None:
+    # bilirubin 42 µmol/L with ULN 21 = 2.0 × ULN: fails 1.5 × ULN, passes 3 × ULN with Gilbert.
+    p = with_lab("total_bilirubin", value=42)
+    assert criterion(screen(TRIAL, p, cohort="phase_ib"), "inclusion.5").status == "not_met"
+    p["conditions"].append({"name": "Gilbert syndrome", "present": True})
+    assert criterion(screen(TRIAL, p, cohort="phase_ib"), "inclusion.5").status == "met"
+
+
+def test_creatinine_uln_multiple() -> None:
+    # 1.7 mg/dL / 1.1 = 1.545 × ULN, not < 1.5
+    r = screen(TRIAL, with_lab("creatinine", value=1.7), cohort="phase_ib")
+    assert check(r, "inclusion.5", "creatinine").status == "not_met"
+    # 1.6 mg/dL / 1.1 = 1.4545 × ULN < 1.5, but CrCl (140−56)·62/(72·1.6)·0.85 = 38.4 < 50
+    r = screen(TRIAL, with_lab("creatinine", value=1.6), cohort="phase_ib")
+    assert check(r, "inclusion.5", "creatinine").status == "met"
+    assert check(r, "inclusion.5", "creatinine_clearance").status == "not_met"
+    assert check(r, "inclusion.5", "creatinine_clearance").value == pytest.approx(38.43, abs=0.01)
+
+
+def test_hemoglobin_in_mmol_per_litre() -> None:
+    # 5.0 mmol/L / 0.6206 = 8.057 g/dL = 80.6 g/L < 90 -> not met
+    r = screen(TRIAL, with_lab("hemoglobin", value=5.0, unit="mmol/L"), cohort="phase_ib")
+    assert check(r, "inclusion.5", "hemoglobin").status == "not_met"
+    assert check(r, "inclusion.5", "hemoglobin").value == pytest.approx(80.57, abs=0.05)
+
+
+# ------------------------------------------------------------------ unknown, never failure
+
+
+def test_missing_lab_is_unknown_and_named() -> None:
+    p = copy.deepcopy(BASE)
+    p["observations"] = [o for o in p["observations"] if o.get("concept") != "anc"]
+    r = screen(TRIAL, p, cohort="phase_ib")
+    anc = check(r, "inclusion.5", "anc")
+    assert anc.status == "unknown" and anc.missing and "neutrophil" in anc.missing.lower()
+    assert criterion(r, "inclusion.5").status == "unknown"
+    assert r.verdict == "needs_review"
+
+
+def test_stale_lab_is_unknown() -> None:
+    # 2026-10-01 is 50 days before 2026-11-20, older than the trial's 28 days
+    r = screen(TRIAL, with_lab("anc", date="2026-10-01"), cohort="phase_ib")
+    anc = check(r, "inclusion.5", "anc")
+    assert anc.status == "unknown" and "stale" in anc.explanation
+
+
+def test_gcsf_before_the_anc_voids_it() -> None:
+    # filgrastim on 2026-11-14, ANC drawn 2026-11-17: 3 days, within 7
+    p = copy.deepcopy(BASE)
+    p["medications"].append({"name": "filgrastim", "start_date": "2026-11-14", "end_date": "2026-11-14"})
+    r = screen(TRIAL, p, cohort="phase_ib")
+    anc = check(r, "inclusion.5", "anc")
+    assert anc.status == "unknown"
+    assert "does not count" in anc.explanation
+
+
+def test_her2_2plus_without_ish_is_unknown_for_positive() -> None:
+    p = patient(her2=[{"ihc": "2+", "date": "2026-10-02"}])
+    r = screen(TRIAL, p, cohort="phase_ib")
+    assert criterion(r, "inclusion.phase_ib.1").status == "unknown"
+    p = patient(her2=[{"ihc": "1+", "date": "2026-10-02"}])
+    r = screen(TRIAL, p, cohort="phase_ib")
+    assert criterion(r, "inclusion.phase_ib.1").status == "not_met"
+
+
+def test_ecog_and_karnofsky() -> None:
+    r = screen(TRIAL, patient(performance_status=[{"scale": "ecog", "value": 2}]), cohort="phase_ib")
+    assert criterion(r, "inclusion.3").status == "not_met"
+    # Karnofsky 80 -> ECOG 1 by the common mapping (70–80 = ECOG 1)
+    r = screen(TRIAL, patient(performance_status=[{"scale": "karnofsky", "value": 80}]), cohort="phase_ib")
+    assert criterion(r, "inclusion.3").status == "met"
+
+
+def test_cns_metastases_exclude() -> None:
+    p = copy.deepcopy(BASE)
+    p["conditions"] = [c for c in p["conditions"] if c["name"] != "CNS metastases"]
+    p["conditions"].append({"name": "brain metastases", "present": True, "onset_date": "2026-09-01"})
+    r = screen(TRIAL, p, cohort="phase_ib")
+    assert criterion(r, "exclusion.4").status == "not_met"
+    assert r.verdict == "ineligible" and "exclusion.4" in r.failed
+
+
+def test_pregnancy_excludes_and_unknown_pregnancy_is_unknown() -> None:
+    r = screen(TRIAL, patient(reproductive={"pregnant": True}), cohort="phase_ib")
+    assert criterion(r, "exclusion.10").status == "not_met"
+    r = screen(TRIAL, patient(reproductive={}), cohort="phase_ib")
+    assert criterion(r, "exclusion.10").status == "unknown"
+
+
+def test_registry_minimum_age() -> None:
+    # born 2010-01-01, as of 2026-11-20: 16 years old < 18
+    p = patient(demographics={"birth_date": "2010-01-01", "sex": "female", "weight": {"value": 50, "unit": "kg"}})
+    r = screen(TRIAL, p, cohort="phase_ib")
+    assert criterion(r, "registry.age").status == "not_met"
+
+
+def test_wrong_unit_dimension_names_the_value() -> None:
+    with pytest.raises(InputError) as err:
+        screen(TRIAL, with_lab("anc", value=1.5, unit="mg/dL"), cohort="phase_ib")
+    msg = str(err.value)
+    assert "1.5 mg/dL" in msg and "anc" in msg
+
+
+def test_every_criterion_gets_a_result() -> None:
+    r = screen(TRIAL, {"patient_id": "empty", "as_of": "2026-11-20"}, cohort="pivotal")
+    ids = [c.id for c in r.criteria]
+    assert ids == [c.id for c in TRIAL.criteria]
+    assert all(c.status in {"met", "not_met", "unknown", "needs_review", "not_applicable"} for c in r.criteria)
+    assert r.verdict == "needs_review" and r.failed == []
+
+
+# ------------------------------------------------------------------ properties
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(min_value=0.01, max_value=50), st.floats(min_value=0, max_value=20))
+def test_raising_anc_never_turns_met_into_not_met(anc: float, delta: float) -> None:
+    low = check(screen(TRIAL, with_lab("anc", value=anc), cohort="phase_ib"), "inclusion.5", "anc")
+    high = check(screen(TRIAL, with_lab("anc", value=anc + delta), cohort="phase_ib"), "inclusion.5", "anc")
+    order = {"not_met": 0, "unknown": 1, "met": 2}
+    assert order[high.status] >= order[low.status]
