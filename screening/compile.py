@@ -90,7 +90,7 @@ def canonical(p: Predicate) -> str:
         if p.within_days is not None:
             s += f" within {p.within_days:g} days"
         if p.excluding:
-            s += " except " + " or ".join(p.excluding)
+            s += " except (" + ", ".join(p.excluding) + ")"
         return s
     if isinstance(p, NeedsReview):
         return f"[needs review: \"{p.text}\" — {p.reason}]"

@@ -220,6 +220,10 @@ def _records(idx: PatientIndex, vocab: Vocabulary) -> None:
             idx.problems.append(f"conditions[{i}]: {c.name or c.code!r} is not in the vocabulary; ignored")
             continue
         add(cid, c.present, c.onset_date, c.resolved_date, c.name or c.code or cid, c.status == "active" and c.resolved_date is None)
+    if p.tumour.primary_site:
+        c = vocab.lookup(f"{p.tumour.primary_site} cancer") or vocab.lookup(p.tumour.primary_site)
+        if c is not None and c.kind == "condition":
+            add(c.id, True, None, None, f"primary tumour: {p.tumour.primary_site}", True)
     for site in p.tumour.metastatic_sites:
         c = vocab.lookup(f"{site} metastases") or vocab.lookup(site)
         if c is not None:
@@ -259,6 +263,21 @@ class Evaluator:
         self.max_age = trial.settings.max_lab_age_days
 
     def run(self, pred: Predicate, out: list[CheckResult]) -> Truth:
+        """Evaluate a predicate; the checks it made are appended to ``out``.
+
+        Checks whose outcome cannot change the result (an unknown next to a failed check in an
+        "and", or next to a passed one in an "or") lose their "missing" note, so the missing
+        data a coordinator is asked for is only what would settle the criterion.
+        """
+        start = len(out)
+        truth = self._run(pred, out)
+        if truth is not Truth.UNKNOWN:
+            for i in range(start, len(out)):
+                if out[i].missing is not None:
+                    out[i] = out[i].model_copy(update={"missing": None})
+        return truth
+
+    def _run(self, pred: Predicate, out: list[CheckResult]) -> Truth:
         if isinstance(pred, AllOf):
             return all_of([self.run(c, out) for c in pred.children])
         if isinstance(pred, AnyOf):
@@ -465,50 +484,100 @@ class Evaluator:
         return Value(float(ecog), None, ecog, None, k[0].date, derived=f"inferred from Karnofsky {kps:g}"), None
 
     def presence(self, check: PresenceCheck, out: list[CheckResult]) -> Truth:
+        """Has (had) the patient this condition, therapy or state?
+
+        A present record of the concept or of a narrower one says yes (within the window, and
+        only while current unless the criterion speaks of history). Absence needs evidence: a
+        record of absence of the concept or of a broader one, or a list the coordinator marked
+        complete. Otherwise the answer is unknown.
+        """
         c = self.vocab.get(check.concept)
         window = f" within {check.within_days:g} days" if check.within_days else ""
-        required = f"{c.label}{window}"
-        concepts = self.vocab.expand(check.concept)
+        required = f"{'other ' if check.other else ''}{c.label}{window}"
+        concepts = set(self.vocab.expand(check.concept))
+        excluded: set[str] = set()
         for e in check.excluding:
-            concepts -= self.vocab.expand(e)
-        records = [r for cid in concepts for r in self.idx.records.get(cid, [])]
+            excluded |= self.vocab.expand(e)
         if check.other:
-            primary = self._primary_concepts()
-            records = [r for r in records if r.concept not in primary]
-        present = [r for r in records if r.present]
-        truth = Truth.UNKNOWN
-        expl = ""
+            excluded |= self._primary_concepts()
+        concepts -= excluded
+        present = [r for cid in concepts for r in self.idx.records.get(cid, []) if r.present]
+        as_of = self.idx.as_of
+        start = as_of - dt.timedelta(days=check.within_days) if check.within_days else None
+        truth, expl = Truth.UNKNOWN, ""
+        undated: list[Record] = []
+        past: list[tuple[Record, dt.date | None]] = []
         for r in present:
-            if check.within_days is None:
-                truth, expl = Truth.TRUE, f"{c.label}: present ({r.label})"
+            last = as_of if r.ongoing else (r.end or r.start)
+            if start is None and check.history:
+                truth, expl = Truth.TRUE, f"{c.label}: present ({r.label}{_dates(r)})"
                 break
-            start = self.idx.as_of - dt.timedelta(days=check.within_days)
-            last = r.end or (self.idx.as_of if r.ongoing else r.start)
+            if start is None:  # "patients with X": only a current record counts
+                if r.ongoing or (r.end is None and r.start is None):
+                    truth, expl = Truth.TRUE, f"{c.label}: present ({r.label}{_dates(r)})"
+                    break
+                past.append((r, last))
+                continue
             if last is None:
-                expl = f"{r.label} recorded without a date: cannot tell if{window}"
+                undated.append(r)
                 continue
             if last >= start:
-                truth, expl = Truth.TRUE, f"{c.label}: present{window} ({r.label}, {r.start or 'start unknown'}{' – ' + str(r.end) if r.end else ''}; as of {self.idx.as_of})"
+                truth, expl = Truth.TRUE, f"{c.label}: present{window} ({r.label}{_dates(r)}; as of {as_of})"
                 break
-            if truth is Truth.UNKNOWN and not expl:
-                expl = f"{c.label}: not{window} ({r.label}, last {last}; as of {self.idx.as_of})"
-                if self._complete(check.concept) or any(not x.present for x in records):
-                    truth = Truth.FALSE
-                else:
-                    expl += "; a more recent occurrence is not recorded either way"
-        if truth is Truth.UNKNOWN and not expl:
-            absent = [r for r in records if not r.present]
-            if absent:
-                truth, expl = Truth.FALSE, f"{c.label}: absent (recorded as absent: {absent[0].label})"
-            elif self._complete(check.concept) and c.kind in {"condition", "medication_class", "procedure"}:
-                truth, expl = Truth.FALSE, f"{c.label}: absent (not in the patient's complete {c.kind.replace('_class', '')} list)"
+            past.append((r, last))
+        if truth is Truth.UNKNOWN:
+            reasons = [f"{r.label} recorded without dates: cannot tell if{window}" for r in undated]
+            known_absent = self._known_absent(check.concept)
+            if undated:
+                expl = "; ".join(reasons)
+            elif past and known_absent is not None:
+                r, last = past[0]
+                truth = Truth.FALSE
+                expl = f"{c.label}: not current{window} ({r.label}, last {last}; as of {as_of})"
+            elif past:
+                r, last = past[0]
+                expl = (f"{c.label}: {r.label} ended {last}, outside{window or ' the present'}; "
+                        "a more recent occurrence is not recorded either way")
+            elif known_absent is not None:
+                truth, expl = Truth.FALSE, f"{c.label}: absent ({known_absent})"
             else:
                 expl = f"unknown: {c.label} not recorded (present or absent)"
-        missing = f"{c.label}{window}: present or absent" if truth is Truth.UNKNOWN else None
+        if excluded and check.excluding and truth is not Truth.UNKNOWN:
+            expl += " (not counting " + ", ".join(check.excluding) + ")"
+        missing = f"{required}: present or absent" if truth is Truth.UNKNOWN else None
         out.append(CheckResult.model_construct(
             concept=check.concept, status=_status(truth), observed=None, observed_unit=None,
             value=None, unit=None, required=required, date=None, explanation=expl, missing=missing))
         return truth
+
+    def _known_absent(self, concept: str) -> str | None:
+        """Why the concept is known to be absent, or None when nothing says so."""
+        for cid in self._ancestors(concept):
+            for r in self.idx.records.get(cid, []):
+                if not r.present:
+                    return f"recorded as absent: {r.label}"
+        kind = self.vocab.get(concept).kind
+        if kind in {"condition", "medication_class", "procedure"} and self._complete(concept):
+            return f"not in the patient's complete {kind.replace('_class', '')} list"
+        return None
+
+    def _ancestors(self, concept: str) -> list[str]:
+        out, todo = [], [concept]
+        while todo:
+            cid = todo.pop()
+            if cid in out:
+                continue
+            out.append(cid)
+            todo.extend(self.vocab.get(cid).broader)
+        return out
+
+
+def _dates(r: Record) -> str:
+    if r.start and r.end and r.end != r.start:
+        return f", {r.start} – {r.end}"
+    if r.start or r.end:
+        return f", {r.start or r.end}"
+    return ""
 
 
 def _compare(value: float, op: str, bound: float, comparator: str | None, upper: float | None) -> Truth:

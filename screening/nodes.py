@@ -206,6 +206,7 @@ class PresenceCheck:
     within_days: float | None = None
     excluding: tuple[str, ...] = ()  # concepts that do not count ("other than basal cell")
     other: bool = False  # "any OTHER malignancy": the patient's primary tumour does not count
+    history: bool = False  # "history of", "previously treated": past (resolved, stopped) records count
     written: str = ""
 
 

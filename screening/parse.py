@@ -375,6 +375,11 @@ class _ToNodes(Transformer[Token, Any]):
         exceptions = next((i for i in items[1:] if isinstance(i, tuple)), ())
         return Presence(span=self._span(meta), subject=name, window=window, exceptions=exceptions)
 
+    @v_args(meta=True)
+    def review_text(self, meta: Any, items: list[Token]) -> Unparsed:
+        return Unparsed(span=self._span(meta), text=str(items[0])[1:-1],
+                        reason="the curator marked this part for a person to check")
+
     # --- logic
     @v_args(meta=True)
     def any_of(self, meta: Any, items: list[Syntax]) -> Junction:

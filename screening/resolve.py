@@ -28,6 +28,7 @@ from .nodes import (
     LimitMultiple,
     Name,
     NeedsReview,
+    Not,
     NumericCheck,
     Predicate,
     Presence,
@@ -55,6 +56,12 @@ _FILLERS = {
     "count", "counts", "current", "documented", "drugs", "drug", "agents", "agent", "medications",
     "dose", "grade", "class", "history", "prior", "previous", "baseline", "screening",
 }
+
+
+_HISTORY = re.compile(r"\b(history|prior|previous|previously|past|ever|had\s+been|had\s+received|"
+                      r"received|treated\s+with|diagnosed)\b", re.I)
+_STATUS_YES = {"positive", "detected", "amplified", "present", "active"}
+_STATUS_NO = {"negative", "not detected", "undetectable", "non-amplified", "absent"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +173,7 @@ class Resolver:
 
     def node(self, node: Syntax, lead: Name | None = None) -> Predicate:
         if isinstance(node, Unparsed):
-            return self.review(node.span, node.reason)
+            return NeedsReview(span=node.span, text=node.text, reason=node.reason)
         if isinstance(node, Junction):
             return self.junction(node, lead)
         if isinstance(node, Threshold):
@@ -238,12 +245,19 @@ class Resolver:
     # ------------------------------------------------------------------ thresholds
     def threshold(self, node: Threshold, subjects: tuple[Name, ...]) -> Predicate:
         method: str | None = None
+        context: list[PresenceCheck] = []
         for note in node.notes:
             m = lookup_method(note.text)
             if m is not None:
                 method = m
-            elif self.concept_of(note) is None:
+                continue
+            about = self.concept_of(note)
+            if about is None:
                 return self.review(node.span, f"the note {note.text!r} is not understood")
+            if about.kind == "condition":
+                # "NYHA grade ≥ 2 for congestive heart failure": the grade of that condition
+                context.append(PresenceCheck(span=note.span, text=note.text, concept=about.id,
+                                             written=note.text))
         exposures: list[ExposureWindow] = []
         for exp in node.exposures:
             concept = self.concept_of(exp.exposure)
@@ -264,6 +278,7 @@ class Resolver:
             else:
                 checks.append(AnyOf(span=node.span, text=self.quote(node.span),
                                     children=tuple(alternatives)))
+        checks = [*context, *checks]
         if len(checks) == 1:
             return checks[0]
         return AllOf(span=node.span, text=self.quote(node.span), children=tuple(checks))
@@ -330,6 +345,15 @@ class Resolver:
         concept = self.concept_of(subject)
         if concept is None:
             return self.review(node.span, f"unknown subject {subject.text!r}")
+        span = _cover(subject.span, node.span)
+        words = {" ".join(t.text.lower().split()) for t in node.values}
+        if concept.kind in PRESENCE_KINDS and len(words) == 1 and words <= _STATUS_YES | _STATUS_NO:
+            # "HIV positive": the condition is present; "HBV DNA negative" on a condition: absent
+            has = PresenceCheck(span=span, text=self.quote(span), concept=concept.id,
+                                written=subject.text)
+            if words <= _STATUS_YES:
+                return has
+            return Not(span=span, text=self.quote(span), child=has)
         return self.categories(_cover(subject.span, node.span),
                                self.quote(_cover(subject.span, node.span)), concept, node.values)
 
@@ -379,9 +403,13 @@ class Resolver:
                 return self.review(node.span, f"unknown exception {exc.text!r}")
             excluding.append(c.id)
         other = bool(re.search(r"\b(other|another|second|additional)\b", node.subject.text, re.I))
+        # "history of", "previously treated with", "had been diagnosed": past records count too;
+        # otherwise only a current condition, therapy or state does.
+        history = bool(_HISTORY.search(self.quote(node.span))) or node.window is not None
         return PresenceCheck(span=node.span, text=self.quote(node.span), concept=concept.id,
                              within_days=node.window.days if node.window else None,
-                             excluding=tuple(excluding), other=other, written=node.subject.text)
+                             excluding=tuple(excluding), other=other, history=history,
+                             written=node.subject.text)
 
 
 def _fmt(x: float) -> str:

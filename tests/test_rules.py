@@ -61,7 +61,11 @@ def test_seed_file_metadata_and_settings() -> None:
     assert (t.trial.sex, t.trial.healthy_volunteers) == ("ALL", False)
     assert t.trial.source == "ClinicalTrials.gov record, last updated 2025-09-15"
     assert t.settings.max_lab_age_days == 28 and t.settings.cockcroft_gault_weight == "actual"
-    assert t.restatements == ()
+    # every restatement names a criterion of the seed and says why
+    assert {r.id for r in t.restatements} == {
+        "inclusion.phase_ib", "inclusion.pivotal", "exclusion.2", "exclusion.8", "exclusion.9.1",
+        "exclusion.13", "exclusion.14"}
+    assert all(len(r.reason) > 20 for r in t.restatements)
 
 
 def test_seed_file_cohorts() -> None:
