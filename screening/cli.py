@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from .errors import ScreeningError
+from .errors import InputError, ScreeningError
 
 
 def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -64,9 +64,24 @@ def _check(args: argparse.Namespace) -> int:
     from .patient import load_patient
     from .report import to_json, to_markdown, to_text
 
+    from .cache import code_stamp, load_pickle, save_pickle
+    from .units import factor_cache_snapshot, preload_factor_cache
+
+    # unit factors met in earlier runs (patients' spellings), so most runs never load pint
+    factors_name = f"unit-factors-{code_stamp()}.pickle"
+    known = load_pickle(factors_name)
+    if isinstance(known, dict):
+        preload_factor_cache(known)
     patient = load_patient(args.patient)
     trial = compile_trial(args.trial)
-    idx = index_patient(patient)
+    try:
+        idx = index_patient(patient)
+    except InputError as err:  # a unit or value problem: name the file as well as the field
+        raise InputError(err.message, location=f"{args.patient}: {err.location}" if err.location
+                         else str(args.patient)) from None
+    factors = factor_cache_snapshot()
+    if not isinstance(known, dict) or len(factors) > len(known):
+        save_pickle(factors_name, factors)
     cohorts = [args.cohort] if args.cohort else ([c.id for c in trial.cohorts] or [None])
     results = [screen_index(trial, idx, c) for c in cohorts]
     if args.format == "json":

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .nodes import (
     OP_TEXT,
@@ -24,9 +24,10 @@ from .nodes import (
     Span,
     leaves,
 )
-from .resolve import resolve_item
 from .rules import TrialFile, load_trial_file
-from .segment import Item, iter_items, segment
+
+if TYPE_CHECKING:
+    from .segment import Item
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +57,11 @@ class CompiledCriterion:
     polarity: Literal["require", "exclude"] = "require"  # exclude: passes when its condition is false
     restated: str | None = None
     restated_reason: str | None = None
+    understood_as: str = ""  # the predicate in canonical language, rendered once at compile time
 
     @property
     def canonical(self) -> str:
-        if self.predicate is None:
-            return f"{self.combine} of its sub-items" if self.children else ""
-        return canonical(self.predicate)
+        return self.understood_as
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -112,8 +112,30 @@ def _extras(p: NumericCheck) -> str:
     return s
 
 
-def compile_trial(source: str | Path | TrialFile) -> CompiledTrial:
+def compile_trial(source: str | Path | TrialFile, *, use_cache: bool = True) -> CompiledTrial:
+    """Compile a trial file. The result is cached on disk, keyed by the file's bytes and the
+    package's code, so screening a patient from the command line need not rebuild the grammar
+    or load pint (the unit factors the trial needed are cached with it)."""
+    from .cache import code_stamp, load_pickle, save_pickle
+    from .units import factor_cache_snapshot, preload_factor_cache
+
     trial = source if isinstance(source, TrialFile) else load_trial_file(source)
+    use_cache = use_cache and bool(trial.sha256)  # a TrialFile built in memory has no stamp
+    name = f"trial-{trial.sha256[:24]}-{code_stamp()}.pickle" if use_cache else ""
+    if use_cache:
+        cached = load_pickle(name)
+        if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[0], CompiledTrial):
+            preload_factor_cache(cached[1])
+            return cached[0]
+    compiled = _compile(trial)
+    if use_cache:
+        save_pickle(name, (compiled, factor_cache_snapshot()))
+    return compiled
+
+
+def _compile(trial: TrialFile) -> CompiledTrial:
+    # imported here: a cached trial needs neither the segmenter nor the parser (nor lark)
+    from .segment import iter_items, segment
     headings = {c.id: list(c.headings) for c in trial.cohorts}
     children_mode = {c.id: c.children for c in trial.cohorts if c.children}
     items = segment(trial.criteria, cohort_headings=headings, cohort_children=children_mode)
@@ -154,16 +176,21 @@ def _registry_criteria(trial: TrialFile) -> list[CompiledCriterion]:
     if not bounds:
         return []
     text = " and ".join(bounds)
+    from .resolve import resolve_item
+
     predicate = resolve_item(text, "inclusion")
     label = "Registry age limits: " + ", ".join(
         f"{k} {v}" for k, v in (("minimum", meta.minimum_age), ("maximum", meta.maximum_age)) if v)
     return [CompiledCriterion(
         id="registry.age", section="inclusion", number=None, cohorts=(), text=label,
         span=Span(0, 0), predicate=predicate, parent=None, children=(), combine="all",
+        understood_as=canonical(predicate) if predicate is not None else "",
         restated=text, restated_reason="structured registry field (minimum_age / maximum_age)")]
 
 
 def _compile_item(item: Item, parent: str | None, restatement: Any, polarity: str) -> CompiledCriterion:
+    from .resolve import resolve_item
+
     combine = item.combine
     if polarity == "exclude" and item.children and combine == "all" and not item.negated:
         # sub-items of an exclusion each name something that excludes
@@ -178,7 +205,13 @@ def _compile_item(item: Item, parent: str | None, restatement: Any, polarity: st
         restated = reason = None
         if predicate is not None and restatement is None:
             predicate = _to_source(predicate, item)
+    children = tuple(c.id for c in item.children)
+    if predicate is not None:
+        understood = canonical(predicate)
+    else:
+        understood = f"{combine} of its sub-items" if children else ""
     return CompiledCriterion(
+        understood_as=understood,
         id=item.id, section=item.section, number=item.number, cohorts=tuple(item.cohorts),
         text=item.text, span=item.span, predicate=predicate, parent=parent,
         children=tuple(c.id for c in item.children), combine=combine,

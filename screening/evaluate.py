@@ -7,6 +7,7 @@ canonical unit with cached factors), then every criterion only compares floats.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -73,6 +74,7 @@ class PatientIndex:
     values: dict[str, list[Value]] = field(default_factory=dict)
     records: dict[str, list[Record]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    memo: dict[int, Any] = field(default_factory=dict)  # criterion results per compiled trial
 
 
 def index_patient(patient: Patient, vocab: Vocabulary | None = None) -> PatientIndex:
@@ -274,7 +276,7 @@ class Evaluator:
         if truth is not Truth.UNKNOWN:
             for i in range(start, len(out)):
                 if out[i].missing is not None:
-                    out[i] = out[i].model_copy(update={"missing": None})
+                    out[i] = dataclasses.replace(out[i], missing=None)
         return truth
 
     def _run(self, pred: Predicate, out: list[CheckResult]) -> Truth:
@@ -291,7 +293,7 @@ class Evaluator:
         if isinstance(pred, PresenceCheck):
             return self.presence(pred, out)
         if isinstance(pred, NeedsReview):
-            out.append(CheckResult.model_construct(
+            out.append(CheckResult(
                 concept=None, status="needs_review", observed=None, observed_unit=None,
                 value=None, unit=None, required=pred.text, date=None,
                 explanation=f"needs review: \"{pred.text}\" ({pred.reason})", missing=None))
@@ -397,7 +399,7 @@ class Evaluator:
             if t is not Truth.FALSE and missing is None and truth is Truth.TRUE:
                 missing = f"{self.vocab.get(exp.concept).label} in the {exp.days:g} days before the {c.label}"
         total = and_(truth, all_of(exposure_truths)) if exposure_truths else truth
-        out.append(CheckResult.model_construct(
+        out.append(CheckResult(
             concept=check.concept, status=_status(total), observed=v.observed, observed_unit=v.unit,
             value=round(compared, 6), unit=(f"× {check.limit.upper()}" if check.limit else c.unit),
             required=required, date=v.date, explanation=expl, missing=missing))
@@ -468,7 +470,7 @@ class Evaluator:
             expl += f" — the result is consistent with both; a more specific result is needed"
         if v.date:
             expl += f"; dated {v.date}"
-        out.append(CheckResult.model_construct(
+        out.append(CheckResult(
             concept=check.concept, status=_status(truth), observed=v.observed, observed_unit=v.unit,
             value=None, unit=None, required=required, date=v.date, explanation=expl,
             missing=(f"a more specific {c.label} result" if truth is Truth.UNKNOWN else None)))
@@ -545,7 +547,7 @@ class Evaluator:
         if excluded and check.excluding and truth is not Truth.UNKNOWN:
             expl += " (not counting " + ", ".join(check.excluding) + ")"
         missing = f"{required}: present or absent" if truth is Truth.UNKNOWN else None
-        out.append(CheckResult.model_construct(
+        out.append(CheckResult(
             concept=check.concept, status=_status(truth), observed=None, observed_unit=None,
             value=None, unit=None, required=required, date=None, explanation=expl, missing=missing))
         return truth
@@ -614,7 +616,7 @@ def _status(t: Truth) -> str:
 
 
 def _unknown(concept: str, required: str, why: str, missing: str) -> CheckResult:
-    return CheckResult.model_construct(
+    return CheckResult(
         concept=concept, status="unknown", observed=None, observed_unit=None, value=None, unit=None,
         required=required, date=None, explanation=f"unknown: {why}", missing=missing)
 
@@ -634,39 +636,50 @@ def _criterion_status(polarity: str, truth: Truth, checks: Iterable[CheckResult]
     return "unknown"
 
 
-def screen_index(trial: CompiledTrial, idx: PatientIndex, cohort: str | None,
-                 vocab: Vocabulary | None = None) -> TrialResult:
-    vocab = vocab or load_vocabulary()
+def _criterion_results(trial: CompiledTrial, idx: PatientIndex, vocab: Vocabulary) -> dict[str, CriterionResult]:
+    """Every criterion evaluated once for this patient (a criterion reads the same in every
+    cohort it applies to, so screening several cohorts does not repeat the work)."""
+    memo = idx.memo.get(id(trial))
+    if memo is not None and memo[0] is trial:
+        return memo[1]
     ev = Evaluator(trial, idx, vocab)
-    if cohort is not None and cohort not in {c.id for c in trial.cohorts}:
-        known = ", ".join(c.id for c in trial.cohorts) or "none"
-        raise InputError(f"unknown cohort {cohort!r}; this trial's cohorts are: {known}")
     truths: dict[str, Truth] = {}
     results: dict[str, CriterionResult] = {}
     for crit in reversed(trial.criteria):  # children before parents
-        applicable = not crit.cohorts or cohort is None or cohort in crit.cohorts
-        if not applicable:
-            results[crit.id] = _result(crit, "not_applicable", [], f"applies to {', '.join(crit.cohorts)} only")
-            continue
         checks: list[CheckResult] = []
         own = ev.run(crit.predicate, checks) if crit.predicate is not None else None
         child_truths = [truths[c] for c in crit.children if c in truths]
         truth = own if own is not None else Truth.TRUE
         if child_truths:
             combined = any_of(child_truths) if crit.combine == "any" else all_of(child_truths)
-            if crit.polarity == "exclude" and own is not None:
-                truth = or_(own, combined)
-            elif own is None:
+            if own is None:
                 truth = combined
+            elif crit.polarity == "exclude":
+                truth = or_(own, combined)
             else:
                 truth = and_(own, combined)
         truths[crit.id] = truth
-        child_review = any(results[c].status == "needs_review" for c in crit.children if c in results)
         status = _criterion_status(crit.polarity, truth, checks)
-        if status == "unknown" and child_review:
+        if status == "unknown" and any(results[c].status == "needs_review" for c in crit.children):
             status = "needs_review"
         results[crit.id] = _result(crit, status, checks, _explain(crit, status, checks))
-    ordered = [results[c.id] for c in trial.criteria]
+    idx.memo[id(trial)] = (trial, results)
+    return results
+
+
+def screen_index(trial: CompiledTrial, idx: PatientIndex, cohort: str | None,
+                 vocab: Vocabulary | None = None) -> TrialResult:
+    """Screen an indexed patient for one cohort (None: every criterion applies)."""
+    if cohort is not None and cohort not in {c.id for c in trial.cohorts}:
+        known = ", ".join(c.id for c in trial.cohorts) or "none"
+        raise InputError(f"unknown cohort {cohort!r}; this trial's cohorts are: {known}")
+    results = _criterion_results(trial, idx, vocab or load_vocabulary())
+    ordered: list[CriterionResult] = []
+    for crit in trial.criteria:
+        if cohort is not None and crit.cohorts and cohort not in crit.cohorts:
+            ordered.append(_result(crit, "not_applicable", [], f"applies to {', '.join(crit.cohorts)} only"))
+        else:
+            ordered.append(results[crit.id])
     top = [r for r, c in zip(ordered, trial.criteria) if c.parent is None and r.status != "not_applicable"]
     failed = [r.id for r in top if r.status == "not_met"]
     unknown = [r.id for r in top if r.status == "unknown"]
@@ -677,10 +690,13 @@ def screen_index(trial: CompiledTrial, idx: PatientIndex, cohort: str | None,
         verdict = "needs_review"
     else:
         verdict = "eligible"
+    # Missing data: only what could settle an undecided criterion whose parent is undecided too.
     missing: list[str] = []
-    for r in ordered:
-        if r.status not in ("unknown", "needs_review"):
-            continue  # data that cannot change a decided criterion is not "missing"
+    open_ids: set[str] = set()
+    for r, c in zip(ordered, trial.criteria):
+        if r.status not in ("unknown", "needs_review") or (c.parent and c.parent not in open_ids):
+            continue
+        open_ids.add(r.id)
         for ch in r.checks:
             if ch.missing and ch.status != "met" and ch.missing not in missing:
                 missing.append(ch.missing)
@@ -695,10 +711,10 @@ def or_(a: Truth, b: Truth) -> Truth:
 
 
 def _result(crit: CompiledCriterion, status: str, checks: list[CheckResult], explanation: str) -> CriterionResult:
-    return CriterionResult.model_construct(
+    return CriterionResult(
         id=crit.id, section=crit.section, cohorts=list(crit.cohorts), number=crit.number,
         text=crit.text, status=status, explanation=explanation, checks=checks,
-        parent=crit.parent, children=list(crit.children), understood_as=crit.canonical,
+        parent=crit.parent, children=list(crit.children), understood_as=crit.understood_as,
         restated=crit.restated)
 
 

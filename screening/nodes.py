@@ -17,7 +17,7 @@ from typing import Literal, Union
 
 Comparator = Literal["<", "<=", ">", ">=", "=="]
 LimitKind = Literal["uln", "lln"]
-TimeUnit = Literal["hour", "day", "week", "month", "year"]
+TimeUnit = Literal["hour", "day", "week", "month", "year", "half_life"]
 
 OP_TEXT: dict[str, str] = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "==": "="}
 DAYS_PER: dict[str, float] = {"hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 30.4375, "year": 365.25}
@@ -83,6 +83,9 @@ class Duration:
 
     @property
     def days(self) -> float:
+        """Length in days; a window in half-lives has none until the drug is known."""
+        if self.unit not in DAYS_PER:
+            raise ValueError(f"a window of {self.value:g} {self.unit.replace('_', '-')}s depends on the drug")
         return self.value * DAYS_PER[self.unit]
 
 

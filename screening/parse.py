@@ -8,6 +8,8 @@ dropped and nothing is guessed. ``parse_item`` never raises on any text.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from functools import cache
 from importlib import resources
@@ -15,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from lark import Lark, Token, Transformer, v_args
+from lark import __version__ as lark_version
 from lark.exceptions import LarkError, VisitError
 
+from .cache import cache_dir
 from .nodes import (
     Amount,
     Comparison,
@@ -48,6 +52,19 @@ def grammar_text() -> str:
 
 @cache
 def _parser(strict: bool = False) -> Lark:
+    # The built LALR tables are cached on disk (keyed by lark on the grammar and options), so
+    # only the first run on a machine pays for the build: seconds when `interegular` is
+    # installed, because lark then checks every pair of terminals for collisions.
+    cache: str | bool = False
+    folder = cache_dir() if not strict else None
+    if folder is not None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            folder = None
+        if folder is not None:
+            digest = hashlib.sha256(grammar_text().encode()).hexdigest()[:16]
+            cache = str(folder / f"grammar-{digest}-lark{lark_version}.pickle")
     return Lark(
         grammar_text(),
         parser="lalr",
@@ -55,6 +72,7 @@ def _parser(strict: bool = False) -> Lark:
         strict=strict,
         propagate_positions=True,
         maybe_placeholders=False,
+        cache=cache,
     )
 
 
@@ -361,9 +379,22 @@ class _ToNodes(Transformer[Token, Any]):
     # --- presence
     @v_args(meta=True)
     def window(self, meta: Any, items: list[Token]) -> Duration:
+        if items[0].type == "BEFORE_WINDOW":  # "4 weeks before the start of study drug"
+            m = re.match(r"(\d+(?:\.\d+)?)\s*([A-Za-z]+)", str(items[0]))
+            assert m is not None
+            return Duration(span=self._span(meta), value=float(m.group(1)),
+                            unit=_TIME_UNITS[m.group(2).lower()])
         number = _number(items[0]) if len(items) > 1 else 1.0
         unit = items[-1]
+        if unit.type == "HALF_LIVES":
+            return Duration(span=self._span(meta), value=number, unit="half_life")
         return Duration(span=self._span(meta), value=number, unit=_TIME_UNITS[str(unit).lower()])
+
+    @v_args(meta=True)
+    def bare_window(self, meta: Any, items: list[Any]) -> Presence:
+        # "... or within 5 half-lives": the subject is the previous one's
+        window = items[0]
+        return Presence(span=self._span(meta), subject=Name(span=window.span, text=""), window=window)
 
     def exceptions(self, items: list[Name]) -> tuple[Name, ...]:
         return tuple(items)

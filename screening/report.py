@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Literal
+from dataclasses import dataclass
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,37 +17,42 @@ CriterionStatus = Literal["met", "not_met", "unknown", "needs_review", "not_appl
 Verdict = Literal["eligible", "ineligible", "needs_review"]
 
 
-class CheckResult(BaseModel):
-    """One comparison against the patient's data."""
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """One comparison against the patient's data.
 
-    model_config = ConfigDict(frozen=True)
-    concept: str | None = Field(description="Vocabulary concept id; null for text needing review.")
+    A plain slotted dataclass rather than a pydantic model: a patient produces about a hundred
+    of these, and building pydantic models would cost more than the whole evaluation. Pydantic
+    still validates, serialises and documents them as fields of ``TrialResult``.
+    """
+
+    concept: Annotated[str | None, Field(description="Vocabulary concept id; null for text needing review.")]
     status: CheckStatus
-    observed: float | int | str | None = Field(description="The patient's value as given.")
-    observed_unit: str | None = Field(description="The unit the value was given in.")
-    value: float | None = Field(
-        description="The value in the threshold's unit (or as a multiple of ULN/LLN).")
-    unit: str | None = Field(description="The threshold's unit, or '× ULN' / '× LLN'.")
-    required: str = Field(description="The condition, e.g. 'Hemoglobin ≥ 90g/L'.")
-    date: dt.date | None = Field(description="Date of the value used.")
+    observed: Annotated[float | int | str | None, Field(description="The patient's value as given.")]
+    observed_unit: Annotated[str | None, Field(description="The unit the value was given in.")]
+    value: Annotated[float | None, Field(
+        description="The value in the threshold's unit (or as a multiple of ULN/LLN).")]
+    unit: Annotated[str | None, Field(description="The threshold's unit, or '× ULN' / '× LLN'.")]
+    required: Annotated[str, Field(description="The condition, e.g. 'Hemoglobin ≥ 90g/L'.")]
+    date: Annotated[dt.date | None, Field(description="Date of the value used.")]
     explanation: str
-    missing: str | None = Field(description="What data would settle an unknown check.")
+    missing: Annotated[str | None, Field(description="What data would settle an unknown check.")]
 
 
-class CriterionResult(BaseModel):
-    model_config = ConfigDict(frozen=True)
-    id: str = Field(description="Stable id, e.g. 'inclusion.5', 'exclusion.9.2'.")
+@dataclass(frozen=True, slots=True)
+class CriterionResult:
+    id: Annotated[str, Field(description="Stable id, e.g. 'inclusion.5', 'exclusion.9.2'.")]
     section: Literal["inclusion", "exclusion"]
-    cohorts: list[str] = Field(description="Cohorts it applies to; empty = all.")
+    cohorts: Annotated[list[str], Field(description="Cohorts it applies to; empty = all.")]
     number: str | None
-    text: str = Field(description="The criterion text as published.")
+    text: Annotated[str, Field(description="The criterion text as published.")]
     status: CriterionStatus
     explanation: str
     checks: list[CheckResult]
     parent: str | None
     children: list[str]
-    understood_as: str = Field(description="The compiled form in canonical language.")
-    restated: str | None = Field(description="Curator's restatement used instead of the text.")
+    understood_as: Annotated[str, Field(description="The compiled form in canonical language.")]
+    restated: Annotated[str | None, Field(description="Curator's restatement used instead of the text.")]
 
 
 class TrialResult(BaseModel):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .errors import UnitError
 from .nodes import (
+    DAYS_PER,
     OP_TEXT,
     AllOf,
     Amount,
@@ -194,7 +195,13 @@ class Resolver:
         last_value_subject: Name | None = lead
         # a window written once after a list applies to every item: "MI or stroke within 6 months"
         windows = [p.window for p in parts if isinstance(p, Presence) and p.window]
+        last_presence: Name | None = None
         for part in parts:
+            if isinstance(part, Presence) and not part.subject.text and last_presence is not None:
+                part = Presence(span=part.span, subject=last_presence, window=part.window,
+                                exceptions=part.exceptions, status=part.status)
+            if isinstance(part, Presence) and part.subject.text:
+                last_presence = part.subject
             if isinstance(part, Presence) and not part.window and not part.exceptions:
                 concept = self.concept_of(part.subject)
                 if concept is not None and concept.kind in NUMERIC_KINDS | {"category"}:
@@ -391,6 +398,10 @@ class Resolver:
 
     # ------------------------------------------------------------------ presence
     def presence(self, node: Presence) -> Predicate:
+        if node.window is not None and node.window.unit not in DAYS_PER:
+            return self.review(node.span, f"a window of {node.window.value:g} half-lives depends on the drug")
+        if not node.subject.text:
+            return self.review(node.span, "a window without a subject")
         concept = self.concept_of(node.subject)
         if concept is None:
             return self.review(node.span, f"unknown condition {node.subject.text!r}")

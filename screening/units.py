@@ -261,6 +261,7 @@ def _terms(expression: str) -> list[tuple[str, str]]:
     return [(m.group("sep"), m.group("atom")) for m in _TERM.finditer(expression)]
 
 
+@functools.lru_cache(maxsize=4096)
 def describe_unit(spelling: str) -> str:
     """A short human form of a unit ("10^9/L", "g/dL", "µmol/L"); the spelling itself if unknown."""
     try:

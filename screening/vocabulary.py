@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from screening.cache import cache_dir
 from screening.errors import ScreeningError, UnitError
 from screening.units import normalize_unit
 
@@ -730,19 +731,10 @@ def _read_vocabulary_bytes() -> bytes:
     return (resources.files("screening") / "data" / "vocabulary.toml").read_bytes()
 
 
-def _cache_dir() -> Path | None:
-    """Where the checked vocabulary is kept between runs; SCREENING_CACHE_DIR="" turns it off."""
-    configured = os.environ.get("SCREENING_CACHE_DIR")
-    if configured is not None:
-        return Path(configured) if configured else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "screening"
-
-
 def _cache_path(raw: bytes) -> Path | None:
     """The cache file for this exact data *and* code: any edit to the vocabulary, the unit tables
     or the modules that check them gives a new name, so a stale cache is never read."""
-    folder = _cache_dir()
+    folder = cache_dir()
     if folder is None:
         return None
     parts = [_CACHE_VERSION.encode(), raw]

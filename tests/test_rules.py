@@ -63,7 +63,7 @@ def test_seed_file_metadata_and_settings() -> None:
     assert t.settings.max_lab_age_days == 28 and t.settings.cockcroft_gault_weight == "actual"
     # every restatement names a criterion of the seed and says why
     assert {r.id for r in t.restatements} == {
-        "inclusion.phase_ib", "inclusion.pivotal", "exclusion.2", "exclusion.8", "exclusion.9.1",
+        "inclusion.phase_ib", "inclusion.pivotal", "exclusion.8", "exclusion.9.1",
         "exclusion.13", "exclusion.14"}
     assert all(len(r.reason) > 20 for r in t.restatements)
 

@@ -1,0 +1,194 @@
+"""Compiled form of the seed trial, and the general mechanisms of the resolve stage.
+
+The expected forms are read off the trial text by hand (units converted by hand: 3 g/dL × 10 =
+30 g/L; 6 months × 30.4375 d = 182.625 d), never copied from the program's output.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from screening import load_trial
+from screening.compile import CompiledTrial
+from screening.nodes import (
+    AllOf, AnyOf, CategoryCheck, NeedsReview, Not, NumericCheck, Predicate, PresenceCheck, leaves,
+)
+from screening.resolve import resolve_item
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = load_trial(ROOT / "rules" / "NCT03944499.toml")
+
+
+def crit(trial: CompiledTrial, cid: str) -> Predicate:
+    c = next(c for c in trial.criteria if c.id == cid)
+    assert c.predicate is not None
+    return c.predicate
+
+
+def numeric(p: Predicate) -> dict[str, tuple[str, float, str | None, str | None]]:
+    return {l.concept: (l.op, round(l.threshold, 6), l.unit, l.limit)
+            for l in leaves(p) if isinstance(l, NumericCheck)}
+
+
+def test_inclusion_5_every_lab_threshold() -> None:
+    p = crit(SEED, "inclusion.5")
+    assert not [l for l in leaves(p) if isinstance(l, NeedsReview)]  # fully structured
+    got = numeric(p)
+    assert got["anc"] == (">=", 1.0, "10^9/L", None)             # 1.0x1E9/L
+    assert got["hemoglobin"] == (">=", 90.0, "g/L", None)         # 90g/L
+    assert got["platelets"] == (">=", 100.0, "10^9/L", None)      # 100x1E9/L
+    assert got["creatinine"] == ("<", 1.5, None, "uln")           # \< 1.5x ULN
+    assert got["creatinine_clearance"] == (">=", 50.0, "mL/min", None)
+    assert got["potassium"] == (">=", 3.5, "mmol/L", None)
+    assert got["albumin"] == (">=", 30.0, "g/L", None)            # 3 g/dL × 10 = 30 g/L
+    assert got["lvef"] == (">", 50.0, "%", None)                  # \>50%
+    assert got["urine_protein_24h"] == ("<", 1.0, "g/d", None)    # "1.0g" of a 24-hour urine
+    bili = sorted(l.threshold for l in leaves(p) if isinstance(l, NumericCheck) and l.concept == "total_bilirubin")
+    assert bili == [1.5, 3.0]                                    # ≤ 1.5x ULN, or ≤ 3x ULN if Gilbert
+    ast = sorted(l.threshold for l in leaves(p) if isinstance(l, NumericCheck) and l.concept == "ast")
+    assert ast == [2.5, 5.0]
+    dip = next(l for l in leaves(p) if isinstance(l, CategoryCheck))
+    assert dip.concept == "urine_protein_dipstick" and set(dip.allowed) == {"negative", "trace", "1+"}
+    exposures = {(e.concept, e.days) for l in leaves(p) if isinstance(l, NumericCheck) for e in l.exposures}
+    assert exposures == {("gcsf", 7), ("rbc_transfusion", 14), ("tpo_agonist", 7), ("platelet_transfusion", 14)}
+    crcl = next(l for l in leaves(p) if isinstance(l, NumericCheck) and l.concept == "creatinine_clearance")
+    assert crcl.method == "cockcroft_gault"
+
+
+def test_conditional_alternatives_are_or_not_and() -> None:
+    p = crit(SEED, "inclusion.5")
+    # the Gilbert alternative: (bili ≤ 1.5 ULN) or (Gilbert and bili ≤ 3 ULN)
+    gilbert = [c for c in p.children if isinstance(c, AnyOf)
+               and any(isinstance(l, PresenceCheck) and l.concept == "gilbert_syndrome" for l in leaves(c))]
+    assert len(gilbert) == 1
+    # the liver-metastasis clause after ";" joins the AST/ALT clause as an alternative
+    liver = [c for c in p.children if isinstance(c, AnyOf)
+             and any(isinstance(l, PresenceCheck) and l.concept == "liver_metastases" for l in leaves(c))]
+    assert len(liver) == 1
+    assert {l.concept for l in leaves(liver[0]) if isinstance(l, NumericCheck)} == {"ast", "alt"}
+
+
+def test_other_seed_criteria() -> None:
+    assert crit(SEED, "inclusion.3") == CategoryCheck(
+        span=crit(SEED, "inclusion.3").span, text=crit(SEED, "inclusion.3").text,
+        concept="ecog", allowed=("0", "1"), written="0 or 1")
+    assert numeric(crit(SEED, "inclusion.4")) == {"life_expectancy": (">=", 12.0, "week", None)}
+    m = crit(SEED, "inclusion.6")
+    assert isinstance(m, PresenceCheck) and m.concept == "measurable_disease"
+    assert set(crit(SEED, "inclusion.phase_ia.1").allowed) == {"ihc_3+", "ihc_2+_ish+"}  # type: ignore[union-attr]
+    assert set(crit(SEED, "inclusion.phase_ia.2").allowed) == {"ihc_1+", "ihc_2+_ish-"}  # type: ignore[union-attr]
+    assert set(crit(SEED, "inclusion.phase_ib.1").allowed) == {"ihc_3+", "ihc_2+_ish+"}  # type: ignore[union-attr]
+    adc = crit(SEED, "exclusion.3")
+    assert isinstance(adc, PresenceCheck) and adc.concept == "anti_her2_adc" and adc.history
+    cns = crit(SEED, "exclusion.4")
+    assert isinstance(cns, PresenceCheck) and cns.concept == "cns_metastases" and not cns.history
+    assert numeric(crit(SEED, "exclusion.9.1")) == {"qtc": (">", 470.0, "ms", None)}
+    nyha = crit(SEED, "exclusion.9.2")
+    assert numeric(nyha) == {"nyha_class": (">=", 2.0, None, None)}
+    assert any(isinstance(l, PresenceCheck) and l.concept == "heart_failure" for l in leaves(nyha))
+    mi = {(l.concept, l.within_days) for l in leaves(crit(SEED, "exclusion.9.4")) if isinstance(l, PresenceCheck)}
+    assert mi == {("myocardial_infarction", 182.625), ("arterial_venous_thrombosis", 182.625)}
+    assert {l.concept for l in leaves(crit(SEED, "exclusion.10"))} == {"pregnancy", "lactation"}
+    assert numeric(crit(SEED, "exclusion.13"))["hbv_dna"] == (">", 1000.0, "IU/mL", None)
+    assert numeric(crit(SEED, "registry.age")) == {"age": (">=", 18.0, "year", None)}
+
+
+@pytest.mark.parametrize("cid", ["inclusion.7", "inclusion.8", "exclusion.5", "exclusion.6",
+                                 "exclusion.7", "exclusion.11", "exclusion.15"])
+def test_judgement_criteria_are_needs_review_quoting_the_text(cid: str) -> None:
+    c = next(c for c in SEED.criteria if c.id == cid)
+    reviews = [l for l in leaves(crit(SEED, cid)) if isinstance(l, NeedsReview)]
+    assert reviews and all(r.text and r.text in " ".join(c.text.split()) + c.text for r in reviews)
+
+
+def test_review_spans_index_the_trial_text() -> None:
+    c = next(c for c in SEED.criteria if c.id == "exclusion.15")
+    (r,) = [l for l in leaves(crit(SEED, "exclusion.15")) if isinstance(l, NeedsReview)]
+    assert SEED.source[r.span.start:r.span.end] == r.text
+
+
+def test_every_item_has_a_criterion() -> None:
+    ids = [c.id for c in SEED.criteria]
+    assert len(ids) == len(set(ids))
+    assert {"inclusion.phase_ia", "inclusion.phase_ia.2", "inclusion.pivotal.3", "inclusion.8",
+            "exclusion.2", "exclusion.9", "exclusion.9.4", "exclusion.15", "registry.age"} <= set(ids)
+
+
+# ---------------------------------------------------------------- general mechanisms
+
+
+def test_unit_of_wrong_dimension_in_criteria_is_needs_review_naming_it() -> None:
+    p = resolve_item("ANC ≥ 1.5 mg/dL", "inclusion")
+    assert isinstance(p, NeedsReview)
+    assert "1.5 mg/dL" in p.reason and "anc" in p.reason
+
+
+def test_unknown_subject_is_needs_review() -> None:
+    p = resolve_item("frobnication index ≥ 3", "inclusion")
+    assert isinstance(p, NeedsReview) and "frobnication" in p.reason
+
+
+def test_exclusion_clauses_are_alternatives() -> None:
+    p = resolve_item("Pregnant; lactating", "exclusion")
+    assert isinstance(p, AnyOf)
+    q = resolve_item("ANC ≥ 1.5 x 10^9/L; platelets ≥ 100 x 10^9/L", "inclusion")
+    assert isinstance(q, AllOf)
+
+
+def test_status_word_on_a_condition() -> None:
+    assert isinstance(resolve_item("HIV positive", "exclusion"), PresenceCheck)
+    assert isinstance(resolve_item("HIV negative", "inclusion"), Not)
+
+
+def test_whichever_is_shorter_needs_both_windows() -> None:
+    # seed exclusion 2: "4 weeks before ... or within 5 half-lives, whichever is shorter" excludes
+    # only inside both windows: (trial drug within 28 days) and [half-lives: needs review]
+    p = crit(SEED, "exclusion.2")
+    assert isinstance(p, AllOf)
+    presence, review = p.children
+    assert isinstance(presence, PresenceCheck) and presence.concept == "investigational_agent"
+    assert presence.within_days == 28  # 4 weeks × 7
+    assert isinstance(review, NeedsReview) and "half-lives" in review.reason
+    q = resolve_item("chemotherapy within 4 weeks or within 2 weeks, whichever is longer", "exclusion")
+    assert isinstance(q, AnyOf)
+
+
+def test_lost_superscript_count_unit() -> None:
+    # "x 109/L" is ×10⁹/L with the superscript lost
+    assert numeric(resolve_item("platelets ≥ 75 x 109/L", "inclusion")) == {"platelets": (">=", 75.0, "10^9/L", None)}
+    # 1,500/mm3 = 1500 per µL = 1.5 × 10^9/L
+    assert numeric(resolve_item("ANC ≥ 1,500/mm3", "inclusion")) == {"anc": (">=", 1.5, "10^9/L", None)}
+
+
+def _trial(tmp_path: Path, criteria: str) -> CompiledTrial:
+    f = tmp_path / "t.toml"
+    f.write_text(textwrap.dedent(f"""\
+        criteria = '''
+        {textwrap.indent(criteria, '        ').strip()}
+        '''
+        [trial]
+        nct_id = "NCT00000001"
+        title = "test"
+        """).replace("\n        ", "\n"))
+    return load_trial(f)
+
+
+def test_negated_list_flips_polarity(tmp_path: Path) -> None:
+    from screening import screen
+
+    trial = _trial(tmp_path, """Inclusion Criteria:
+1. No history of any of the following:
+a. myocardial infarction
+b. stroke
+""")
+    parent = next(c for c in trial.criteria if c.children)
+    assert parent.polarity == "exclude"
+    assert all(c.polarity == "exclude" for c in trial.criteria if c.parent == parent.id)
+    base = {"patient_id": "x", "as_of": "2026-01-01"}
+    r = screen(trial, {**base, "conditions": [{"name": "stroke", "onset_date": "2020-01-01"}]})
+    assert next(c for c in r.criteria if c.id == parent.id).status == "not_met"
+    r = screen(trial, {**base, "complete_records": ["conditions"]})
+    assert next(c for c in r.criteria if c.id == parent.id).status == "met"
