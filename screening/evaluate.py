@@ -7,7 +7,6 @@ canonical unit with cached factors), then every criterion only compares floats.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -271,34 +270,34 @@ class Evaluator:
         "and", or next to a passed one in an "or") lose their "missing" note, so the missing
         data a coordinator is asked for is only what would settle the criterion.
         """
-        start = len(out)
-        truth = self._run(pred, out)
-        if truth is not Truth.UNKNOWN:
-            for i in range(start, len(out)):
-                if out[i].missing is not None:
-                    out[i] = dataclasses.replace(out[i], missing=None)
-        return truth
-
-    def _run(self, pred: Predicate, out: list[CheckResult]) -> Truth:
-        if isinstance(pred, AllOf):
-            return all_of([self.run(c, out) for c in pred.children])
-        if isinstance(pred, AnyOf):
-            return any_of([self.run(c, out) for c in pred.children])
-        if isinstance(pred, Not):
-            return not_(self.run(pred.child, out))
-        if isinstance(pred, NumericCheck):
-            return self.numeric(pred, out)
-        if isinstance(pred, CategoryCheck):
-            return self.category(pred, out)
-        if isinstance(pred, PresenceCheck):
-            return self.presence(pred, out)
-        if isinstance(pred, NeedsReview):
+        kind = type(pred)
+        if kind is AllOf or kind is AnyOf or kind is Not:
+            start = len(out)
+            if kind is Not:
+                truth = not_(self.run(pred.child, out))  # type: ignore[union-attr]
+            elif kind is AllOf:
+                truth = all_of([self.run(c, out) for c in pred.children])  # type: ignore[union-attr]
+            else:
+                truth = any_of([self.run(c, out) for c in pred.children])  # type: ignore[union-attr]
+            if truth is not Truth.UNKNOWN:
+                for i in range(start, len(out)):
+                    if out[i].missing is not None:
+                        out[i].missing = None
+            return truth
+        if kind is NumericCheck:
+            return self.numeric(pred, out)  # type: ignore[arg-type]
+        if kind is CategoryCheck:
+            return self.category(pred, out)  # type: ignore[arg-type]
+        if kind is PresenceCheck:
+            return self.presence(pred, out)  # type: ignore[arg-type]
+        if kind is NeedsReview:
             out.append(CheckResult(
                 concept=None, status="needs_review", observed=None, observed_unit=None,
-                value=None, unit=None, required=pred.text, date=None,
-                explanation=f"needs review: \"{pred.text}\" ({pred.reason})", missing=None))
+                value=None, unit=None, required=pred.text, date=None,  # type: ignore[union-attr]
+                explanation=f"needs review: \"{pred.text}\" ({pred.reason})",  # type: ignore[union-attr]
+                missing=None))
             return Truth.UNKNOWN
-        raise AssertionError(type(pred).__name__)
+        raise AssertionError(kind.__name__)
 
     def _current(self, concept: str) -> tuple[Value | None, str | None]:
         values = self.idx.values.get(concept)
@@ -496,13 +495,14 @@ class Evaluator:
         c = self.vocab.get(check.concept)
         window = f" within {check.within_days:g} days" if check.within_days else ""
         required = f"{'other ' if check.other else ''}{c.label}{window}"
-        concepts = set(self.vocab.expand(check.concept))
+        concepts: frozenset[str] | set[str] = self.vocab.expand(check.concept)
         excluded: set[str] = set()
         for e in check.excluding:
             excluded |= self.vocab.expand(e)
         if check.other:
             excluded |= self._primary_concepts()
-        concepts -= excluded
+        if excluded:
+            concepts = concepts - excluded
         present = [r for cid in concepts for r in self.idx.records.get(cid, []) if r.present]
         as_of = self.idx.as_of
         start = as_of - dt.timedelta(days=check.within_days) if check.within_days else None
@@ -554,7 +554,7 @@ class Evaluator:
 
     def _known_absent(self, concept: str) -> str | None:
         """Why the concept is known to be absent, or None when nothing says so."""
-        for cid in self._ancestors(concept):
+        for cid in self.vocab.ancestors(concept):
             for r in self.idx.records.get(cid, []):
                 if not r.present:
                     return f"recorded as absent: {r.label}"
@@ -562,16 +562,6 @@ class Evaluator:
         if kind in {"condition", "medication_class", "procedure"} and self._complete(concept):
             return f"not in the patient's complete {kind.replace('_class', '')} list"
         return None
-
-    def _ancestors(self, concept: str) -> list[str]:
-        out, todo = [], [concept]
-        while todo:
-            cid = todo.pop()
-            if cid in out:
-                continue
-            out.append(cid)
-            todo.extend(self.vocab.get(cid).broader)
-        return out
 
 
 def _dates(r: Record) -> str:
@@ -612,7 +602,9 @@ def _num(x: object) -> str:
 
 
 def _status(t: Truth) -> str:
-    return {Truth.TRUE: "met", Truth.FALSE: "not_met", Truth.UNKNOWN: "unknown"}[t]
+    if t is Truth.TRUE:
+        return "met"
+    return "not_met" if t is Truth.FALSE else "unknown"
 
 
 def _unknown(concept: str, required: str, why: str, missing: str) -> CheckResult:

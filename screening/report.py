@@ -6,24 +6,26 @@ The JSON form of ``TrialResult`` is what integrations read; keep its field names
 from __future__ import annotations
 
 import datetime as dt
-import json
+import functools
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 CheckStatus = Literal["met", "not_met", "unknown", "needs_review"]
 CriterionStatus = Literal["met", "not_met", "unknown", "needs_review", "not_applicable"]
 Verdict = Literal["eligible", "ineligible", "needs_review"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CheckResult:
     """One comparison against the patient's data.
 
     A plain slotted dataclass rather than a pydantic model: a patient produces about a hundred
     of these, and building pydantic models would cost more than the whole evaluation. Pydantic
-    still validates, serialises and documents them as fields of ``TrialResult``.
+    still validates, serialises and documents them as fields of ``TrialResult``. Not frozen, for
+    the same reason (frozen dataclasses set each field through ``object.__setattr__``); treat
+    results as read-only.
     """
 
     concept: Annotated[str | None, Field(description="Vocabulary concept id; null for text needing review.")]
@@ -39,7 +41,7 @@ class CheckResult:
     missing: Annotated[str | None, Field(description="What data would settle an unknown check.")]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CriterionResult:
     id: Annotated[str, Field(description="Stable id, e.g. 'inclusion.5', 'exclusion.9.2'.")]
     section: Literal["inclusion", "exclusion"]
@@ -78,7 +80,12 @@ _ICON = {"met": "met", "not_met": "NOT MET", "unknown": "unknown", "needs_review
 def to_json(results: list[TrialResult] | TrialResult) -> str:
     if isinstance(results, TrialResult):
         return results.model_dump_json(indent=2)
-    return json.dumps([r.model_dump(mode="json") for r in results], indent=2, ensure_ascii=False)
+    return _list_adapter().dump_json(results, indent=2).decode()
+
+
+@functools.cache
+def _list_adapter() -> TypeAdapter[list[TrialResult]]:
+    return TypeAdapter(list[TrialResult])
 
 
 def to_text(result: TrialResult) -> str:

@@ -374,7 +374,7 @@ def _check_cycles(concepts: Mapping[str, Concept]) -> None:
 class Vocabulary:
     """Concepts by id, with the indexes that ``resolve`` and ``evaluate`` need."""
 
-    __slots__ = ("_index", "concepts")
+    __slots__ = ("_index", "concepts", "_by_id", "_expanded", "_ancestors")
 
     def __init__(
         self, concepts: Mapping[str, Concept], *, _index: dict[str, Any] | None = None
@@ -382,12 +382,16 @@ class Vocabulary:
         """Build (and so validate) the indexes; ``_index`` is only for a trusted cache restore."""
         self.concepts: Mapping[str, Concept] = FrozenMap(concepts)
         self._index = _build_index(concepts) if _index is None else _index
+        # plain dicts for the hot path of screening (a patient looks concepts up ~100 times)
+        self._by_id: dict[str, Concept] = dict(concepts)
+        self._expanded: dict[str, frozenset[str]] = {}
+        self._ancestors: dict[str, tuple[str, ...]] = {}
 
     # -- queries ----------------------------------------------------------------------------
 
     def get(self, concept_id: str) -> Concept:
         """The concept with this id; ``KeyError`` naming close ids (or the synonym's id)."""
-        concept = self.concepts.get(concept_id)
+        concept = self._by_id.get(concept_id)
         if concept is not None:
             return concept
         import difflib  # only on the error path
@@ -516,8 +520,11 @@ class Vocabulary:
                 return tuple(table[key[len(prefix) :]])
         return None
 
-    def expand(self, concept_id: str) -> set[str]:
+    def expand(self, concept_id: str) -> frozenset[str]:
         """The concept and every concept whose ``broader`` chain reaches it."""
+        cached = self._expanded.get(concept_id)
+        if cached is not None:
+            return cached
         start = self.get(concept_id).id
         result = {start}
         stack = [start]
@@ -526,7 +533,25 @@ class Vocabulary:
                 if child not in result:
                     result.add(child)
                     stack.append(child)
-        return result
+        frozen = frozenset(result)
+        self._expanded[concept_id] = frozen
+        return frozen
+
+    def ancestors(self, concept_id: str) -> tuple[str, ...]:
+        """The concept and every concept on its ``broader`` chains (nearest first)."""
+        cached = self._ancestors.get(concept_id)
+        if cached is not None:
+            return cached
+        out: list[str] = []
+        todo = [self.get(concept_id).id]
+        while todo:
+            cid = todo.pop(0)
+            if cid in out:
+                continue
+            out.append(cid)
+            todo.extend(self.get(cid).broader)
+        self._ancestors[concept_id] = tuple(out)
+        return self._ancestors[concept_id]
 
     # -- construction from data -------------------------------------------------------------
 
