@@ -86,7 +86,7 @@ def canonical(p: Predicate) -> str:
     if isinstance(p, CategoryCheck):
         return f"{p.concept} in ({', '.join(p.allowed)})"
     if isinstance(p, PresenceCheck):
-        s = f"has {'other ' if p.other else ''}{p.concept}"
+        s = f"has {'other ' if p.other else ''}{p.concept}" + (f" ({p.qualifier})" if p.qualifier else "")
         if p.within_days is not None:
             s += f" within {p.within_days:g} days"
         if p.excluding:
@@ -184,8 +184,7 @@ def _registry_criteria(trial: TrialFile) -> list[CompiledCriterion]:
     return [CompiledCriterion(
         id="registry.age", section="inclusion", number=None, cohorts=(), text=label,
         span=Span(0, 0), predicate=predicate, parent=None, children=(), combine="all",
-        understood_as=canonical(predicate) if predicate is not None else "",
-        restated=text, restated_reason="structured registry field (minimum_age / maximum_age)")]
+        understood_as=canonical(predicate) if predicate is not None else "")]
 
 
 def _compile_item(item: Item, parent: str | None, restatement: Any, polarity: str) -> CompiledCriterion:

@@ -494,7 +494,7 @@ class Evaluator:
         """
         c = self.vocab.get(check.concept)
         window = f" within {check.within_days:g} days" if check.within_days else ""
-        required = f"{'other ' if check.other else ''}{c.label}{window}"
+        required = f"{'other ' if check.other else ''}{check.qualifier + ' ' if check.qualifier else ''}{c.label}{window}"
         concepts: frozenset[str] | set[str] = self.vocab.expand(check.concept)
         excluded: set[str] = set()
         for e in check.excluding:
@@ -504,6 +504,11 @@ class Evaluator:
         if excluded:
             concepts = concepts - excluded
         present = [r for cid in concepts for r in self.idx.records.get(cid, []) if r.present]
+        unqualified: list[Record] = []
+        if check.qualifier:
+            # "uncontrolled hypertension": a record that does not say so cannot decide it
+            unqualified = [r for r in present if check.qualifier not in r.label.lower()]
+            present = [r for r in present if check.qualifier in r.label.lower()]
         as_of = self.idx.as_of
         start = as_of - dt.timedelta(days=check.within_days) if check.within_days else None
         truth, expl = Truth.UNKNOWN, ""
@@ -530,7 +535,11 @@ class Evaluator:
         if truth is Truth.UNKNOWN:
             reasons = [f"{r.label} recorded without dates: cannot tell if{window}" for r in undated]
             known_absent = self._known_absent(check.concept)
-            if undated:
+            if unqualified:
+                r = unqualified[0]
+                expl = (f"{r.label} recorded{_dates(r)}; whether it is {check.qualifier} is not "
+                        "recorded: a person checks")
+            elif undated:
                 expl = "; ".join(reasons)
             elif past and known_absent is not None:
                 r, last = past[0]

@@ -210,6 +210,7 @@ class PresenceCheck:
     excluding: tuple[str, ...] = ()  # concepts that do not count ("other than basal cell")
     other: bool = False  # "any OTHER malignancy": the patient's primary tumour does not count
     history: bool = False  # "history of", "previously treated": past (resolved, stopped) records count
+    qualifier: str | None = None  # "uncontrolled": a plain record of the concept cannot show it
     written: str = ""
 
 

@@ -99,7 +99,9 @@ def to_text(result: TrialResult) -> str:
             continue
         if c.restated:
             lines.append(f"{pad}    restated by the curator: {c.restated}")
-        if c.understood_as:
+        if c.understood_as.startswith("[needs review"):
+            lines.append(f"{pad}    understood as: (not machine-readable; a person reads it)")
+        elif c.understood_as:
             lines.append(f"{pad}    understood as: {c.understood_as}")
         for ch in c.checks:
             lines.append(f"{pad}    - {ch.status}: {ch.explanation}")

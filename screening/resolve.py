@@ -8,6 +8,7 @@ not know) becomes a ``NeedsReview`` leaf that quotes the text and says why: neve
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass
@@ -86,6 +87,22 @@ def load_methods() -> dict[str, Method]:
 
 
 @cache
+def _qualifier_pattern() -> re.Pattern[str]:
+    try:
+        raw = (resources.files("screening") / "data" / "methods.toml").read_text("utf-8")
+    except (FileNotFoundError, OSError):
+        raw = (Path(__file__).parent / "data" / "methods.toml").read_text("utf-8")
+    words = sorted(tomllib.loads(raw)["qualifiers"]["words"], key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
+
+
+def find_qualifier(text: str) -> str | None:
+    """The narrowing word of a condition phrase ("uncontrolled"), if any."""
+    m = _qualifier_pattern().search(text)
+    return m.group(1).lower() if m else None
+
+
+@cache
 def _method_index() -> dict[str, str]:
     index: dict[str, str] = {}
     for m in load_methods().values():
@@ -112,6 +129,7 @@ class Resolver:
         self.text = text
         self.section = section
         self.vocab = vocab or load_vocabulary()
+        self._lead_used = False
 
     # ------------------------------------------------------------------ names
     def concept_of(self, name: Name | str) -> Concept | None:
@@ -157,7 +175,18 @@ class Resolver:
             if isinstance(node, Unparsed) and node.reason == "lead-in":
                 continue
             lead_subject = Name(span=lead, text=self.quote(lead)) if lead else None
+            self._lead_used = False
             pred = self.node(node, lead_subject)
+            if lead_subject is not None and not self._lead_used:
+                about = self.concept_of(lead_subject)
+                if about is not None:
+                    # "Breast cancer: women aged 40 to 74": the lead names something the body
+                    # does not use; it may restrict the criterion, so a person reads it.
+                    review = self.review(lead_subject.span, f"the heading names {about.label}; "
+                                         "whether it limits this criterion needs a person")
+                    pred = AllOf(span=_cover(lead_subject.span, pred.span),
+                                 text=self.quote(_cover(lead_subject.span, pred.span)),
+                                 children=(review, pred))
             key = frozenset(_concepts(pred))
             if _is_conditional(node) and key and key in concepts_at:
                 # "AST and ALT ≤ 2.5 × ULN; AST and ALT ≤ 5 × ULN if liver metastasis": an
@@ -233,6 +262,12 @@ class Resolver:
         for p in pending:  # a lab named with no bound at all
             preds.append(self.review(p.span, f"{p.subject.text!r} has no threshold"))
         text = self.quote(node.span)
+        leading = preds[0] if preds else None
+        if isinstance(leading, PresenceCheck) and leading.qualifier:
+            # "uncontrolled hypertension or diabetes": the qualifier reads on the whole list
+            preds = [dataclasses.replace(p, qualifier=leading.qualifier)
+                     if isinstance(p, PresenceCheck) and not p.qualifier
+                     and self.vocab.get(p.concept).kind == "condition" else p for p in preds]
         if node.op == "or" and len(preds) > 1 and all(
             isinstance(p, CategoryCheck) and p.concept == preds[0].concept for p in preds  # type: ignore[union-attr]
         ):
@@ -347,6 +382,8 @@ class Resolver:
 
     # ------------------------------------------------------------------ categories
     def value_list(self, node: ValueList, subject: Name | None) -> Predicate:
+        if node.subject is None and subject is not None:
+            self._lead_used = True
         if subject is None:
             return self.review(node.span, "values without a subject")
         concept = self.concept_of(subject)
@@ -417,10 +454,11 @@ class Resolver:
         # "history of", "previously treated with", "had been diagnosed": past records count too;
         # otherwise only a current condition, therapy or state does.
         history = bool(_HISTORY.search(self.quote(node.span))) or node.window is not None
+        qualifier = find_qualifier(node.subject.text) if concept.kind == "condition" else None
         return PresenceCheck(span=node.span, text=self.quote(node.span), concept=concept.id,
                              within_days=node.window.days if node.window else None,
                              excluding=tuple(excluding), other=other, history=history,
-                             written=node.subject.text)
+                             qualifier=qualifier, written=node.subject.text)
 
 
 def _fmt(x: float) -> str:

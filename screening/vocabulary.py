@@ -374,7 +374,7 @@ def _check_cycles(concepts: Mapping[str, Concept]) -> None:
 class Vocabulary:
     """Concepts by id, with the indexes that ``resolve`` and ``evaluate`` need."""
 
-    __slots__ = ("_index", "concepts", "_by_id", "_expanded", "_ancestors")
+    __slots__ = ("_index", "concepts", "_by_id", "_expanded", "_ancestors", "_looked_up")
 
     def __init__(
         self, concepts: Mapping[str, Concept], *, _index: dict[str, Any] | None = None
@@ -386,6 +386,7 @@ class Vocabulary:
         self._by_id: dict[str, Concept] = dict(concepts)
         self._expanded: dict[str, frozenset[str]] = {}
         self._ancestors: dict[str, tuple[str, ...]] = {}
+        self._looked_up: dict[str, Concept | None] = {}  # phrase -> concept, bounded below
 
     # -- queries ----------------------------------------------------------------------------
 
@@ -409,7 +410,15 @@ class Vocabulary:
         Case, plurals, possessives and punctuation do not matter, except for short acronyms
         (see ``find``), which must keep their case.
         """
-        concept = self.concepts.get(phrase)
+        if phrase in self._looked_up:
+            return self._looked_up[phrase]
+        found = self._lookup(phrase)
+        if len(self._looked_up) < 100_000:  # patients repeat the same names; keep memory bounded
+            self._looked_up[phrase] = found
+        return found
+
+    def _lookup(self, phrase: str) -> Concept | None:
+        concept = self._by_id.get(phrase)
         if concept is not None:
             return concept
         key = normalize_phrase(phrase)
@@ -420,7 +429,7 @@ class Vocabulary:
         written = " ".join(_WORD.findall(phrase))  # as written, without surrounding punctuation
         if guards and not any(_case_ok(written, exact) for exact in guards):
             return None  # "pt" is not PT, "EGFR" is not eGFR
-        return self.concepts[concept_id]
+        return self._by_id[concept_id]
 
     def find(self, phrase: str) -> list[tuple[Concept, int, int]]:
         """Concept names inside a longer phrase: (concept, start, end) offsets into ``phrase``.

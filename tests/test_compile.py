@@ -192,3 +192,51 @@ b. stroke
     assert next(c for c in r.criteria if c.id == parent.id).status == "not_met"
     r = screen(trial, {**base, "complete_records": ["conditions"]})
     assert next(c for c in r.criteria if c.id == parent.id).status == "met"
+
+
+def test_qualifier_reads_on_the_whole_list() -> None:
+    p = resolve_item("Uncontrolled hypertension or diabetes", "exclusion")
+    assert isinstance(p, AnyOf)
+    assert [(c.concept, c.qualifier) for c in p.children] == [  # type: ignore[union-attr]
+        ("hypertension", "uncontrolled"), ("diabetes", "uncontrolled")]
+
+
+def test_qualified_condition_needs_a_record_that_says_so(tmp_path: Path) -> None:
+    from screening import screen
+
+    trial = _trial(tmp_path, """Exclusion Criteria:
+- Uncontrolled hypertension
+""")
+    (crit_id,) = [c.id for c in trial.criteria if c.section == "exclusion"]
+    base = {"patient_id": "x", "as_of": "2026-01-01"}
+
+    def status(conditions: list[dict[str, object]], complete: bool = False) -> str:
+        p = {**base, "conditions": conditions}
+        if complete:
+            p["complete_records"] = ["conditions"]
+        return next(c for c in screen(trial, p).criteria if c.id == crit_id).status
+
+    # plain hypertension: controlled or not is not recorded -> cannot tell
+    assert status([{"name": "hypertension"}]) == "unknown"
+    # the record says uncontrolled -> excluded
+    assert status([{"name": "uncontrolled hypertension"}]) == "not_met"
+    # no hypertension at all in a complete list -> not excluded
+    assert status([], complete=True) == "met"
+
+
+def test_a_lead_naming_a_concept_is_not_dropped() -> None:
+    p = resolve_item("Breast cancer: women aged 40 to 74 years", "inclusion")
+    assert isinstance(p, AllOf)
+    review, age = p.children
+    assert isinstance(review, NeedsReview) and "Breast cancer" in review.text
+    assert numeric(age) == {"age": (">=", 40.0, "year", None)}
+    # a lead that names nothing is only a label
+    assert numeric(resolve_item("Hepatic: total bilirubin ≤ 1.5 x ULN", "inclusion")) == {
+        "total_bilirubin": ("<=", 1.5, None, "uln")}
+
+
+def test_window_reference_event_swallows_nothing() -> None:
+    # "requiring systemic antibiotics" is not part of "prior to randomization": the clause
+    # must not become plain "active infection within 14 days"
+    p = resolve_item("Active infection within the 14 days prior to randomization requiring systemic antibiotics", "exclusion")
+    assert isinstance(p, NeedsReview)
