@@ -87,6 +87,8 @@ def canonical(p: Predicate) -> str:
         return f"{p.concept} in ({', '.join(p.allowed)})"
     if isinstance(p, PresenceCheck):
         s = f"has {'other ' if p.other else ''}{p.concept}" + (f" ({p.qualifier})" if p.qualifier else "")
+        if p.member:
+            s += f" [{p.member} only]"
         if p.within_days is not None:
             s += f" within {p.within_days:g} days"
         if p.excluding:

@@ -29,7 +29,7 @@ from .nodes import (
 from .patient import Patient
 from .report import CheckResult, CriterionResult, TrialResult
 from .units import conversion_factor, describe_unit
-from .vocabulary import Vocabulary, load_vocabulary
+from .vocabulary import Vocabulary, load_vocabulary, normalize_phrase
 
 _COMPARE = {
     "<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
@@ -494,7 +494,8 @@ class Evaluator:
         """
         c = self.vocab.get(check.concept)
         window = f" within {check.within_days:g} days" if check.within_days else ""
-        required = f"{'other ' if check.other else ''}{check.qualifier + ' ' if check.qualifier else ''}{c.label}{window}"
+        required = (f"{'other ' if check.other else ''}{check.qualifier + ' ' if check.qualifier else ''}"
+                    f"{check.member or c.label}{window}")
         concepts: frozenset[str] | set[str] = self.vocab.expand(check.concept)
         excluded: set[str] = set()
         for e in check.excluding:
@@ -505,6 +506,13 @@ class Evaluator:
             concepts = concepts - excluded
         present = [r for cid in concepts for r in self.idx.records.get(cid, []) if r.present]
         unqualified: list[Record] = []
+        if check.member:
+            # "warfarin": other named drugs of the class do not count; a record that names no
+            # drug (a code, the class) cannot tell
+            member = normalize_phrase(check.member)
+            named = {normalize_phrase(m) for m in c.members}
+            unqualified = [r for r in present if normalize_phrase(r.label) not in named]
+            present = [r for r in present if normalize_phrase(r.label) == member]
         if check.qualifier:
             # "uncontrolled hypertension": a record that does not say so cannot decide it
             unqualified = [r for r in present if check.qualifier not in r.label.lower()]
@@ -537,8 +545,8 @@ class Evaluator:
             known_absent = self._known_absent(check.concept)
             if unqualified:
                 r = unqualified[0]
-                expl = (f"{r.label} recorded{_dates(r)}; whether it is {check.qualifier} is not "
-                        "recorded: a person checks")
+                what = f"it is {check.qualifier}" if check.qualifier else f"it is {check.member}"
+                expl = f"{r.label} recorded{_dates(r)}; whether {what} is not recorded: a person checks"
             elif undated:
                 expl = "; ".join(reasons)
             elif past and known_absent is not None:

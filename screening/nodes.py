@@ -211,6 +211,7 @@ class PresenceCheck:
     other: bool = False  # "any OTHER malignancy": the patient's primary tumour does not count
     history: bool = False  # "history of", "previously treated": past (resolved, stopped) records count
     qualifier: str | None = None  # "uncontrolled": a plain record of the concept cannot show it
+    member: str | None = None  # "warfarin" names one member of its class: only that drug counts
     written: str = ""
 
 

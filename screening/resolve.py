@@ -160,6 +160,14 @@ class Resolver:
                     return concept
         return None
 
+    def member_named(self, name: Name, concept: Concept) -> str | None:
+        """The member drug a name stands for ("warfarin" in the anticoagulant class), if any."""
+        key = normalize_phrase(re.sub(r"\(\s*[^()]*\)", " ", name.text))
+        for m in concept.members:
+            if normalize_phrase(m) == key:
+                return m
+        return None
+
     def quote(self, span: Span) -> str:
         return self.text[span.start : span.end]
 
@@ -178,7 +186,8 @@ class Resolver:
             self._lead_used = False
             pred = self.node(node, lead_subject)
             if lead_subject is not None and not self._lead_used:
-                about = self.concept_of(lead_subject)
+                found = self.vocab.find(lead_subject.text)
+                about = self.concept_of(lead_subject) or (found[0][0] if found else None)
                 if about is not None:
                     # "Breast cancer: women aged 40 to 74": the lead names something the body
                     # does not use; it may restrict the criterion, so a person reads it.
@@ -455,10 +464,13 @@ class Resolver:
         # otherwise only a current condition, therapy or state does.
         history = bool(_HISTORY.search(self.quote(node.span))) or node.window is not None
         qualifier = find_qualifier(node.subject.text) if concept.kind == "condition" else None
+        if qualifier and qualifier in concept.label.lower():
+            qualifier = None  # "unstable angina" is the concept itself, not a narrowing of it
+        member = self.member_named(node.subject, concept)
         return PresenceCheck(span=node.span, text=self.quote(node.span), concept=concept.id,
                              within_days=node.window.days if node.window else None,
                              excluding=tuple(excluding), other=other, history=history,
-                             qualifier=qualifier, written=node.subject.text)
+                             qualifier=qualifier, member=member, written=node.subject.text)
 
 
 def _fmt(x: float) -> str:

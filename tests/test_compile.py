@@ -240,3 +240,23 @@ def test_window_reference_event_swallows_nothing() -> None:
     # must not become plain "active infection within 14 days"
     p = resolve_item("Active infection within the 14 days prior to randomization requiring systemic antibiotics", "exclusion")
     assert isinstance(p, NeedsReview)
+
+
+def test_a_named_drug_is_not_its_whole_class(tmp_path: Path) -> None:
+    from screening import screen
+
+    p = resolve_item("Warfarin", "exclusion")
+    assert isinstance(p, PresenceCheck) and p.member == "warfarin"
+    trial = _trial(tmp_path, """Exclusion Criteria:
+- Warfarin
+""")
+    (cid,) = [c.id for c in trial.criteria if c.section == "exclusion"]
+    base = {"patient_id": "x", "as_of": "2026-01-01", "complete_records": ["medications"]}
+
+    def status(meds: list[dict[str, object]]) -> str:
+        return next(c for c in screen(trial, {**base, "medications": meds}).criteria if c.id == cid).status
+
+    assert status([{"name": "apixaban", "start_date": "2025-06-01"}]) == "met"       # another anticoagulant
+    assert status([{"name": "warfarin", "start_date": "2025-06-01"}]) == "not_met"   # excluded
+    assert status([{"drug_class": "anticoagulant", "start_date": "2025-06-01"}]) == "unknown"  # which one?
+    assert status([]) == "met"
