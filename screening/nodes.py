@@ -80,6 +80,7 @@ class Duration:
     span: Span
     value: float
     unit: TimeUnit
+    anchor: Name | None = None  # "prior to the first dose": the event it is counted back from
 
     @property
     def days(self) -> float:

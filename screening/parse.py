@@ -378,17 +378,24 @@ class _ToNodes(Transformer[Token, Any]):
 
     # --- presence
     @v_args(meta=True)
-    def window(self, meta: Any, items: list[Token]) -> Duration:
-        if items[0].type == "BEFORE_WINDOW":  # "4 weeks before the start of study drug"
-            m = re.match(r"(\d+(?:\.\d+)?)\s*([A-Za-z]+)", str(items[0]))
+    def window(self, meta: Any, items: list[Any]) -> Duration:
+        anchor = items[-1] if items and isinstance(items[-1], Name) else None
+        tokens = [t for t in items if isinstance(t, Token)]
+        if tokens[0].type == "BEFORE_WINDOW":  # "4 weeks before the start of study drug"
+            m = re.match(r"(\d+(?:\.\d+)?)\s*([A-Za-z]+)", str(tokens[0]))
             assert m is not None
             return Duration(span=self._span(meta), value=float(m.group(1)),
-                            unit=_TIME_UNITS[m.group(2).lower()])
-        number = _number(items[0]) if len(items) > 1 else 1.0
-        unit = items[-1]
+                            unit=_TIME_UNITS[m.group(2).lower()], anchor=anchor)
+        number = _number(tokens[0]) if len(tokens) > 1 else 1.0
+        unit = tokens[-1]
         if unit.type == "HALF_LIVES":
-            return Duration(span=self._span(meta), value=number, unit="half_life")
-        return Duration(span=self._span(meta), value=number, unit=_TIME_UNITS[str(unit).lower()])
+            return Duration(span=self._span(meta), value=number, unit="half_life", anchor=anchor)
+        return Duration(span=self._span(meta), value=number, unit=_TIME_UNITS[str(unit).lower()],
+                        anchor=anchor)
+
+    @v_args(meta=True)
+    def anchor(self, meta: Any, items: list[Any]) -> Name:
+        return self.name(meta, items)
 
     @v_args(meta=True)
     def bare_window(self, meta: Any, items: list[Any]) -> Presence:

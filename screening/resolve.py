@@ -96,6 +96,21 @@ def _qualifier_pattern() -> re.Pattern[str]:
     return re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
 
 
+@cache
+def _event_words() -> frozenset[str]:
+    try:
+        raw = (resources.files("screening") / "data" / "methods.toml").read_text("utf-8")
+    except (FileNotFoundError, OSError):
+        raw = (Path(__file__).parent / "data" / "methods.toml").read_text("utf-8")
+    return frozenset(normalize_phrase(w) for w in tomllib.loads(raw)["events"]["words"])
+
+
+def is_reference_event(text: str) -> bool:
+    """True for "the start of study drug administration", false for anything with other words."""
+    words = normalize_phrase(text).split()
+    return bool(words) and all(w in _event_words() for w in words)
+
+
 def find_qualifier(text: str) -> str | None:
     """The narrowing word of a condition phrase ("uncontrolled"), if any."""
     m = _qualifier_pattern().search(text)
@@ -444,6 +459,10 @@ class Resolver:
 
     # ------------------------------------------------------------------ presence
     def presence(self, node: Presence) -> Predicate:
+        if node.window is not None and node.window.anchor is not None \
+                and not is_reference_event(node.window.anchor.text):
+            return self.review(node.span, f"the window is counted from {node.window.anchor.text!r}, "
+                               "which is not a known reference event")
         if node.window is not None and node.window.unit not in DAYS_PER:
             return self.review(node.span, f"a window of {node.window.value:g} half-lives depends on the drug")
         if not node.subject.text:
