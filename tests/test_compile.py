@@ -260,3 +260,30 @@ def test_a_named_drug_is_not_its_whole_class(tmp_path: Path) -> None:
     assert status([{"name": "warfarin", "start_date": "2025-06-01"}]) == "not_met"   # excluded
     assert status([{"drug_class": "anticoagulant", "start_date": "2025-06-01"}]) == "unknown"  # which one?
     assert status([]) == "met"
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_WORDS = ["ANC", "≥", "1.5", "x ULN", "or", "and", "(", ")", "within", "7", "days", "if", "Gilbert",
+          "syndrome", "IHC3+", ",", ";", ":", "\\<", "g/dL", "without", "nor", "history", "of",
+          "other", "than", "except", "whichever", "is", "shorter", "1+", "HIV", "positive",
+          "uncontrolled", "hypertension", "prior", "to", "first", "dose", "weeks", "warfarin",
+          '"', "age", "18", "years", "or older", "platelets", "x 109/L", "patients", "with"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=30), st.sampled_from(["inclusion", "exclusion"]))
+def test_resolve_never_raises(tokens: list[str], section: str) -> None:
+    text = " ".join(tokens)
+    p = resolve_item(text, section)
+    if p is not None:
+        for leaf in leaves(p):
+            assert 0 <= leaf.span.start <= leaf.span.end <= len(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=150))
+def test_resolve_never_raises_on_any_text(text: str) -> None:
+    resolve_item(text, "inclusion")
+    resolve_item(text, "exclusion")
