@@ -90,7 +90,7 @@ def canonical(p: Predicate) -> str:
         if p.member:
             s += f" [{p.member} only]"
         if p.within_days is not None:
-            s += f" within {p.within_days:g} days"
+            s += f" {p.window_text}" if p.window_text else f" within {p.within_days:g} days"
         if p.excluding:
             s += " except (" + ", ".join(p.excluding) + ")"
         return s

@@ -493,9 +493,11 @@ class Evaluator:
         complete. Otherwise the answer is unknown.
         """
         c = self.vocab.get(check.concept)
-        window = f" within {check.within_days:g} days" if check.within_days else ""
-        required = (f"{'other ' if check.other else ''}{check.qualifier + ' ' if check.qualifier else ''}"
-                    f"{check.member or c.label}{window}")
+        window = f" {check.window_text}" if check.window_text else (
+            f" within {check.within_days:g} days" if check.within_days else "")
+        notes = [w for w in ("other" if check.other else "", check.qualifier or "") if w]
+        required = (f"{check.member or c.label}" + (f" ({', '.join(notes)})" if notes else "")
+                    + window)
         concepts: frozenset[str] | set[str] = self.vocab.expand(check.concept)
         excluded: set[str] = set()
         for e in check.excluding:

@@ -213,6 +213,7 @@ class PresenceCheck:
     history: bool = False  # "history of", "previously treated": past (resolved, stopped) records count
     qualifier: str | None = None  # "uncontrolled": a plain record of the concept cannot show it
     member: str | None = None  # "warfarin" names one member of its class: only that drug counts
+    window_text: str = ""  # the window as written: "within 6 months"
     written: str = ""
 
 

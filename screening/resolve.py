@@ -25,6 +25,7 @@ from .nodes import (
     AnyOf,
     CategoryCheck,
     Comparison,
+    Duration,
     ExposureWindow,
     Junction,
     LimitMultiple,
@@ -489,7 +490,15 @@ class Resolver:
         return PresenceCheck(span=node.span, text=self.quote(node.span), concept=concept.id,
                              within_days=node.window.days if node.window else None,
                              excluding=tuple(excluding), other=other, history=history,
-                             qualifier=qualifier, member=member, written=node.subject.text)
+                             qualifier=qualifier, member=member, written=node.subject.text,
+                             window_text=_window_text(node.window))
+
+
+def _window_text(window: Duration | None) -> str:
+    if window is None:
+        return ""
+    unit = window.unit.replace("_", "-") + ("s" if window.value != 1 else "")
+    return f"within {_fmt(window.value)} {unit}"
 
 
 def _fmt(x: float) -> str:
