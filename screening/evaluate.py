@@ -14,7 +14,7 @@ from typing import Any
 
 from .compile import CompiledCriterion, CompiledTrial
 from .errors import InputError, UnitError
-from .logic import Truth, all_of, and_, any_of, not_
+from .logic import Truth, all_of, and_, any_of, not_, or_
 from .nodes import (
     OP_TEXT,
     AllOf,
@@ -391,8 +391,9 @@ class Evaluator:
         exposure_truths = []
         for exp in check.exposures:
             t, text = self._exposed(exp.concept, exp.days, v.date)
-            # Exposed: the value does not count (unknown), unless it fails even so: G-CSF only
-            # raises an ANC, so a low ANC stays low. Not exposed: the value counts.
+            # Exposed: the value does not count (unknown), unless it fails even so: these
+            # exposures are supportive care (growth factors, transfusions) that only raise the
+            # value, so a failing value stays failing. Not exposed: the value counts.
             exposure_truths.append(Truth.TRUE if t is Truth.FALSE else Truth.UNKNOWN)
             expl += f"; {text}"
             if t is not Truth.FALSE and missing is None and truth is Truth.TRUE:
@@ -715,10 +716,6 @@ def screen_index(trial: CompiledTrial, idx: PatientIndex, cohort: str | None,
         trial=trial.nct_id, cohort=cohort, patient_id=idx.patient.patient_id, as_of=idx.as_of,
         as_of_source=idx.as_of_source, verdict=verdict, failed=failed, unknown=unknown,
         needs_review=review, missing_data=missing, notes=list(idx.problems), criteria=ordered)
-
-
-def or_(a: Truth, b: Truth) -> Truth:
-    return any_of((a, b))
 
 
 def _result(crit: CompiledCriterion, status: str, checks: list[CheckResult], explanation: str) -> CriterionResult:

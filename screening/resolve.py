@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from .errors import UnitError
 from .nodes import (
@@ -76,34 +77,31 @@ class Method:
 
 
 @cache
+def _notes_data() -> dict[str, Any]:
+    """data/methods.toml: methods, narrowing qualifiers and window reference events."""
+    path = Path(__file__).parent / "data" / "methods.toml"
+    if path.is_file():
+        return tomllib.loads(path.read_text("utf-8"))
+    return tomllib.loads((resources.files("screening") / "data" / "methods.toml").read_text("utf-8"))
+
+
+@cache
 def load_methods() -> dict[str, Method]:
-    try:
-        raw = (resources.files("screening") / "data" / "methods.toml").read_text("utf-8")
-    except (FileNotFoundError, OSError):
-        raw = (Path(__file__).parent / "data" / "methods.toml").read_text("utf-8")
-    data = tomllib.loads(raw)["methods"]
     return {
-        k: Method(k, v["label"], v.get("computes"), tuple(v["synonyms"])) for k, v in data.items()
+        k: Method(k, v["label"], v.get("computes"), tuple(v["synonyms"]))
+        for k, v in _notes_data()["methods"].items()
     }
 
 
 @cache
 def _qualifier_pattern() -> re.Pattern[str]:
-    try:
-        raw = (resources.files("screening") / "data" / "methods.toml").read_text("utf-8")
-    except (FileNotFoundError, OSError):
-        raw = (Path(__file__).parent / "data" / "methods.toml").read_text("utf-8")
-    words = sorted(tomllib.loads(raw)["qualifiers"]["words"], key=len, reverse=True)
+    words = sorted(_notes_data()["qualifiers"]["words"], key=len, reverse=True)
     return re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
 
 
 @cache
 def _event_words() -> frozenset[str]:
-    try:
-        raw = (resources.files("screening") / "data" / "methods.toml").read_text("utf-8")
-    except (FileNotFoundError, OSError):
-        raw = (Path(__file__).parent / "data" / "methods.toml").read_text("utf-8")
-    return frozenset(normalize_phrase(w) for w in tomllib.loads(raw)["events"]["words"])
+    return frozenset(normalize_phrase(w) for w in _notes_data()["events"]["words"])
 
 
 def is_reference_event(text: str) -> bool:
