@@ -307,9 +307,12 @@ class Evaluator:
             return None, f"no {self.vocab.get(concept).label} recorded"
         v = values[0]
         c = self.vocab.get(concept)
-        if c.kind == "lab" and v.date is None:
+        # lab results, lab-like categorical results (dipstick, serology) and measurements such
+        # as weight must be recent; scores and lasting results (HER2 status) are taken as given
+        dated = c.kind in {"lab", "category", "measurement"} and not c.lasting
+        if dated and v.date is None:
             return None, f"{c.label} has no date: give the date of the result"
-        if c.kind == "lab" and v.date is not None and (self.idx.as_of - v.date).days > self.max_age:
+        if dated and v.date is not None and (self.idx.as_of - v.date).days > self.max_age:
             return None, (f"{c.label} of {v.date} is stale: older than {self.max_age} days before "
                           f"{self.idx.as_of}; a recent result is needed")
         return v, None

@@ -85,11 +85,12 @@ _KEYS = frozenset(
         "aggregate_synonyms",
         "values",
         "order",
+        "lasting",
     }
 )
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _LOINC = re.compile(r"^\d{1,7}-\d$")
-_CACHE_VERSION = "1"
+_CACHE_VERSION = "2"
 _CACHE_KEEP = 4
 
 K = TypeVar("K")
@@ -154,6 +155,7 @@ class Concept:
     aggregate_synonyms: Mapping[str, tuple[str, ...]] = _EMPTY
     values: tuple[int | float, ...] = ()
     order: tuple[str, ...] = ()
+    lasting: bool = False  # a result that does not go stale with the trial's lab age (HER2 status)
 
     def __hash__(self) -> int:
         # Ids are unique within the vocabulary; hashing the mappings would be slow for nothing.
@@ -724,6 +726,7 @@ def _concept(cid: str, body: Any) -> Concept:
         aggregate_synonyms=aggregate_synonyms,
         values=tuple(values),
         order=order,
+        lasting=_flag(cid, "lasting", body.get("lasting", False)),
     )
     _check_kind(concept)
     return concept
@@ -786,6 +789,12 @@ def _cache_path(raw: bytes) -> Path | None:
     return folder / f"vocabulary-{stamp}.json"
 
 
+def _flag(cid: str, name: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise _fail(cid, f"{name} must be true or false")
+    return value
+
+
 def _concept_to_json(concept: Concept) -> dict[str, Any]:
     """A checked concept as plain JSON data, for the cache."""
     out: dict[str, Any] = {}
@@ -829,6 +838,7 @@ def _concept_from_json(data: Mapping[str, Any]) -> Concept:
         aggregate_synonyms=lists("aggregate_synonyms"),
         values=tuple(data["values"]),
         order=tuple(data["order"]),
+        lasting=bool(data.get("lasting", False)),
     )
 
 

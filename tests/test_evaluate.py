@@ -257,3 +257,16 @@ def test_raising_anc_never_turns_met_into_not_met(anc: float, delta: float) -> N
     high = check(screen(TRIAL, with_lab("anc", value=anc + delta), cohort="phase_ib"), "inclusion.5", "anc")
     order = {"not_met": 0, "unknown": 1, "met": 2}
     assert order[high.status] >= order[low.status]
+
+
+def test_stale_measurements_and_lasting_biomarkers() -> None:
+    # LVEF dated 2026-08-01: 111 days before 2026-11-20, older than 28 -> unknown
+    r = screen(TRIAL, with_lab("lvef", date="2026-08-01"), cohort="phase_ib")
+    assert check(r, "inclusion.5", "lvef").status == "unknown"
+    # a HER2 result from 2024 still states the tumour's HER2 status (marked lasting in the vocabulary)
+    r = screen(TRIAL, patient(her2=[{"ihc": "3+", "date": "2024-03-01"}]), cohort="phase_ib")
+    assert criterion(r, "inclusion.phase_ib.1").status == "met"
+    # a dipstick result is a lab result: 2026-09-01 is 80 days before as_of -> unknown
+    p = with_lab("urine_protein_dipstick", date="2026-09-01")
+    r = screen(TRIAL, p, cohort="phase_ib")
+    assert check(r, "inclusion.5", "urine_protein_dipstick").status == "unknown"
