@@ -304,6 +304,9 @@ class Evaluator:
         if not values:
             if concept == "creatinine_clearance":
                 return self._cockcroft_gault()
+            converted = self._from_other_scale(concept)
+            if converted is not None:
+                return converted, None
             return None, f"no {self.vocab.get(concept).label} recorded"
         v = values[0]
         c = self.vocab.get(concept)
@@ -355,6 +358,8 @@ class Evaluator:
         c = self.vocab.get(check.concept)
         v, why = self._current(check.concept)
         required = f"{c.label} {OP_TEXT[check.op]} {check.written or check.threshold}"
+        if v is not None and v.canonical is None and v.category and check.limit is None:
+            return self._numeric_options(check, v, required, out)
         if v is None or v.canonical is None:
             out.append(_unknown(check.concept, required, why or f"no {c.label}", f"{c.label} ({c.id})"))
             return Truth.UNKNOWN
@@ -408,6 +413,21 @@ class Evaluator:
             required=required, date=v.date, explanation=expl, missing=missing))
         return total
 
+    def _numeric_options(self, check: NumericCheck, v: Value, required: str,
+                         out: list[CheckResult]) -> Truth:
+        """A value known only as a set of possibilities decides when they all agree."""
+        truths = {_compare(float(o), check.op, check.threshold, None, check.upper) for o in v.category or ()}
+        truth = truths.pop() if len(truths) == 1 else Truth.UNKNOWN
+        c = self.vocab.get(check.concept)
+        expl = f"{c.label} {v.observed} [{v.derived}]; required {OP_TEXT[check.op]} {check.written}"
+        if truth is Truth.UNKNOWN:
+            expl += " — the possible values disagree; record the scale the criterion names"
+        out.append(CheckResult(
+            concept=check.concept, status=_status(truth), observed=v.observed, observed_unit=None,
+            value=None, unit=c.unit, required=required, date=v.date, explanation=expl,
+            missing=(f"{c.label} ({c.id})" if truth is Truth.UNKNOWN else None)))
+        return truth
+
     def _exposed(self, concept: str, days: float, when: dt.date | None) -> tuple[Truth, str]:
         label = self.vocab.get(concept).label
         if when is None:
@@ -449,9 +469,7 @@ class Evaluator:
         required = f"{c.label} one of {check.written}"
         if c.kind == "score":
             v, why = self._current(check.concept)
-            if v is None and check.concept == "ecog":
-                v, why = self._ecog_from_karnofsky(why)
-            if v is None or v.canonical is None:
+            if v is None or (v.canonical is None and not v.category):
                 out.append(_unknown(check.concept, required, why or "", f"{c.label} ({c.id})"))
                 return Truth.UNKNOWN
             got = {str(int(v.canonical)) if float(v.canonical).is_integer() else str(v.canonical)} if not v.category else set(v.category)
@@ -479,14 +497,23 @@ class Evaluator:
             missing=(f"a more specific {c.label} result" if truth is Truth.UNKNOWN else None)))
         return truth
 
-    def _ecog_from_karnofsky(self, why: str | None) -> tuple[Value | None, str | None]:
-        k = self.idx.values.get("karnofsky")
-        if not k or k[0].canonical is None:
-            return None, why
-        kps = k[0].canonical
-        # mapping A of the reference (ECOG 0: 90-100, 1: 70-80, 2: 50-60, 3: 30-40, 4: 10-20, 5: 0)
-        ecog = 0 if kps >= 90 else 1 if kps >= 70 else 2 if kps >= 50 else 3 if kps >= 30 else 4 if kps >= 10 else 5
-        return Value(float(ecog), None, ecog, None, k[0].date, derived=f"inferred from Karnofsky {kps:g}"), None
+    def _from_other_scale(self, concept: str) -> Value | None:
+        """ECOG from Karnofsky (or back): the set of grades the mappings in use allow."""
+        from .resolve import scale_conversions
+
+        for other, table in scale_conversions(concept).items():
+            values = self.idx.values.get(other)
+            if not values or values[0].canonical is None:
+                continue
+            given = values[0].canonical
+            options = table.get(str(int(given))) if float(given).is_integer() else None
+            if not options:
+                continue
+            label = self.vocab.get(other).label
+            codes = tuple(str(int(o)) if float(o).is_integer() else str(o) for o in options)
+            return Value(None, codes, " or ".join(codes), None, values[0].date,
+                         derived=f"from {label} {given:g}")
+        return None
 
     def presence(self, check: PresenceCheck, out: list[CheckResult]) -> Truth:
         """Has (had) the patient this condition, therapy or state?

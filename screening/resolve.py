@@ -104,6 +104,12 @@ def _event_words() -> frozenset[str]:
     return frozenset(normalize_phrase(w) for w in _notes_data()["events"]["words"])
 
 
+def scale_conversions(concept_id: str) -> dict[str, dict[str, list[float]]]:
+    """{other scale: {its value: possible values of this scale}} for performance scales."""
+    tables = _notes_data().get("scales", {}).get(concept_id, {})
+    return {name.removeprefix("from_"): table for name, table in tables.items()}
+
+
 def is_reference_event(text: str) -> bool:
     """True for "the start of study drug administration", false for anything with other words."""
     words = normalize_phrase(text).split()

@@ -287,3 +287,21 @@ def test_resolve_never_raises(tokens: list[str], section: str) -> None:
 def test_resolve_never_raises_on_any_text(text: str) -> None:
     resolve_item(text, "inclusion")
     resolve_item(text, "exclusion")
+
+
+def test_karnofsky_criterion_with_an_ecog_patient(tmp_path: Path) -> None:
+    from screening import screen
+
+    trial = _trial(tmp_path, """Inclusion Criteria:
+- Karnofsky performance status ≥ 70
+""")
+    (cid,) = [c.id for c in trial.criteria if c.section == "inclusion" and not c.id.startswith("registry")]
+
+    def status(ecog: int) -> str:
+        p = {"patient_id": "x", "as_of": "2026-01-01",
+             "performance_status": [{"scale": "ecog", "value": ecog}]}
+        return next(c for c in screen(trial, p).criteria if c.id == cid).status
+
+    assert status(1) == "met"       # ECOG 1 -> KPS 70, 80 or 90: all ≥ 70
+    assert status(2) == "unknown"   # ECOG 2 -> KPS 50, 60 or 70: some are, some are not
+    assert status(3) == "not_met"   # ECOG 3 -> KPS 30, 40 or 50: none is

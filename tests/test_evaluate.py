@@ -204,9 +204,15 @@ def test_her2_2plus_without_ish_is_unknown_for_positive() -> None:
 def test_ecog_and_karnofsky() -> None:
     r = screen(TRIAL, patient(performance_status=[{"scale": "ecog", "value": 2}]), cohort="phase_ib")
     assert criterion(r, "inclusion.3").status == "not_met"
-    # Karnofsky 80 -> ECOG 1 by the common mapping (70–80 = ECOG 1)
+    # Karnofsky 80 is ECOG 1 under both mappings in use (70–80 -> 1; 80–90 -> 1): met
     r = screen(TRIAL, patient(performance_status=[{"scale": "karnofsky", "value": 80}]), cohort="phase_ib")
     assert criterion(r, "inclusion.3").status == "met"
+    # Karnofsky 70 is ECOG 1 (mapping A) or 2 (mapping B): cannot tell
+    r = screen(TRIAL, patient(performance_status=[{"scale": "karnofsky", "value": 70}]), cohort="phase_ib")
+    assert criterion(r, "inclusion.3").status == "unknown"
+    # Karnofsky 50 is ECOG 2 or 3: fails "0 or 1" either way
+    r = screen(TRIAL, patient(performance_status=[{"scale": "karnofsky", "value": 50}]), cohort="phase_ib")
+    assert criterion(r, "inclusion.3").status == "not_met"
 
 
 def test_cns_metastases_exclude() -> None:
