@@ -51,7 +51,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "schema":
             return _schema(args)
     except ScreeningError as err:
-        print(f"screening: error: {err}", file=sys.stderr)
+        # one line, whatever the input held (a key or unit with a line break)
+        message = str(err).replace("\r", "\\r").replace("\n", "\\n")
+        print(f"screening: error: {message}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0

@@ -723,7 +723,10 @@ def format_location(loc: tuple[Any, ...]) -> str:
         if isinstance(part, int) and not isinstance(part, bool):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            name = str(part)
+            if not name.isprintable() or not name:
+                name = repr(name)  # a key with a line break must not break the one-line message
+            out += f".{name}" if out else name
     return out
 
 
