@@ -84,7 +84,7 @@ def _check(args: argparse.Namespace) -> int:
     factors = factor_cache_snapshot()
     if not isinstance(known, dict) or len(factors) > len(known):
         save_pickle(factors_name, factors)
-    cohorts = [args.cohort] if args.cohort else ([c.id for c in trial.cohorts] or [None])
+    cohorts: list[str | None] = [args.cohort] if args.cohort else ([c.id for c in trial.cohorts] or [None])
     results = [screen_index(trial, idx, c) for c in cohorts]
     if args.format == "json":
         print(to_json(results[0] if args.cohort else results))
@@ -130,7 +130,7 @@ def compiled_to_dict(trial: object) -> object:
 
     def conv(o: object) -> object:
         if dataclasses.is_dataclass(o) and not isinstance(o, type):
-            d = {"node": type(o).__name__}
+            d: dict[str, object] = {"node": type(o).__name__}
             for f in dataclasses.fields(o):
                 d[f.name] = conv(getattr(o, f.name))
             return d

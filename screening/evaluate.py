@@ -27,7 +27,7 @@ from .nodes import (
     PresenceCheck,
 )
 from .patient import Patient
-from .report import CheckResult, CriterionResult, TrialResult
+from .report import CheckResult, CheckStatus, CriterionResult, CriterionStatus, TrialResult
 from .units import conversion_factor, describe_unit
 from .vocabulary import Vocabulary, load_vocabulary, normalize_phrase
 
@@ -133,7 +133,7 @@ def index_patient(patient: Patient, vocab: Vocabulary | None = None) -> PatientI
                 lln = d_low
         idx.values.setdefault(concept.id, []).append(
             Value(canonical, None, number, obs.unit, obs.date, obs.comparator, uln, lln, source))
-    for i, ps in enumerate(patient.performance_status):
+    for ps in patient.performance_status:
         idx.values.setdefault(ps.scale, []).append(Value(float(ps.value), None, ps.value, None, ps.date))
     _demographics(idx, vocab)
     _categorical(idx, vocab)
@@ -222,13 +222,13 @@ def _records(idx: PatientIndex, vocab: Vocabulary) -> None:
             continue
         add(cid, c.present, c.onset_date, c.resolved_date, c.name or c.code or cid, c.status == "active" and c.resolved_date is None)
     if p.tumour.primary_site:
-        c = vocab.lookup(f"{p.tumour.primary_site} cancer") or vocab.lookup(p.tumour.primary_site)
-        if c is not None and c.kind == "condition":
-            add(c.id, True, None, None, f"primary tumour: {p.tumour.primary_site}", True)
+        primary = vocab.lookup(f"{p.tumour.primary_site} cancer") or vocab.lookup(p.tumour.primary_site)
+        if primary is not None and primary.kind == "condition":
+            add(primary.id, True, None, None, f"primary tumour: {p.tumour.primary_site}", True)
     for site in p.tumour.metastatic_sites:
-        c = vocab.lookup(f"{site} metastases") or vocab.lookup(site)
-        if c is not None:
-            add(c.id, True, None, None, f"metastatic site: {site}", True)
+        metastasis = vocab.lookup(f"{site} metastases") or vocab.lookup(site)
+        if metastasis is not None:
+            add(metastasis.id, True, None, None, f"metastatic site: {site}", True)
     for i, m in enumerate(p.medications):
         cid = concept_for(m.name, m.code, m.system, m.drug_class)
         if cid is None:
@@ -472,7 +472,11 @@ class Evaluator:
             if v is None or (v.canonical is None and not v.category):
                 out.append(_unknown(check.concept, required, why or "", f"{c.label} ({c.id})"))
                 return Truth.UNKNOWN
-            got = {str(int(v.canonical)) if float(v.canonical).is_integer() else str(v.canonical)} if not v.category else set(v.category)
+            if v.category:
+                got = set(v.category)
+            else:
+                assert v.canonical is not None
+                got = {str(int(v.canonical)) if float(v.canonical).is_integer() else str(v.canonical)}
         else:
             v, why = self._current(check.concept)
             if v is None or v.category is None:
@@ -488,7 +492,7 @@ class Evaluator:
             truth = Truth.UNKNOWN
         expl = f"{c.label} {v.observed}" + (f" [{v.derived}]" if v.derived else "") + f"; required: {check.written}"
         if truth is Truth.UNKNOWN:
-            expl += f" — the result is consistent with both; a more specific result is needed"
+            expl += " — the result is consistent with both; a more specific result is needed"
         if v.date:
             expl += f"; dated {v.date}"
         out.append(CheckResult(
@@ -651,7 +655,7 @@ def _num(x: object) -> str:
     return f"{x:g}" if isinstance(x, float) else str(x)
 
 
-def _status(t: Truth) -> str:
+def _status(t: Truth) -> CheckStatus:
     if t is Truth.TRUE:
         return "met"
     return "not_met" if t is Truth.FALSE else "unknown"
@@ -666,7 +670,7 @@ def _unknown(concept: str, required: str, why: str, missing: str) -> CheckResult
 # ---------------------------------------------------------------------------- criteria and verdict
 
 
-def _criterion_status(polarity: str, truth: Truth, checks: Iterable[CheckResult]) -> str:
+def _criterion_status(polarity: str, truth: Truth, checks: Iterable[CheckResult]) -> CriterionStatus:
     """An exclusion is met (passed) when its condition is known false."""
     passed = truth if polarity == "require" else not_(truth)
     if passed is Truth.TRUE:
@@ -722,7 +726,7 @@ def screen_index(trial: CompiledTrial, idx: PatientIndex, cohort: str | None,
             ordered.append(_result(crit, "not_applicable", [], f"applies to {', '.join(crit.cohorts)} only"))
         else:
             ordered.append(results[crit.id])
-    top = [r for r, c in zip(ordered, trial.criteria) if c.parent is None and r.status != "not_applicable"]
+    top = [r for r, c in zip(ordered, trial.criteria, strict=True) if c.parent is None and r.status != "not_applicable"]
     failed = [r.id for r in top if r.status == "not_met"]
     unknown = [r.id for r in top if r.status == "unknown"]
     review = [r.id for r in top if r.status == "needs_review"]
@@ -735,7 +739,7 @@ def screen_index(trial: CompiledTrial, idx: PatientIndex, cohort: str | None,
     # Missing data: only what could settle an undecided criterion whose parent is undecided too.
     missing: list[str] = []
     open_ids: set[str] = set()
-    for r, c in zip(ordered, trial.criteria):
+    for r, c in zip(ordered, trial.criteria, strict=True):
         if r.status not in ("unknown", "needs_review") or (c.parent and c.parent not in open_ids):
             continue
         open_ids.add(r.id)
@@ -748,7 +752,7 @@ def screen_index(trial: CompiledTrial, idx: PatientIndex, cohort: str | None,
         needs_review=review, missing_data=missing, notes=list(idx.problems), criteria=ordered)
 
 
-def _result(crit: CompiledCriterion, status: str, checks: list[CheckResult], explanation: str) -> CriterionResult:
+def _result(crit: CompiledCriterion, status: CriterionStatus, checks: list[CheckResult], explanation: str) -> CriterionResult:
     return CriterionResult(
         id=crit.id, section=crit.section, cohorts=list(crit.cohorts), number=crit.number,
         text=crit.text, status=status, explanation=explanation, checks=checks,
@@ -786,5 +790,5 @@ def screen_cohorts(trial: CompiledTrial, patient: Patient | dict[str, Any]) -> l
 
     p = patient if isinstance(patient, Patient) else parse_patient(patient)
     idx = index_patient(p)
-    cohorts = [c.id for c in trial.cohorts] or [None]
+    cohorts: list[str | None] = [c.id for c in trial.cohorts] or [None]
     return [screen_index(trial, idx, c) for c in cohorts]

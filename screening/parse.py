@@ -9,7 +9,6 @@ dropped and nothing is guessed. ``parse_item`` never raises on any text.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from functools import cache
 from importlib import resources
@@ -27,6 +26,7 @@ from .nodes import (
     Duration,
     Exposure,
     Junction,
+    LimitKind,
     LimitMultiple,
     Name,
     Presence,
@@ -237,12 +237,12 @@ class _ToNodes(Transformer[Token, Any]):
 
     @v_args(meta=True)
     def limit_multiple(self, meta: Any, items: list[Token]) -> LimitMultiple:
-        kind = "lln" if re.search(r"LLN|lower", str(items[1]), re.I) else "uln"
+        kind: LimitKind = "lln" if re.search(r"LLN|lower", str(items[1]), re.I) else "uln"
         return LimitMultiple(span=self._span(meta), multiple=_number(items[0]), limit=kind)
 
     @v_args(meta=True)
     def limit_one(self, meta: Any, items: list[Token]) -> LimitMultiple:
-        kind = "lln" if re.search(r"LLN|lower", str(items[0]), re.I) else "uln"
+        kind: LimitKind = "lln" if re.search(r"LLN|lower", str(items[0]), re.I) else "uln"
         return LimitMultiple(span=self._span(meta), multiple=1.0, limit=kind)
 
     @v_args(meta=True)

@@ -297,16 +297,16 @@ class Resolver:
             preds = [dataclasses.replace(p, qualifier=leading.qualifier)
                      if isinstance(p, PresenceCheck) and not p.qualifier
                      and self.vocab.get(p.concept).kind == "condition" else p for p in preds]
-        if node.op == "or" and len(preds) > 1 and all(
-            isinstance(p, CategoryCheck) and p.concept == preds[0].concept for p in preds  # type: ignore[union-attr]
-        ):
+        lists = [q for q in preds if isinstance(q, CategoryCheck)]
+        if node.op == "or" and len(preds) > 1 and len(lists) == len(preds) \
+                and all(q.concept == lists[0].concept for q in lists):
             # "ECOG 0 or 1": one check with the union of the values
             allowed: list[str] = []
-            for p in preds:
-                allowed.extend(a for a in p.allowed if a not in allowed)  # type: ignore[union-attr]
-            return CategoryCheck(span=node.span, text=text, concept=preds[0].concept,  # type: ignore[union-attr]
+            for q in lists:
+                allowed.extend(a for a in q.allowed if a not in allowed)
+            return CategoryCheck(span=node.span, text=text, concept=lists[0].concept,
                                  allowed=tuple(allowed),
-                                 written=" or ".join(p.written for p in preds))  # type: ignore[union-attr]
+                                 written=" or ".join(q.written for q in lists))
         if len(preds) == 1:
             return preds[0]
         if node.op == "and":

@@ -120,7 +120,7 @@ class TrialFile(BaseModel):
 
     criteria: str = Field(min_length=1)
     trial: TrialMeta
-    settings: Settings = Settings()
+    settings: Settings = Field(default_factory=Settings)  # type: ignore[arg-type]
     cohorts: tuple[CohortSpec, ...] = ()
     restatements: tuple[Restatement, ...] = ()
 
