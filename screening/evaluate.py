@@ -14,6 +14,7 @@ from typing import Any
 
 from .compile import CompiledCriterion, CompiledTrial
 from .errors import InputError, UnitError
+from .notes import scale_conversions
 from .logic import Truth, all_of, and_, any_of, not_, or_
 from .nodes import (
     OP_TEXT,
@@ -503,8 +504,6 @@ class Evaluator:
 
     def _from_other_scale(self, concept: str) -> Value | None:
         """ECOG from Karnofsky (or back): the set of grades the mappings in use allow."""
-        from .resolve import scale_conversions
-
         for other, table in scale_conversions(concept).items():
             values = self.idx.values.get(other)
             if not values or values[0].canonical is None:

@@ -1,0 +1,93 @@
+"""Notes, qualifiers, reference events and performance scales, read from data/methods.toml.
+
+Kept apart from ``resolve`` (and so from lark) because evaluation needs the scale tables too.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .vocabulary import normalize_phrase
+
+
+@dataclass(frozen=True, slots=True)
+class Method:
+    id: str
+    label: str
+    computes: str | None
+    synonyms: tuple[str, ...]
+
+
+@cache
+def _notes_data() -> dict[str, Any]:
+    """data/methods.toml: methods, narrowing qualifiers and window reference events."""
+    path = Path(__file__).parent / "data" / "methods.toml"
+    if path.is_file():
+        return tomllib.loads(path.read_text("utf-8"))
+    return tomllib.loads((resources.files("screening") / "data" / "methods.toml").read_text("utf-8"))
+
+
+@cache
+def load_methods() -> dict[str, Method]:
+    return {
+        k: Method(k, v["label"], v.get("computes"), tuple(v["synonyms"]))
+        for k, v in _notes_data()["methods"].items()
+    }
+
+
+@cache
+def _qualifier_pattern() -> re.Pattern[str]:
+    words = sorted(_notes_data()["qualifiers"]["words"], key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
+
+
+@cache
+def _event_words() -> frozenset[str]:
+    return frozenset(normalize_phrase(w) for w in _notes_data()["events"]["words"])
+
+
+@cache
+def scale_conversions(concept_id: str) -> dict[str, dict[str, list[float]]]:
+    """{other scale: {its value: possible values of this scale}} for performance scales."""
+    tables = _notes_data().get("scales", {}).get(concept_id, {})
+    return {name.removeprefix("from_"): table for name, table in tables.items()}
+
+
+def is_reference_event(text: str) -> bool:
+    """True for "the start of study drug administration", false for anything with other words."""
+    words = normalize_phrase(text).split()
+    return bool(words) and all(w in _event_words() for w in words)
+
+
+def find_qualifier(text: str) -> str | None:
+    """The narrowing word of a condition phrase ("uncontrolled"), if any."""
+    m = _qualifier_pattern().search(text)
+    return m.group(1).lower() if m else None
+
+
+@cache
+def _method_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for m in load_methods().values():
+        for s in (*m.synonyms, m.label, m.id):
+            index[normalize_phrase(s)] = m.id
+    return index
+
+
+def lookup_method(text: str) -> str | None:
+    key = normalize_phrase(text)
+    index = _method_index()
+    if key in index:
+        return index[key]
+    for syn, mid in index.items():  # "Cockroft-Gault formula calculation" contains a synonym
+        if re.search(rf"(?<![a-z0-9]){re.escape(syn)}(?![a-z0-9])", key):
+            return mid
+    return None
+
+
