@@ -77,6 +77,13 @@ _ICON = {"met": "met", "not_met": "NOT MET", "unknown": "unknown", "needs_review
          "not_applicable": "n/a"}
 
 
+# In an exclusion a check that holds counts against the patient, so "met" would read backwards.
+_INCLUSION_CHECK = {"met": "met", "not_met": "NOT MET", "unknown": "unknown",
+                    "needs_review": "needs review"}
+_EXCLUSION_CHECK = {"met": "TRUE", "not_met": "false", "unknown": "unknown",
+                    "needs_review": "needs review"}
+
+
 def to_json(results: list[TrialResult] | TrialResult) -> str:
     if isinstance(results, TrialResult):
         return results.model_dump_json(indent=2)
@@ -103,8 +110,9 @@ def to_text(result: TrialResult) -> str:
             lines.append(f"{pad}    understood as: (not machine-readable; a person reads it)")
         elif c.understood_as:
             lines.append(f"{pad}    understood as: {c.understood_as}")
+        words = _EXCLUSION_CHECK if c.section == "exclusion" else _INCLUSION_CHECK
         for ch in c.checks:
-            lines.append(f"{pad}    - {ch.status}: {ch.explanation}")
+            lines.append(f"{pad}    - {words[ch.status]}: {ch.explanation}")
     lines.append("")
     lines.append(f"VERDICT: {result.verdict}")
     if result.failed:
