@@ -8,13 +8,13 @@ canonical unit with cached factors), then every criterion only compares floats.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .compile import CompiledCriterion, CompiledTrial
 from .errors import InputError, UnitError
-from .notes import scale_conversions
+from .notes import derivations, scale_conversions
 from .logic import Truth, all_of, and_, any_of, not_, or_
 from .nodes import (
     OP_TEXT,
@@ -303,8 +303,10 @@ class Evaluator:
     def _current(self, concept: str) -> tuple[Value | None, str | None]:
         values = self.idx.values.get(concept)
         if not values:
-            if concept == "creatinine_clearance":
-                return self._cockcroft_gault()
+            for method in derivations(concept):  # methods.toml says which method computes what
+                derive = _DERIVATIONS.get(method)
+                if derive is not None:
+                    return derive(self)
             converted = self._from_other_scale(concept)
             if converted is not None:
                 return converted, None
@@ -623,6 +625,12 @@ def _dates(r: Record) -> str:
     if r.start or r.end:
         return f", {r.start or r.end}"
     return ""
+
+
+# The formulas behind the methods of data/methods.toml that compute a value ("computes").
+_DERIVATIONS: dict[str, Callable[[Evaluator], tuple[Value | None, str | None]]] = {
+    "cockcroft_gault": Evaluator._cockcroft_gault,
+}
 
 
 def _compare(value: float, op: str, bound: float, comparator: str | None, upper: float | None) -> Truth:

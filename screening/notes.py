@@ -91,3 +91,13 @@ def lookup_method(text: str) -> str | None:
     return None
 
 
+
+
+@cache
+def filler_words() -> frozenset[str]:
+    return frozenset(normalize_phrase(w) for w in _notes_data()["fillers"]["words"])
+
+
+def derivations(concept_id: str) -> list[str]:
+    """Methods that compute this concept from others (creatinine clearance: Cockcroft-Gault)."""
+    return [m.id for m in load_methods().values() if m.computes == concept_id]

@@ -39,23 +39,13 @@ from .nodes import (
     ValueList,
     leaves,
 )
-from .notes import find_qualifier, is_reference_event, lookup_method
+from .notes import filler_words, find_qualifier, is_reference_event, lookup_method
 from .parse import parse_item
 from .units import conversion_factor, describe_unit
 from .vocabulary import Concept, Vocabulary, load_vocabulary, normalize_phrase
 
 NUMERIC_KINDS = {"lab", "score", "measurement", "count", "demographic"}
 PRESENCE_KINDS = {"condition", "medication_class", "procedure", "state", "attestation"}
-
-# Words that carry no meaning for concept lookup ("Serum potassium" is potassium, "The ECOG
-# performance status" is ECOG). Data, kept short on purpose: a word not here makes a name unknown.
-_FILLERS = {
-    "the", "a", "an", "serum", "plasma", "blood", "total", "any", "other", "known", "active",
-    "patients", "patient", "subjects", "women", "men", "persons", "level", "levels", "value",
-    "count", "counts", "current", "documented", "drugs", "drug", "agents", "agent", "medications",
-    "dose", "grade", "class", "history", "prior", "previous", "baseline", "screening",
-}
-
 
 _HISTORY = re.compile(r"\b(history|prior|previous|previously|past|ever|had\s+been|had\s+received|"
                       r"received|treated\s+with|diagnosed)\b", re.I)
@@ -86,7 +76,7 @@ class Resolver:
             if hit is not None:
                 return hit
             words = [w for w in re.split(r"\s+", candidate.strip()) if w]
-            kept = [w for w in words if normalize_phrase(w) not in _FILLERS]
+            kept = [w for w in words if normalize_phrase(w) not in filler_words()]
             if kept and len(kept) < len(words):
                 hit = vocab.lookup(" ".join(kept))
                 if hit is not None:
@@ -97,7 +87,7 @@ class Resolver:
                 concept, s, e = found[0]
                 rest = candidate[:s] + " " + candidate[e:]
                 rest_words = [w for w in re.split(r"[\s()]+", rest) if w]
-                if all(normalize_phrase(w) in _FILLERS for w in rest_words):
+                if all(normalize_phrase(w) in filler_words() for w in rest_words):
                     return concept
         return None
 
