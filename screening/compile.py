@@ -24,9 +24,8 @@ from .nodes import (
     Span,
     leaves,
 )
-from .rules import TrialFile, load_trial_file
-
 if TYPE_CHECKING:
+    from .rules import TrialFile
     from .segment import Item
 
 
@@ -118,17 +117,31 @@ def compile_trial(source: str | Path | TrialFile, *, use_cache: bool = True) -> 
     """Compile a trial file. The result is cached on disk, keyed by the file's bytes and the
     package's code, so screening a patient from the command line need not rebuild the grammar
     or load pint (the unit factors the trial needed are cached with it)."""
+    import hashlib
+
     from .cache import code_stamp, load_pickle, save_pickle
     from .units import factor_cache_snapshot, preload_factor_cache
 
-    trial = source if isinstance(source, TrialFile) else load_trial_file(source)
-    use_cache = use_cache and bool(trial.sha256)  # a TrialFile built in memory has no stamp
-    name = f"trial-{trial.sha256[:24]}-{code_stamp()}.pickle" if use_cache else ""
+    if isinstance(source, (str, Path)):
+        try:  # the cache is looked up on the file's bytes, before the slower validation
+            digest = hashlib.sha256(Path(source).read_bytes()).hexdigest()
+        except OSError:
+            digest = ""  # load_trial_file below reports the problem
+    else:
+        digest = source.sha256  # "" for a model built in memory: never cached
+    use_cache = use_cache and bool(digest)
+    name = f"trial-{digest[:24]}-{code_stamp()}.pickle" if use_cache else ""
     if use_cache:
         cached = load_pickle(name)
         if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[0], CompiledTrial):
             preload_factor_cache(cached[1])
             return cached[0]
+    if isinstance(source, (str, Path)):
+        from .rules import load_trial_file
+
+        trial = load_trial_file(source)
+    else:
+        trial = source
     compiled = _compile(trial)
     if use_cache:
         save_pickle(name, (compiled, factor_cache_snapshot()))
