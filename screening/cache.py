@@ -64,5 +64,16 @@ def save_pickle(name: str, obj: object) -> None:
         with tempfile.NamedTemporaryFile("wb", dir=folder, delete=False, suffix=".tmp") as f:
             pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(f.name, folder / name)
+        _prune(folder, name.split("-", 1)[0])
     except OSError:
         return
+
+
+def _prune(folder: Path, prefix: str, keep: int = 8) -> None:
+    """Keep the newest few files of a kind: every code or trial edit writes a new one."""
+    files = sorted(folder.glob(f"{prefix}-*.pickle"), key=lambda f: f.stat().st_mtime, reverse=True)
+    for old in files[keep:]:
+        try:
+            old.unlink()
+        except OSError:
+            pass

@@ -305,3 +305,18 @@ def test_karnofsky_criterion_with_an_ecog_patient(tmp_path: Path) -> None:
     assert status(1) == "met"       # ECOG 1 -> KPS 70, 80 or 90: all ≥ 70
     assert status(2) == "unknown"   # ECOG 2 -> KPS 50, 60 or 70: some are, some are not
     assert status(3) == "not_met"   # ECOG 3 -> KPS 30, 40 or 50: none is
+
+
+def test_compiled_trial_cache_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from screening.compile import compile_trial
+
+    monkeypatch.setenv("SCREENING_CACHE_DIR", str(tmp_path / "cache"))
+    first = compile_trial(ROOT / "rules" / "NCT03944499.toml")
+    assert list((tmp_path / "cache").glob("trial-*.pickle"))
+    again = compile_trial(ROOT / "rules" / "NCT03944499.toml")  # served from the cache
+    assert again == first and again is not first
+    # an edited trial file is compiled anew, never served stale
+    edited = tmp_path / "t.toml"
+    edited.write_text((ROOT / "rules" / "NCT03944499.toml").read_text().replace(
+        "max_lab_age_days = 28", "max_lab_age_days = 14"))
+    assert compile_trial(edited).settings.max_lab_age_days == 14
