@@ -257,12 +257,34 @@ def _records(idx: PatientIndex, vocab: Vocabulary) -> None:
 # ---------------------------------------------------------------------------- checks
 
 
+# NeedsReview node -> its (patient-independent) check result; the node is kept to check identity.
+_REVIEWS: dict[int, tuple[NeedsReview, CheckResult]] = {}
+
+
+def _review_result(node: NeedsReview) -> CheckResult:
+    """The same for every patient: built once per node (check results are read-only)."""
+    cached = _REVIEWS.get(id(node))
+    if cached is not None and cached[0] is node:
+        return cached[1]
+    if len(_REVIEWS) > 100_000:  # many trials loaded over a long run: start again
+        _REVIEWS.clear()
+    result = CheckResult(
+        concept=None, status="needs_review", observed=None, observed_unit=None, value=None,
+        unit=None, required=node.text, date=None,
+        explanation=f"needs review: \"{node.text}\" ({node.reason})", missing=None)
+    _REVIEWS[id(node)] = (node, result)
+    return result
+
+
 class Evaluator:
     def __init__(self, trial: CompiledTrial, idx: PatientIndex, vocab: Vocabulary) -> None:
         self.trial = trial
         self.idx = idx
         self.vocab = vocab
         self.max_age = trial.settings.max_lab_age_days
+        # per-patient memos: many checks read the same value or ask the same question
+        self._values: dict[str, tuple[Value | None, str | None]] = {}
+        self._absent: dict[str, str | None] = {}
 
     def run(self, pred: Predicate, out: list[CheckResult]) -> Truth:
         """Evaluate a predicate; the checks it made are appended to ``out``.
@@ -291,16 +313,19 @@ class Evaluator:
             return self.category(pred, out)  # type: ignore[arg-type]
         if kind is PresenceCheck:
             return self.presence(pred, out)  # type: ignore[arg-type]
-        if kind is NeedsReview:
-            out.append(CheckResult(
-                concept=None, status="needs_review", observed=None, observed_unit=None,
-                value=None, unit=None, required=pred.text, date=None,  # type: ignore[union-attr]
-                explanation=f"needs review: \"{pred.text}\" ({pred.reason})",  # type: ignore[union-attr]
-                missing=None))
+        if isinstance(pred, NeedsReview):
+            out.append(_review_result(pred))
             return Truth.UNKNOWN
         raise AssertionError(kind.__name__)
 
     def _current(self, concept: str) -> tuple[Value | None, str | None]:
+        """The patient's value of a concept that a check may use, or why there is none."""
+        found = self._values.get(concept)
+        if found is None:
+            found = self._values[concept] = self._find_current(concept)
+        return found
+
+    def _find_current(self, concept: str) -> tuple[Value | None, str | None]:
         values = self.idx.values.get(concept)
         if not values:
             for method in derivations(concept):  # methods.toml says which method computes what
@@ -609,6 +634,11 @@ class Evaluator:
 
     def _known_absent(self, concept: str) -> str | None:
         """Why the concept is known to be absent, or None when nothing says so."""
+        if concept not in self._absent:
+            self._absent[concept] = self._find_absent(concept)
+        return self._absent[concept]
+
+    def _find_absent(self, concept: str) -> str | None:
         for cid in self.vocab.ancestors(concept):
             for r in self.idx.records.get(cid, []):
                 if not r.present:
