@@ -757,12 +757,9 @@ def screen_index(trial: CompiledTrial, idx: PatientIndex, cohort: str | None,
         known = ", ".join(c.id for c in trial.cohorts) or "none"
         raise InputError(f"unknown cohort {cohort!r}; this trial's cohorts are: {known}")
     results = _criterion_results(trial, idx, vocab or load_vocabulary())
-    ordered: list[CriterionResult] = []
-    for crit in trial.criteria:
-        if cohort is not None and crit.cohorts and cohort not in crit.cohorts:
-            ordered.append(_result(crit, "not_applicable", [], f"applies to {', '.join(crit.cohorts)} only"))
-        else:
-            ordered.append(results[crit.id])
+    layout = _layout(trial, cohort)
+    ordered = [na if na is not None else results[crit.id]
+               for crit, na in zip(trial.criteria, layout, strict=True)]
     top = [r for r, c in zip(ordered, trial.criteria, strict=True) if c.parent is None and r.status != "not_applicable"]
     failed = [r.id for r in top if r.status == "not_met"]
     unknown = [r.id for r in top if r.status == "unknown"]
@@ -787,6 +784,26 @@ def screen_index(trial: CompiledTrial, idx: PatientIndex, cohort: str | None,
         trial=trial.nct_id, cohort=cohort, patient_id=idx.patient.patient_id, as_of=idx.as_of,
         as_of_source=idx.as_of_source, verdict=verdict, failed=failed, unknown=unknown,
         needs_review=review, missing_data=missing, notes=list(idx.problems), criteria=ordered)
+
+
+# (trial, cohort) -> for each criterion, its shared "not applicable" result or None when it applies
+_LAYOUTS: dict[tuple[int, str | None], tuple[CompiledTrial, list[CriterionResult | None]]] = {}
+
+
+def _layout(trial: CompiledTrial, cohort: str | None) -> list[CriterionResult | None]:
+    """Which criteria a cohort screens; the same for every patient, so built once."""
+    key = (id(trial), cohort)
+    cached = _LAYOUTS.get(key)
+    if cached is not None and cached[0] is trial:
+        return cached[1]
+    if len(_LAYOUTS) > 10_000:
+        _LAYOUTS.clear()
+    layout: list[CriterionResult | None] = [
+        _result(crit, "not_applicable", [], f"applies to {', '.join(crit.cohorts)} only")
+        if cohort is not None and crit.cohorts and cohort not in crit.cohorts else None
+        for crit in trial.criteria]
+    _LAYOUTS[key] = (trial, layout)
+    return layout
 
 
 def _result(crit: CompiledCriterion, status: CriterionStatus, checks: list[CheckResult], explanation: str) -> CriterionResult:
