@@ -276,3 +276,19 @@ def test_stale_measurements_and_lasting_biomarkers() -> None:
     p = with_lab("urine_protein_dipstick", date="2026-09-01")
     r = screen(TRIAL, p, cohort="phase_ib")
     assert check(r, "inclusion.5", "urine_protein_dipstick").status == "unknown"
+
+
+def test_her2_zero_fails_both_phase_ia_subgroups() -> None:
+    # IHC 0 is neither IHC3+/IHC2+FISH+ (sub-item 1) nor IHC1+/IHC2+FISH- (sub-item 2); the
+    # cohort needs one of them, so the cohort block fails and the patient is ineligible for Ia.
+    r = screen(TRIAL, patient(her2=[{"ihc": "0", "date": "2026-10-01"}]), cohort="phase_ia")
+    assert r.verdict == "ineligible" and r.failed == ["inclusion.phase_ia"]
+
+
+def test_prior_anti_her2_lines_by_cohort() -> None:
+    # pivotal asks two or more lines of anti-HER2 therapy: 1 < 2 fails; phase Ib asks at least
+    # 2 prior lines of any therapy: the patient's 3 lines pass.
+    p = copy.deepcopy(BASE)
+    p["tumour"]["prior_anti_her2_lines"] = 1
+    assert screen(TRIAL, p, cohort="pivotal").failed == ["inclusion.pivotal"]
+    assert screen(TRIAL, p, cohort="phase_ib").failed == []
