@@ -30,7 +30,7 @@ from .nodes import (
 from .patient import Patient
 from .report import CheckResult, CheckStatus, CriterionResult, CriterionStatus, TrialResult
 from .units import conversion_factor, describe_unit
-from .vocabulary import Vocabulary, load_vocabulary, normalize_phrase
+from .vocabulary import Concept, Vocabulary, load_vocabulary, normalize_phrase
 
 _COMPARE = {
     "<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
@@ -261,6 +261,16 @@ def _records(idx: PatientIndex, vocab: Vocabulary) -> None:
 _REVIEWS: dict[int, tuple[NeedsReview, CheckResult]] = {}
 
 
+# check node -> what evaluating it needs that does not depend on the patient
+_STATIC: dict[int, tuple[object, Any]] = {}
+
+
+def _remember(node: object, value: Any) -> None:
+    if len(_STATIC) > 200_000:  # many trials over a long run: start again
+        _STATIC.clear()
+    _STATIC[id(node)] = (node, value)
+
+
 def _review_result(node: NeedsReview) -> CheckResult:
     """The same for every patient: built once per node (check results are read-only)."""
     cached = _REVIEWS.get(id(node))
@@ -285,6 +295,7 @@ class Evaluator:
         # per-patient memos: many checks read the same value or ask the same question
         self._values: dict[str, tuple[Value | None, str | None]] = {}
         self._absent: dict[str, str | None] = {}
+        self._primary: set[str] | None = None
 
     def run(self, pred: Predicate, out: list[CheckResult]) -> Truth:
         """Evaluate a predicate; the checks it made are appended to ``out``.
@@ -383,9 +394,13 @@ class Evaluator:
         return Value(crcl, None, round(crcl, 1), "mL/min", creat.date, derived=how), None
 
     def numeric(self, check: NumericCheck, out: list[CheckResult]) -> Truth:
-        c = self.vocab.get(check.concept)
+        cached = _STATIC.get(id(check))
+        if cached is None or cached[0] is not check:
+            c0 = self.vocab.get(check.concept)
+            _remember(check, (c0, f"{c0.label} {OP_TEXT[check.op]} {check.written or check.threshold}"))
+            cached = _STATIC[id(check)]
+        c, required = cached[1]
         v, why = self._current(check.concept)
-        required = f"{c.label} {OP_TEXT[check.op]} {check.written or check.threshold}"
         if v is not None and v.canonical is None and v.category and check.limit is None:
             return self._numeric_options(check, v, required, out)
         if v is None or v.canonical is None:
@@ -477,6 +492,11 @@ class Evaluator:
 
     def _primary_concepts(self) -> set[str]:
         """The concepts naming the patient's primary tumour ("breast" -> breast_cancer)."""
+        if self._primary is None:
+            self._primary = self._find_primary()
+        return self._primary
+
+    def _find_primary(self) -> set[str]:
         site = self.idx.patient.tumour.primary_site
         if not site:
             return set()
@@ -553,20 +573,12 @@ class Evaluator:
         record of absence of the concept or of a broader one, or a list the coordinator marked
         complete. Otherwise the answer is unknown.
         """
-        c = self.vocab.get(check.concept)
-        window = f" {check.window_text}" if check.window_text else (
-            f" within {check.within_days:g} days" if check.within_days else "")
-        notes = [w for w in ("other" if check.other else "", check.qualifier or "") if w]
-        required = (f"{check.member or c.label}" + (f" ({', '.join(notes)})" if notes else "")
-                    + window)
-        concepts: frozenset[str] | set[str] = self.vocab.expand(check.concept)
-        excluded: set[str] = set()
-        for e in check.excluding:
-            excluded |= self.vocab.expand(e)
+        c, window, required, concepts, excluded = self._presence_static(check)
         if check.other:
-            excluded |= self._primary_concepts()
-        if excluded:
-            concepts = concepts - excluded
+            primary = self._primary_concepts()
+            if primary:
+                excluded = excluded | primary
+                concepts = concepts - primary
         present = [r for cid in concepts for r in self.idx.records.get(cid, []) if r.present]
         unqualified: list[Record] = []
         if check.member:
@@ -631,6 +643,26 @@ class Evaluator:
             concept=check.concept, status=_status(truth), observed=None, observed_unit=None,
             value=None, unit=None, required=required, date=None, explanation=expl, missing=missing))
         return truth
+
+    def _presence_static(self, check: PresenceCheck) -> tuple[
+            Concept, str, str, frozenset[str], frozenset[str]]:
+        """What a presence check needs that does not depend on the patient (built once)."""
+        cached = _STATIC.get(id(check))
+        if cached is not None and cached[0] is check:
+            return cached[1]  # type: ignore[no-any-return]
+        c = self.vocab.get(check.concept)
+        window = f" {check.window_text}" if check.window_text else (
+            f" within {check.within_days:g} days" if check.within_days else "")
+        notes = [w for w in ("other" if check.other else "", check.qualifier or "") if w]
+        required = (f"{check.member or c.label}" + (f" ({', '.join(notes)})" if notes else "")
+                    + window)
+        excluded: set[str] = set()
+        for e in check.excluding:
+            excluded |= self.vocab.expand(e)
+        concepts = self.vocab.expand(check.concept) - excluded
+        static = (c, window, required, frozenset(concepts), frozenset(excluded))
+        _remember(check, static)
+        return static
 
     def _known_absent(self, concept: str) -> str | None:
         """Why the concept is known to be absent, or None when nothing says so."""
