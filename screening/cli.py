@@ -114,7 +114,7 @@ def _compile(args: argparse.Namespace) -> int:
         print(f"\n{c.id}{scope}: {' '.join(c.text.split())}")
         if c.restated:
             print(f"  restated by the curator: {c.restated}  ({c.restated_reason})")
-        print(f"  => {c.canonical or '(heading)'}")
+        print(f"  => {c.understood_as or '(heading)'}")
         if c.predicate is not None:
             for leaf in leaves(c.predicate):
                 if isinstance(leaf, NeedsReview):

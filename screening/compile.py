@@ -58,10 +58,6 @@ class CompiledCriterion:
     restated_reason: str | None = None
     understood_as: str = ""  # the predicate in canonical language, rendered once at compile time
 
-    @property
-    def canonical(self) -> str:
-        return self.understood_as
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CompiledTrial:

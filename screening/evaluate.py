@@ -376,7 +376,9 @@ class Evaluator:
         if need:
             return None, "creatinine clearance not recorded and Cockcroft-Gault needs: " + ", ".join(need)
         assert creat is not None and creat.canonical is not None and age and weight
-        creat_mg_dl = creat.canonical * conversion_factor(self.vocab.get("creatinine").unit or "", self.vocab.get("creatinine")) / conversion_factor("mg/dL", self.vocab.get("creatinine"))
+        # the formula is written for mg/dL: from the canonical unit through the cached factors
+        creatinine = self.vocab.get("creatinine")
+        creat_mg_dl = creat.canonical / conversion_factor("mg/dL", creatinine)
         a, w = age[0].canonical or 0.0, weight[0].canonical or 0.0
         rule = self.trial.settings.cockcroft_gault_weight
         weight_note = "actual weight"

@@ -246,7 +246,6 @@ class Not:
 
 
 Predicate = Union[NumericCheck, CategoryCheck, PresenceCheck, NeedsReview, AllOf, AnyOf, Not]
-LEAVES = (NumericCheck, CategoryCheck, PresenceCheck, NeedsReview)
 
 
 def leaves(p: Predicate) -> list[Predicate]:
