@@ -186,7 +186,9 @@ def _categorical(idx: PatientIndex, vocab: Vocabulary) -> None:
         elif h.ihc is not None:
             codes = (f"ihc_{h.ihc}",)
         elif h.ish == "positive":
-            codes = ("ihc_3+", "ihc_2+_ish+")
+            # amplified, IHC unknown: any IHC score is possible, so a criterion that names IHC
+            # scores cannot be decided (and "IHC 3+ or IHC 2+/ISH+" is not met on ISH alone)
+            codes = ("ihc_0", "ihc_1+", "ihc_2+_ish+", "ihc_3+")
         else:
             continue
         idx.values.setdefault("her2", []).append(

@@ -292,3 +292,10 @@ def test_prior_anti_her2_lines_by_cohort() -> None:
     p["tumour"]["prior_anti_her2_lines"] = 1
     assert screen(TRIAL, p, cohort="pivotal").failed == ["inclusion.pivotal"]
     assert screen(TRIAL, p, cohort="phase_ib").failed == []
+
+
+def test_ish_alone_does_not_decide_ihc_lists() -> None:
+    # ISH positive without an IHC score: the tumour could be IHC 0, 1+, 2+ or 3+; the phase Ib
+    # list "IHC3+ or IHC2+/FISH+" cannot be decided on ISH alone -> unknown, not met
+    r = screen(TRIAL, patient(her2=[{"ish": "positive", "date": "2026-10-02"}]), cohort="phase_ib")
+    assert criterion(r, "inclusion.phase_ib.1").status == "unknown"
