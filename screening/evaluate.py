@@ -75,6 +75,7 @@ class PatientIndex:
     records: dict[str, list[Record]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     memo: dict[int, Any] = field(default_factory=dict)  # criterion results per compiled trial
+    unmapped: set[str] = field(default_factory=set)  # lists with an entry the vocabulary lacks
 
 
 def index_patient(patient: Patient, vocab: Vocabulary | None = None) -> PatientIndex:
@@ -195,6 +196,16 @@ def _categorical(idx: PatientIndex, vocab: Vocabulary) -> None:
             Value(None, codes, f"IHC {h.ihc or '?'}" + (f", ISH {h.ish}" if h.ish else ""), None, h.date))
 
 
+def _unmapped(idx: PatientIndex, kind: str, i: int, what: str | None) -> None:
+    """An entry the vocabulary does not know: ignored, and its list no longer counts as complete
+    (the unknown entry could be the very condition a criterion asks about)."""
+    note = f"{kind}[{i}]: {what!r} is not in the vocabulary; ignored"
+    if kind in idx.patient.complete_records:
+        note += f", so the {kind} list is not taken as complete"
+    idx.problems.append(note)
+    idx.unmapped.add(kind)
+
+
 def _records(idx: PatientIndex, vocab: Vocabulary) -> None:
     p = idx.patient
 
@@ -221,7 +232,7 @@ def _records(idx: PatientIndex, vocab: Vocabulary) -> None:
     for i, c in enumerate(p.conditions):
         cid = concept_for(c.name, c.code, c.system)
         if cid is None:
-            idx.problems.append(f"conditions[{i}]: {c.name or c.code!r} is not in the vocabulary; ignored")
+            _unmapped(idx, "conditions", i, c.name or c.code)
             continue
         add(cid, c.present, c.onset_date, c.resolved_date, c.name or c.code or cid, c.status == "active" and c.resolved_date is None)
     if p.tumour.primary_site:
@@ -235,13 +246,13 @@ def _records(idx: PatientIndex, vocab: Vocabulary) -> None:
     for i, m in enumerate(p.medications):
         cid = concept_for(m.name, m.code, m.system, m.drug_class)
         if cid is None:
-            idx.problems.append(f"medications[{i}]: {m.name or m.code!r} is not in the vocabulary; ignored")
+            _unmapped(idx, "medications", i, m.name or m.code or m.drug_class)
             continue
         add(cid, m.present, m.start_date, m.end_date or (None if m.start_date is None else None), m.name or cid, m.end_date is None and m.start_date is not None)
     for i, pr in enumerate(p.procedures):
         cid = concept_for(pr.name, pr.code, pr.system)
         if cid is None:
-            idx.problems.append(f"procedures[{i}]: {pr.name or pr.code!r} is not in the vocabulary; ignored")
+            _unmapped(idx, "procedures", i, pr.name or pr.code)
             continue
         add(cid, pr.present, pr.date, pr.date, pr.name or cid, False)
     r = p.reproductive
@@ -514,7 +525,8 @@ class Evaluator:
     def _complete(self, concept: str) -> bool:
         kind = self.vocab.get(concept).kind
         lists = {"condition": "conditions", "medication_class": "medications", "procedure": "procedures"}
-        return lists.get(kind, "") in self.idx.patient.complete_records
+        name = lists.get(kind, "")
+        return name in self.idx.patient.complete_records and name not in self.idx.unmapped
 
     def category(self, check: CategoryCheck, out: list[CheckResult]) -> Truth:
         c = self.vocab.get(check.concept)

@@ -320,3 +320,19 @@ def test_compiled_trial_cache_round_trip(tmp_path: Path, monkeypatch: pytest.Mon
     edited.write_text((ROOT / "rules" / "NCT03944499.toml").read_text().replace(
         "max_lab_age_days = 28", "max_lab_age_days = 14"))
     assert compile_trial(edited).settings.max_lab_age_days == 14
+
+
+def test_an_unknown_entry_voids_a_complete_list(tmp_path: Path) -> None:
+    from screening import screen
+
+    trial = _trial(tmp_path, """Exclusion Criteria:
+- Patients with central nervous system metastasis
+""")
+    (cid,) = [c.id for c in trial.criteria if c.section == "exclusion"]
+    base = {"patient_id": "x", "as_of": "2026-01-01", "complete_records": ["conditions"]}
+    r = screen(trial, {**base, "conditions": [{"name": "hypertension"}]})
+    assert next(c for c in r.criteria if c.id == cid).status == "met"  # complete list, no CNS mets
+    # an entry the vocabulary cannot read could be the CNS metastasis itself: cannot tell
+    r = screen(trial, {**base, "conditions": [{"name": "hypertension"}, {"name": "frobnicoma of the pons"}]})
+    assert next(c for c in r.criteria if c.id == cid).status == "unknown"
+    assert any("not taken as complete" in n for n in r.notes)
