@@ -239,10 +239,12 @@ def _records(idx: PatientIndex, vocab: Vocabulary) -> None:
         primary = vocab.lookup(f"{p.tumour.primary_site} cancer") or vocab.lookup(p.tumour.primary_site)
         if primary is not None and primary.kind == "condition":
             add(primary.id, True, None, None, f"primary tumour: {p.tumour.primary_site}", True)
-    for site in p.tumour.metastatic_sites:
+    for i, site in enumerate(p.tumour.metastatic_sites):
         metastasis = vocab.lookup(f"{site} metastases") or vocab.lookup(site)
         if metastasis is not None:
             add(metastasis.id, True, None, None, f"metastatic site: {site}", True)
+        else:  # an unreadable site could be the one a criterion asks about
+            _unmapped(idx, "conditions", i, f"metastatic site {site}")
     for i, m in enumerate(p.medications):
         cid = concept_for(m.name, m.code, m.system, m.drug_class)
         if cid is None:
