@@ -54,6 +54,7 @@ class CompiledCriterion:
     children: tuple[str, ...]
     combine: Literal["all", "any"]
     polarity: Literal["require", "exclude"] = "require"  # exclude: passes when its condition is false
+    children_decide: bool = True  # False: a list whose introduction is not understood
     restated: str | None = None
     restated_reason: str | None = None
     understood_as: str = ""  # the predicate in canonical language, rendered once at compile time
@@ -199,6 +200,7 @@ def _registry_criteria(trial: TrialFile) -> list[CompiledCriterion]:
 
 
 def _compile_item(item: Item, parent: str | None, restatement: Any, polarity: str) -> CompiledCriterion:
+    from .notes import is_plain_lead_in
     from .resolve import resolve_item
 
     combine = item.combine
@@ -208,8 +210,31 @@ def _compile_item(item: Item, parent: str | None, restatement: Any, polarity: st
     if restatement is not None:
         predicate = resolve_item(restatement.text, item.section)
         restated, reason = restatement.text, restatement.reason
-    elif item.is_heading:
+    elif item.is_heading and item.children and is_plain_lead_in(
+            item.text, negated=item.negated, exclusion=polarity == "exclude"):
+        # a lead-in ("... one of the following:"): the sub-items carry the criterion
         predicate, restated, reason = None, None, None
+    elif item.is_heading and item.children:
+        # a lead-in with other words may turn its list into a description, a condition or a
+        # negation: the sub-items are shown, but only a person decides the whole
+        text = " ".join(item.text.split())
+        predicate = NeedsReview(span=item.span, text=text,
+                                reason="the introduction of this list is not understood")
+        restated, reason = None, None
+        return CompiledCriterion(
+            understood_as=canonical(predicate), id=item.id, section=item.section,
+            number=item.number, cohorts=tuple(item.cohorts), text=item.text, span=item.span,
+            predicate=predicate, parent=parent, children=tuple(c.id for c in item.children),
+            combine=combine, polarity=polarity,  # type: ignore[arg-type]
+            children_decide=False)
+    elif item.is_heading and not any(ch.isalnum() for ch in item.text):
+        predicate, restated, reason = None, None, None  # "-", "<!-- -->": nothing to read
+    elif item.is_heading:
+        # a title with nothing under it ("Hepatic disease", "Module 5:"): it may be a criterion
+        # or only a heading, which a person can tell at a glance
+        text = " ".join(item.text.split())
+        predicate = NeedsReview(span=item.span, text=text, reason="a heading without sub-items")
+        restated = reason = None
     else:
         predicate = resolve_item(item.text, item.section)
         restated = reason = None

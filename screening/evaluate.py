@@ -62,6 +62,7 @@ class Record:
     end: dt.date | None
     label: str
     ongoing: bool
+    primary: bool = False  # the patient's primary tumour (from tumour.primary_site)
 
 
 @dataclass
@@ -238,7 +239,9 @@ def _records(idx: PatientIndex, vocab: Vocabulary) -> None:
     if p.tumour.primary_site:
         primary = vocab.lookup(f"{p.tumour.primary_site} cancer") or vocab.lookup(p.tumour.primary_site)
         if primary is not None and primary.kind == "condition":
-            add(primary.id, True, None, None, f"primary tumour: {p.tumour.primary_site}", True)
+            idx.records.setdefault(primary.id, []).append(Record(
+                primary.id, True, None, None, f"primary tumour: {p.tumour.primary_site}", True,
+                primary=True))
     for i, site in enumerate(p.tumour.metastatic_sites):
         metastasis = vocab.lookup(f"{site} metastases") or vocab.lookup(site)
         if metastasis is not None:
@@ -311,6 +314,7 @@ class Evaluator:
         self._values: dict[str, tuple[Value | None, str | None]] = {}
         self._absent: dict[str, str | None] = {}
         self._primary: set[str] | None = None
+        self.polarity = "require"  # of the criterion being evaluated
 
     def run(self, pred: Predicate, out: list[CheckResult]) -> Truth:
         """Evaluate a predicate; the checks it made are appended to ``out``.
@@ -606,9 +610,16 @@ class Evaluator:
             named = {normalize_phrase(m) for m in c.members}
             unqualified = [r for r in present if normalize_phrase(r.label) not in named]
             present = [r for r in present if normalize_phrase(r.label) == member]
+        if self.polarity == "exclude" and not check.other:
+            # "History of malignancy" as an exclusion: the patient's own primary tumour matches
+            # it only through the broader concept, and the trial may be for that very cancer
+            shared = [r for r in present if r.primary and r.concept != check.concept]
+            if shared:
+                unqualified = unqualified + shared
+                present = [r for r in present if r not in shared]
         if check.qualifier:
             # "uncontrolled hypertension": a record that does not say so cannot decide it
-            unqualified = [r for r in present if check.qualifier not in r.label.lower()]
+            unqualified = unqualified + [r for r in present if check.qualifier not in r.label.lower()]
             present = [r for r in present if check.qualifier in r.label.lower()]
         as_of = self.idx.as_of
         start = as_of - dt.timedelta(days=check.within_days) if check.within_days else None
@@ -638,8 +649,12 @@ class Evaluator:
             known_absent = self._known_absent(check.concept)
             if unqualified:
                 r = unqualified[0]
-                what = f"it is {check.qualifier}" if check.qualifier else f"it is {check.member}"
-                expl = f"{r.label} recorded{_dates(r)}; whether {what} is not recorded: a person checks"
+                if r.primary and not check.qualifier and not check.member:
+                    expl = (f"{c.label}: the patient's {r.label}; whether this criterion means the "
+                            "studied cancer or another one needs a person")
+                else:
+                    what = f"it is {check.qualifier}" if check.qualifier else f"it is {check.member}"
+                    expl = f"{r.label} recorded{_dates(r)}; whether {what} is not recorded: a person checks"
             elif undated:
                 expl = "; ".join(reasons)
             elif past and known_absent is not None:
@@ -780,8 +795,9 @@ def _criterion_results(trial: CompiledTrial, idx: PatientIndex, vocab: Vocabular
     results: dict[str, CriterionResult] = {}
     for crit in reversed(trial.criteria):  # children before parents
         checks: list[CheckResult] = []
+        ev.polarity = crit.polarity
         own = ev.run(crit.predicate, checks) if crit.predicate is not None else None
-        child_truths = [truths[c] for c in crit.children if c in truths]
+        child_truths = [truths[c] for c in crit.children if c in truths] if crit.children_decide else []
         truth = own if own is not None else Truth.TRUE
         if child_truths:
             combined = any_of(child_truths) if crit.combine == "any" else all_of(child_truths)
@@ -792,6 +808,10 @@ def _criterion_results(trial: CompiledTrial, idx: PatientIndex, vocab: Vocabular
             else:
                 truth = and_(own, combined)
         truths[crit.id] = truth
+        if own is None and not crit.children:  # nothing to check (an empty item)
+            results[crit.id] = _result(crit, "not_applicable", checks, "no criterion in this item")
+            truths[crit.id] = Truth.TRUE if crit.polarity == "require" else Truth.FALSE
+            continue
         status = _criterion_status(crit.polarity, truth, checks)
         if status == "unknown" and any(results[c].status == "needs_review" for c in crit.children):
             status = "needs_review"

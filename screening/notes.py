@@ -101,3 +101,25 @@ def filler_words() -> frozenset[str]:
 def derivations(concept_id: str) -> list[str]:
     """Methods that compute this concept from others (creatinine clearance: Cockcroft-Gault)."""
     return [m.id for m in load_methods().values() if m.computes == concept_id]
+
+
+@cache
+def _lead_in_words() -> frozenset[str]:
+    return frozenset(normalize_phrase(w) for w in _notes_data()["lead_ins"]["words"])
+
+
+_REQUIREMENT_WORDS = frozenset({"adequate", "acceptable", "sufficient", "normal", "must", "should",
+                                "satisfy", "fulfil", "fulfill", "meet", "meets", "demonstrate"})
+
+
+def is_plain_lead_in(text: str, *, negated: bool = False, exclusion: bool = False) -> bool:
+    """True for "Adequate organ function as defined below:"; false when other words may change
+    what the sub-items mean ("Lesions that are not considered measurable include:").
+    ``negated``: the segmenter already read the lead-in's negation ("No history of any of ...").
+    """
+    words = [w for w in normalize_phrase(text).split() if not w.isdigit()]
+    if exclusion and any(w in _REQUIREMENT_WORDS for w in words):
+        return False  # "Adequate organ function defined as:" listed among exclusions reads inverted
+    if negated:
+        words = [w for w in words if w not in {"no", "none", "not", "without", "free", "never"}]
+    return all(w in _lead_in_words() for w in words)

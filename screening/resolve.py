@@ -39,7 +39,7 @@ from .nodes import (
     ValueList,
     leaves,
 )
-from .notes import filler_words, find_qualifier, is_reference_event, lookup_method
+from .notes import filler_words, find_qualifier, is_plain_lead_in, is_reference_event, lookup_method
 from .parse import parse_item
 from .units import conversion_factor, describe_unit
 from .vocabulary import Concept, Vocabulary, load_vocabulary, normalize_phrase
@@ -116,17 +116,15 @@ class Resolver:
             lead_subject = Name(span=lead, text=self.quote(lead)) if lead else None
             self._lead_used = False
             pred = self.node(node, lead_subject)
-            if lead_subject is not None and not self._lead_used:
-                found = self.vocab.find(lead_subject.text)
-                about = self.concept_of(lead_subject) or (found[0][0] if found else None)
-                if about is not None:
-                    # "Breast cancer: women aged 40 to 74": the lead names something the body
-                    # does not use; it may restrict the criterion, so a person reads it.
-                    review = self.review(lead_subject.span, f"the heading names {about.label}; "
-                                         "whether it limits this criterion needs a person")
-                    pred = AllOf(span=_cover(lead_subject.span, pred.span),
-                                 text=self.quote(_cover(lead_subject.span, pred.span)),
-                                 children=(review, pred))
+            if lead_subject is not None and not self._lead_used \
+                    and not is_plain_lead_in(lead_subject.text, exclusion=self.section == "exclusion"):
+                # The text before ":" is neither the subject of the values after it nor a plain
+                # label ("Adequate organ function:"). It may restrict, negate or describe what
+                # follows ("Breast cancer: women aged 40 to 74", "Must avoid contact with:
+                # pregnant women"), so the whole clause goes to a person.
+                span = _cover(lead_subject.span, pred.span)
+                pred = self.review(span, f"the text before ':' ({lead_subject.text!r}) is not "
+                                   "understood, and it may change what follows")
             key = frozenset(_concepts(pred))
             if _is_conditional(node) and key and key in concepts_at:
                 # "AST and ALT ≤ 2.5 × ULN; AST and ALT ≤ 5 × ULN if liver metastasis": an

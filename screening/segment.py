@@ -313,7 +313,8 @@ _SECTION = re.compile(
     (?:(?:\d{1,2}(?:\.\d{1,2})*|[A-Za-z]|[IVXivx]{2,4})[.)]\s+|\d{1,2}(?:\.\d{1,2})+\s+)?  # "A. " "3.2.2 "
     (?P<pre>(?:[\w\-\[\]()/,]+\s+){0,4}?)
     (?: (?P<kw>inclusion|exclusion|exclusionary)[\s_]+criteri(?:a|on)s?\b
-      | criteria\s+(?:for\s+)?(?P<kw2>inclusion|exclusion)\b )
+      | criteria\s+(?:for\s+)?(?P<kw2>inclusion|exclusion)\b
+      | (?P<kw3>inclusions?|exclusions?)(?=\s*:?\s*$) )                 # "Exclusion:" alone
     (?P<tail>.*)$""",
     re.I | re.X,
 )
@@ -347,7 +348,7 @@ def _match_section(text: str, line: _Line, after_blank: bool) -> _Heading | None
     pre = m.group("pre").split()
     if any(w.strip("()[],").lower() in _PRE_STOP for w in pre):
         return None
-    kw = (m.group("kw") or m.group("kw2")).lower()
+    kw = (m.group("kw") or m.group("kw2") or m.group("kw3")).lower()
     section: SectionName = "exclusion" if kw.startswith("excl") else "inclusion"
     tail = m.group("tail")
     tail_start = line.start + m.start("tail")

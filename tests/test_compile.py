@@ -224,15 +224,20 @@ def test_qualified_condition_needs_a_record_that_says_so(tmp_path: Path) -> None
     assert status([], complete=True) == "met"
 
 
-def test_a_lead_naming_a_concept_is_not_dropped() -> None:
+def test_a_lead_that_is_not_a_plain_label_sends_the_clause_to_review() -> None:
+    # "Breast cancer:" may restrict the criterion to a cohort: the age range must not decide alone
     p = resolve_item("Breast cancer: women aged 40 to 74 years", "inclusion")
-    assert isinstance(p, AllOf)
-    review, age = p.children
-    assert isinstance(review, NeedsReview) and "Breast cancer" in review.text
-    assert numeric(age) == {"age": (">=", 40.0, "year", None)}
-    # a lead that names nothing is only a label
+    assert isinstance(p, NeedsReview) and "Breast cancer" in p.reason
+    # "Must avoid contact with: pregnant women" is not a requirement to be pregnant
+    q = resolve_item("Must be able to avoid close contact with: pregnant or lactating women", "inclusion")
+    assert isinstance(q, NeedsReview)
+    # a lead made of plain label words is only a label
     assert numeric(resolve_item("Hepatic: total bilirubin ≤ 1.5 x ULN", "inclusion")) == {
         "total_bilirubin": ("<=", 1.5, None, "uln")}
+    assert numeric(resolve_item("Adequate organ function: ANC ≥ 1500/uL", "inclusion")) == {
+        "anc": (">=", 1.5, "10^9/L", None)}
+    # the same label among exclusions reads inverted ("adequate ... " listed as an exclusion)
+    assert isinstance(resolve_item("Adequate organ function: ANC ≥ 1500/uL", "exclusion"), NeedsReview)
 
 
 def test_window_reference_event_swallows_nothing() -> None:

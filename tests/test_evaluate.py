@@ -299,3 +299,18 @@ def test_ish_alone_does_not_decide_ihc_lists() -> None:
     # list "IHC3+ or IHC2+/FISH+" cannot be decided on ISH alone -> unknown, not met
     r = screen(TRIAL, patient(her2=[{"ish": "positive", "date": "2026-10-02"}]), cohort="phase_ib")
     assert criterion(r, "inclusion.phase_ib.1").status == "unknown"
+
+
+def test_own_primary_tumour_and_a_generic_malignancy_exclusion(tmp_path: Path) -> None:
+    from screening.rules import TrialFile
+
+    trial = load_trial(TrialFile.model_validate({
+        "criteria": "Exclusion Criteria:\n- History of malignancy\n- History of breast cancer\n",
+        "trial": {"nct_id": "NCT00000002", "title": "t"}}))
+    r = screen(trial, {"patient_id": "x", "as_of": "2026-01-01", "tumour": {"primary_site": "breast"},
+                       "complete_records": ["conditions"]})
+    by_text = {c.text.strip(): c.status for c in r.criteria}
+    # the patient's breast cancer is a malignancy, but the trial may be for that very cancer
+    assert by_text["History of malignancy"] == "unknown"
+    # named exactly, it is the patient's cancer: excluded
+    assert by_text["History of breast cancer"] == "not_met"

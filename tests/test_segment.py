@@ -637,3 +637,11 @@ def test_corpus_all_dev_trials() -> None:
     print(f"\n{len(rows)} trials, {n_items} items, segmented in {elapsed:.2f} s")
     assert not bad, "\n".join(bad[:20])
     assert len(rows) > 1000 and n_items > 20 * len(rows)
+
+
+def test_bare_section_words_switch_the_section() -> None:
+    # "Exclusion:" alone on a line is a section heading, as in several registry records
+    text = "Inclusion:\n- Age 18 or older\nExclusion:\n- Pregnancy\n"
+    items = list(iter_items(segment(text)))
+    assert [(i.section, i.text) for i in items] == [
+        ("inclusion", "Age 18 or older"), ("exclusion", "Pregnancy")]
