@@ -239,9 +239,11 @@ def _records(idx: PatientIndex, vocab: Vocabulary) -> None:
     if p.tumour.primary_site:
         primary = vocab.lookup(f"{p.tumour.primary_site} cancer") or vocab.lookup(p.tumour.primary_site)
         if primary is not None and primary.kind == "condition":
+            stage = (p.tumour.stage or "").strip().upper()
+            spread = " (metastatic)" if p.tumour.metastatic_sites or stage.startswith("IV") else ""
             idx.records.setdefault(primary.id, []).append(Record(
-                primary.id, True, None, None, f"primary tumour: {p.tumour.primary_site}", True,
-                primary=True))
+                primary.id, True, None, None, f"primary tumour: {p.tumour.primary_site}{spread}",
+                True, primary=True))
     for i, site in enumerate(p.tumour.metastatic_sites):
         metastasis = vocab.lookup(f"{site} metastases") or vocab.lookup(site)
         if metastasis is not None:

@@ -178,6 +178,7 @@ class Resolver:
                 part = Presence(span=part.span, subject=part.subject, window=windows[0],
                                 exceptions=part.exceptions, status=part.status)
             if isinstance(part, Threshold):
+                shared = bool(pending)  # "AST or ALT > 3 × ULN": the bound is shared
                 subjects = tuple(p.subject for p in pending) + part.subjects
                 if not subjects:
                     subjects = last_subjects
@@ -186,7 +187,7 @@ class Resolver:
                     preds.append(self.review(part.span, "a bound without a subject"))
                     continue
                 last_subjects = subjects
-                preds.append(self.threshold(part, subjects))
+                preds.append(self.threshold(part, subjects, any_subject=shared and node.op == "or"))
                 continue
             if isinstance(part, ValueList):
                 subject = part.subject or last_value_subject
@@ -200,6 +201,11 @@ class Resolver:
         for p in pending:  # a lab named with no bound at all
             preds.append(self.review(p.span, f"{p.subject.text!r} has no threshold"))
         text = self.quote(node.span)
+        if preds and isinstance(preds[0], NeedsReview) and isinstance(parts[0], Unparsed | Presence) \
+                and any(isinstance(p, PresenceCheck) for p in preds[1:]):
+            # "No previous chemotherapy and radiotherapy": the words of an unreadable first part
+            # ("No previous") may carry over to the rest, which must not be read alone
+            return self.review(node.span, f"{preds[0].reason}; the rest may depend on it")
         leading = preds[0] if preds else None
         if isinstance(leading, PresenceCheck) and leading.qualifier:
             # "uncontrolled hypertension or diabetes": the qualifier reads on the whole list
@@ -223,7 +229,7 @@ class Resolver:
         return AnyOf(span=node.span, text=text, children=tuple(preds))
 
     # ------------------------------------------------------------------ thresholds
-    def threshold(self, node: Threshold, subjects: tuple[Name, ...]) -> Predicate:
+    def threshold(self, node: Threshold, subjects: tuple[Name, ...], any_subject: bool = False) -> Predicate:
         method: str | None = None
         context: list[PresenceCheck] = []
         for note in node.notes:
@@ -234,10 +240,13 @@ class Resolver:
             about = self.concept_of(note)
             if about is None:
                 return self.review(node.span, f"the note {note.text!r} is not understood")
-            if about.kind == "condition":
-                # "NYHA grade ≥ 2 for congestive heart failure": the grade of that condition
-                context.append(PresenceCheck(span=note.span, text=note.text, concept=about.id,
-                                             written=note.text))
+            if about.kind != "condition":
+                # "2 prior lines OF CHEMOTHERAPY": the note narrows the subject in a way no
+                # check here can express
+                return self.review(node.span, f"the note {note.text!r} narrows the criterion")
+            # "NYHA grade ≥ 2 for congestive heart failure": the grade of that condition
+            context.append(PresenceCheck(span=note.span, text=note.text, concept=about.id,
+                                         written=note.text))
         exposures: list[ExposureWindow] = []
         for exp in node.exposures:
             concept = self.concept_of(exp.exposure)
@@ -261,6 +270,12 @@ class Resolver:
         checks = [*context, *checks]
         if len(checks) == 1:
             return checks[0]
+        if any_subject:
+            subject_checks = [c for c in checks if c not in context]
+            either = AnyOf(span=node.span, text=self.quote(node.span), children=tuple(subject_checks))
+            if not context:
+                return either
+            return AllOf(span=node.span, text=self.quote(node.span), children=(*context, either))
         return AllOf(span=node.span, text=self.quote(node.span), children=tuple(checks))
 
     def comparison(self, comp: Comparison, concept: Concept, node: Threshold,

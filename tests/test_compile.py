@@ -341,3 +341,16 @@ def test_an_unknown_entry_voids_a_complete_list(tmp_path: Path) -> None:
     r = screen(trial, {**base, "conditions": [{"name": "hypertension"}, {"name": "frobnicoma of the pons"}]})
     assert next(c for c in r.criteria if c.id == cid).status == "unknown"
     assert any("not taken as complete" in n for n in r.notes)
+
+
+def test_readings_found_wrong_in_the_corpus_are_fixed() -> None:
+    # a bound shared by "or" subjects: either one exceeding it
+    p = resolve_item("AST or ALT > 3 x ULN", "exclusion")
+    assert isinstance(p, AnyOf) and {c.concept for c in p.children} == {"ast", "alt"}  # type: ignore[union-attr]
+    # "No previous chemotherapy and radiotherapy": the unread "No previous" may apply to both
+    assert isinstance(resolve_item("No previous chemotherapy and radiotherapy", "inclusion"), NeedsReview)
+    # "lines OF CHEMOTHERAPY" narrows "prior lines"; no check here says so
+    assert isinstance(resolve_item("More than 2 prior lines of chemotherapy", "exclusion"), NeedsReview)
+    # a stage word narrows a cancer like any qualifier
+    q = resolve_item("Metastatic breast cancer", "exclusion")
+    assert isinstance(q, PresenceCheck) and q.concept == "breast_cancer" and q.qualifier == "metastatic"
