@@ -7,6 +7,7 @@ and reused for every patient.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -245,7 +246,17 @@ def _compile_item(item: Item, parent: str | None, restatement: Any, polarity: st
         understood = canonical(predicate)
     else:
         understood = f"{combine} of its sub-items" if children else ""
+    # A criterion whose text ends by introducing its sub-items ("... not required unless:") lets
+    # them decide only when that introduction is plain, or when it opens a cohort's block.
+    children_decide = True
+    if children and restatement is None and item.text.rstrip().endswith(":"):
+        cohort_block = any(item.id == f"{item.section}.{c}" for c in item.cohorts)
+        last = re.split(r"(?<=[.;])\s+", item.text.strip())[-1]
+        if not cohort_block and not is_plain_lead_in(
+                last, negated=item.negated, exclusion=polarity == "exclude"):
+            children_decide = False
     return CompiledCriterion(
+        children_decide=children_decide,
         understood_as=understood,
         id=item.id, section=item.section, number=item.number, cohorts=tuple(item.cohorts),
         text=item.text, span=item.span, predicate=predicate, parent=parent,

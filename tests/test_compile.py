@@ -354,3 +354,19 @@ def test_readings_found_wrong_in_the_corpus_are_fixed() -> None:
     # a stage word narrows a cancer like any qualifier
     q = resolve_item("Metastatic breast cancer", "exclusion")
     assert isinstance(q, PresenceCheck) and q.concept == "breast_cancer" and q.qualifier == "metastatic"
+
+
+def test_a_list_with_an_unread_introduction_is_not_decided_by_its_items(tmp_path: Path) -> None:
+    from screening import screen
+
+    trial = _trial(tmp_path, """Inclusion Criteria:
+1. Lesions that are not considered measurable include the following:
+a. bone metastases
+b. ascites
+""")
+    parent = next(c for c in trial.criteria if c.children)
+    assert not parent.children_decide
+    r = screen(trial, {"patient_id": "x", "as_of": "2026-01-01", "complete_records": ["conditions"]})
+    # the patient has neither, but the list describes lesions: it is not a requirement to have them
+    assert next(c for c in r.criteria if c.id == parent.id).status == "needs_review"
+    assert r.verdict == "needs_review" and r.failed == []
