@@ -318,6 +318,10 @@ class Resolver:
             upper = self.convert(comp.upper, concept) if comp.upper is not None else None
         except UnitError as err:
             return self.review(span, str(err))
+        for bound in (threshold, upper):
+            why = _implausible(bound, concept)
+            if why:
+                return self.review(span, f"{written}: {why}")
         return NumericCheck(span=span, text=text, concept=concept.id, op=comp.op,
                             threshold=threshold, unit=concept.unit, upper=upper, written=written,
                             exposures=exposures, method=method)
@@ -420,6 +424,25 @@ class Resolver:
                              excluding=tuple(excluding), other=other, history=history,
                              qualifier=qualifier, member=member, written=node.subject.text,
                              window_text=_window_text(node.window))
+
+
+def _implausible(value: float | None, concept: Concept) -> str | None:
+    """Why a threshold cannot be meant as written ("ANC > 1,500/L", "creatinine ≤ 1.5 mg/mL"),
+    judged by the concept's plausible values and default reference range (vocabulary data)."""
+    if value is None or concept.kind != "lab":
+        return None
+    unit = concept.unit or ""
+    if concept.plausible:
+        low, high = concept.plausible
+        if (low is not None and value < low) or (high is not None and value > high):
+            return (f"{value:.4g} {unit} is outside the plausible values of {concept.label}; "
+                    "probably a typo in the unit")
+    if concept.reference_range and concept.reference_range[1] and value > 0:
+        ref = concept.reference_range[1]
+        if value < ref / 1000:  # "1,500/L" for "1,500/mm3": a lost scale makes it tiny
+            return (f"{value:.4g} {unit} is a thousand times below the usual {concept.label}; "
+                    "probably a typo in the unit")
+    return None
 
 
 def _window_text(window: Duration | None) -> str:

@@ -370,3 +370,12 @@ b. ascites
     # the patient has neither, but the list describes lesions: it is not a requirement to have them
     assert next(c for c in r.criteria if c.id == parent.id).status == "needs_review"
     assert r.verdict == "needs_review" and r.failed == []
+
+
+def test_a_threshold_no_patient_could_mean_goes_to_review() -> None:
+    # 1,500/L = 1.5e-6 × 10^9/L: a lost scale ("/L" for "/mm3"), a thousand times below any ANC
+    assert isinstance(resolve_item("Absolute neutrophil count > 1,500/L", "inclusion"), NeedsReview)
+    # 1.5 mg/mL = 15 000 mg/L = 13 260 µmol/L of creatinine: outside plausible values
+    assert isinstance(resolve_item("creatinine ≤ 1.5 mg/ml", "inclusion"), NeedsReview)
+    # viral loads span many orders of magnitude: 100,000 IU/mL is a real threshold
+    assert numeric(resolve_item("HBV DNA > 100,000 IU/mL", "exclusion")) == {"hbv_dna": (">", 100000.0, "IU/mL", None)}
