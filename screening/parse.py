@@ -466,10 +466,18 @@ def _flip(node: Syntax, op: str, span: Span) -> Syntax:
 # ---------------------------------------------------------------------------- public API
 
 
+_LOST_SYMBOL = re.compile(r"[A-Za-z%)\]]  +[\d.]")
+
+
 def parse_clause(text: str, offset: int = 0) -> Syntax:
     """Parse one clause; any failure becomes ``Unparsed`` with the reason. Never raises."""
     span = Span(offset, offset + len(text))
     parser = _parser()  # a broken grammar is a bug: let it raise
+    if _LOST_SYMBOL.search(text):
+        # "LVEF  50%", "ECOG  1": some exports strip ≥ and ≤ and leave their spaces behind;
+        # reading what is left would turn "at least" into "equal to"
+        return Unparsed(span=span, text=text,
+                        reason="a comparison sign seems to be missing (two spaces before a number)")
     try:
         tree = parser.parse(text)
         node = _ToNodes(text, offset).transform(tree)

@@ -115,3 +115,10 @@ def test_parser_never_raises(text: str) -> None:
                 max_size=25))
 def test_parser_never_raises_on_criteria_like_tokens(tokens: list[str]) -> None:
     parse_item(" ".join(tokens))
+
+
+def test_a_stripped_comparison_sign_is_not_read_as_equality() -> None:
+    # some registry exports drop ≥/≤ and keep the spaces: "ECOG  1" was "ECOG ≤ 1"
+    node = parse_clause("ECOG  1")
+    assert isinstance(node, Unparsed) and "comparison sign" in node.reason
+    assert not isinstance(parse_clause("ECOG 0 or 1"), Unparsed)
