@@ -208,62 +208,47 @@ def _compile_item(item: Item, parent: str | None, restatement: Any, polarity: st
     if polarity == "exclude" and item.children and combine == "all" and not item.negated:
         # sub-items of an exclusion each name something that excludes
         combine = "any"
+    # A list's introduction ("Adequate organ function as defined below:", or the last sentence
+    # of a criterion that ends with ":") lets the sub-items decide only when its words are plain,
+    # or when it opens a cohort's block; otherwise they may describe, condition or negate.
+    children = tuple(c.id for c in item.children)
+    lead_in = item.text if item.is_heading else re.split(r"(?<=[.;])\s+", item.text.strip())[-1]
+    introduces = bool(children) and (item.is_heading or item.text.rstrip().endswith(":"))
+    cohort_block = any(item.id == f"{item.section}.{c}" for c in item.cohorts)
+    children_decide = not (introduces and restatement is None and not cohort_block
+                           and not is_plain_lead_in(lead_in, negated=item.negated,
+                                                    exclusion=polarity == "exclude"))
+    restated = reason = None
+    predicate: Predicate | None
     if restatement is not None:
         predicate = resolve_item(restatement.text, item.section)
         restated, reason = restatement.text, restatement.reason
-    elif item.is_heading and item.children and is_plain_lead_in(
-            item.text, negated=item.negated, exclusion=polarity == "exclude"):
-        # a lead-in ("... one of the following:"): the sub-items carry the criterion
-        predicate, restated, reason = None, None, None
-    elif item.is_heading and item.children:
-        # a lead-in with other words may turn its list into a description, a condition or a
-        # negation: the sub-items are shown, but only a person decides the whole
-        text = " ".join(item.text.split())
-        predicate = NeedsReview(span=item.span, text=text,
+    elif item.is_heading and children and children_decide:
+        predicate = None  # a plain lead-in ("... one of the following:"): the sub-items decide
+    elif item.is_heading and children:
+        predicate = NeedsReview(span=item.span, text=" ".join(item.text.split()),
                                 reason="the introduction of this list is not understood")
-        restated, reason = None, None
-        return CompiledCriterion(
-            understood_as=canonical(predicate), id=item.id, section=item.section,
-            number=item.number, cohorts=tuple(item.cohorts), text=item.text, span=item.span,
-            predicate=predicate, parent=parent, children=tuple(c.id for c in item.children),
-            combine=combine, polarity=polarity,  # type: ignore[arg-type]
-            children_decide=False)
     elif item.is_heading and not any(ch.isalnum() for ch in item.text):
-        predicate, restated, reason = None, None, None  # "-", "<!-- -->": nothing to read
+        predicate = None  # "-", "<!-- -->": nothing to read
     elif item.is_heading:
         # a title with nothing under it ("Hepatic disease", "Module 5:"): it may be a criterion
         # or only a heading, which a person can tell at a glance
-        text = " ".join(item.text.split())
-        predicate = NeedsReview(span=item.span, text=text, reason="a heading without sub-items")
-        restated = reason = None
+        predicate = NeedsReview(span=item.span, text=" ".join(item.text.split()),
+                                reason="a heading without sub-items")
     else:
         predicate = resolve_item(item.text, item.section)
-        restated = reason = None
-        if predicate is not None and restatement is None:
+        if predicate is not None:
             predicate = _to_source(predicate, item)
-    children = tuple(c.id for c in item.children)
     if predicate is not None:
         understood = canonical(predicate)
     else:
         understood = f"{combine} of its sub-items" if children else ""
-    # A criterion whose text ends by introducing its sub-items ("... not required unless:") lets
-    # them decide only when that introduction is plain, or when it opens a cohort's block.
-    children_decide = True
-    if children and restatement is None and item.text.rstrip().endswith(":"):
-        cohort_block = any(item.id == f"{item.section}.{c}" for c in item.cohorts)
-        last = re.split(r"(?<=[.;])\s+", item.text.strip())[-1]
-        if not cohort_block and not is_plain_lead_in(
-                last, negated=item.negated, exclusion=polarity == "exclude"):
-            children_decide = False
     return CompiledCriterion(
-        children_decide=children_decide,
-        understood_as=understood,
         id=item.id, section=item.section, number=item.number, cohorts=tuple(item.cohorts),
-        text=item.text, span=item.span, predicate=predicate, parent=parent,
-        children=tuple(c.id for c in item.children), combine=combine,
-        polarity=polarity,  # type: ignore[arg-type]
-        restated=restated,
-        restated_reason=reason)
+        text=item.text, span=item.span, predicate=predicate, parent=parent, children=children,
+        combine=combine, polarity=polarity,  # type: ignore[arg-type]
+        children_decide=children_decide, restated=restated, restated_reason=reason,
+        understood_as=understood)
 
 
 def _to_source(p: Predicate, item: Item) -> Predicate:

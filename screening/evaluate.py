@@ -255,7 +255,7 @@ def _records(idx: PatientIndex, vocab: Vocabulary) -> None:
         if cid is None:
             _unmapped(idx, "medications", i, m.name or m.code or m.drug_class)
             continue
-        add(cid, m.present, m.start_date, m.end_date or (None if m.start_date is None else None), m.name or cid, m.end_date is None and m.start_date is not None)
+        add(cid, m.present, m.start_date, m.end_date, m.name or cid, m.end_date is None and m.start_date is not None)
     for i, pr in enumerate(p.procedures):
         cid = concept_for(pr.name, pr.code, pr.system)
         if cid is None:
@@ -277,8 +277,6 @@ def _records(idx: PatientIndex, vocab: Vocabulary) -> None:
 # ---------------------------------------------------------------------------- checks
 
 
-# NeedsReview node -> its (patient-independent) check result; the node is kept to check identity.
-_REVIEWS: dict[int, tuple[NeedsReview, CheckResult]] = {}
 
 
 # check node -> what evaluating it needs that does not depend on the patient
@@ -291,19 +289,22 @@ def _remember(node: object, value: Any) -> None:
     _STATIC[id(node)] = (node, value)
 
 
+def _cached(node: object) -> Any:
+    """What was remembered for this node (None if nothing, or if the id now names another)."""
+    hit = _STATIC.get(id(node))
+    return hit[1] if hit is not None and hit[0] is node else None
+
+
 def _review_result(node: NeedsReview) -> CheckResult:
     """The same for every patient: built once per node (check results are read-only)."""
-    cached = _REVIEWS.get(id(node))
-    if cached is not None and cached[0] is node:
-        return cached[1]
-    if len(_REVIEWS) > 100_000:  # many trials loaded over a long run: start again
-        _REVIEWS.clear()
-    result = CheckResult(
-        concept=None, status="needs_review", observed=None, observed_unit=None, value=None,
-        unit=None, required=node.text, date=None,
-        explanation=f"needs review: \"{node.text}\" ({node.reason})", missing=None)
-    _REVIEWS[id(node)] = (node, result)
-    return result
+    result = _cached(node)
+    if result is None:
+        result = CheckResult(
+            concept=None, status="needs_review", observed=None, observed_unit=None, value=None,
+            unit=None, required=node.text, date=None,
+            explanation=f"needs review: \"{node.text}\" ({node.reason})", missing=None)
+        _remember(node, result)
+    return result  # type: ignore[no-any-return]
 
 
 class Evaluator:
@@ -417,12 +418,12 @@ class Evaluator:
         return Value(crcl, None, round(crcl, 1), "mL/min", creat.date, derived=how), None
 
     def numeric(self, check: NumericCheck, out: list[CheckResult]) -> Truth:
-        cached = _STATIC.get(id(check))
-        if cached is None or cached[0] is not check:
+        static = _cached(check)
+        if static is None:
             c0 = self.vocab.get(check.concept)
-            _remember(check, (c0, f"{c0.label} {OP_TEXT[check.op]} {check.written or check.threshold}"))
-            cached = _STATIC[id(check)]
-        c, required = cached[1]
+            static = (c0, f"{c0.label} {OP_TEXT[check.op]} {check.written or check.threshold}")
+            _remember(check, static)
+        c, required = static
         v, why = self._current(check.concept)
         if v is not None and v.canonical is None and v.category and check.limit is None:
             return self._numeric_options(check, v, required, out)
@@ -682,9 +683,9 @@ class Evaluator:
     def _presence_static(self, check: PresenceCheck) -> tuple[
             Concept, str, str, frozenset[str], frozenset[str]]:
         """What a presence check needs that does not depend on the patient (built once)."""
-        cached = _STATIC.get(id(check))
-        if cached is not None and cached[0] is check:
-            return cached[1]  # type: ignore[no-any-return]
+        cached = _cached(check)
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
         c = self.vocab.get(check.concept)
         window = f" {check.window_text}" if check.window_text else (
             f" within {check.within_days:g} days" if check.within_days else "")
