@@ -510,8 +510,9 @@ class Evaluator:
                 return Truth.UNKNOWN, f"{r.label} recorded without dates: cannot tell if within {days:g} days before {when}"
             if r_start <= when and r_end >= start:
                 return Truth.TRUE, f"{r.label} given within {days:g} days before the result ({r.start}): the value does not count"
-        if self._complete(concept) or any(not r.present for r in records):
-            return Truth.FALSE, f"no {label} in the {days:g} days before {when}"
+        absent = self._known_absent(concept)  # the one rule for absence: this or a broader concept
+        if absent is not None:
+            return Truth.FALSE, f"no {label} in the {days:g} days before {when} ({absent})"
         return Truth.UNKNOWN, f"{label} in the {days:g} days before {when} not recorded either way"
 
     def _primary_concepts(self) -> set[str]:
@@ -650,6 +651,11 @@ class Evaluator:
         if truth is Truth.UNKNOWN:
             reasons = [f"{r.label} recorded without dates: cannot tell if{window}" for r in undated]
             known_absent = self._known_absent(check.concept)
+            if known_absent is None and check.member:  # "warfarin: absent" settles "warfarin"
+                member = normalize_phrase(check.member)
+                if any(not r.present and normalize_phrase(r.label) == member
+                       for r in self.idx.records.get(check.concept, [])):
+                    known_absent = f"recorded as absent: {check.member}"
             if unqualified:
                 r = unqualified[0]
                 if r.primary and not check.qualifier and not check.member:
@@ -708,8 +714,10 @@ class Evaluator:
 
     def _find_absent(self, concept: str) -> str | None:
         for cid in self.vocab.ancestors(concept):
+            members = {normalize_phrase(m) for m in self.vocab.get(cid).members}
             for r in self.idx.records.get(cid, []):
-                if not r.present:
+                # "filgrastim: absent" is filed under its class but says nothing of the others
+                if not r.present and normalize_phrase(r.label) not in members:
                     return f"recorded as absent: {r.label}"
         kind = self.vocab.get(concept).kind
         if kind in {"condition", "medication_class", "procedure"} and self._complete(concept):

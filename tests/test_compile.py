@@ -265,6 +265,10 @@ def test_a_named_drug_is_not_its_whole_class(tmp_path: Path) -> None:
     assert status([{"name": "warfarin", "start_date": "2025-06-01"}]) == "not_met"   # excluded
     assert status([{"drug_class": "anticoagulant", "start_date": "2025-06-01"}]) == "unknown"  # which one?
     assert status([]) == "met"
+    # without a complete list, a recorded absence of the named drug settles it; of another does not
+    base.pop("complete_records")
+    assert status([{"name": "warfarin", "present": False}]) == "met"
+    assert status([{"name": "apixaban", "present": False}]) == "unknown"
 
 
 from hypothesis import given, settings  # noqa: E402

@@ -314,3 +314,16 @@ def test_own_primary_tumour_and_a_generic_malignancy_exclusion(tmp_path: Path) -
     assert by_text["History of malignancy"] == "unknown"
     # named exactly, it is the patient's cancer: excluded
     assert by_text["History of breast cancer"] == "not_met"
+
+
+def test_absence_of_one_drug_does_not_show_absence_of_its_class() -> None:
+    # "no filgrastim" says nothing about pegfilgrastim: G-CSF before the ANC stays unknown
+    p = copy.deepcopy(BASE)
+    p["complete_records"] = ["conditions", "procedures"]  # medications not attested complete
+    p["medications"].append({"name": "filgrastim", "present": False})
+    anc = check(screen(TRIAL, p, cohort="phase_ib"), "inclusion.5", "anc")
+    assert anc.status == "unknown"
+    # recorded absence of the class itself settles it
+    p["medications"].append({"drug_class": "G-CSF", "present": False})
+    anc = check(screen(TRIAL, p, cohort="phase_ib"), "inclusion.5", "anc")
+    assert anc.status == "met"
