@@ -77,6 +77,8 @@ class PatientIndex:
     problems: list[str] = field(default_factory=list)
     memo: dict[int, Any] = field(default_factory=dict)  # criterion results per compiled trial
     unmapped: set[str] = field(default_factory=set)  # lists with an entry the vocabulary lacks
+    # concepts whose input could not be read (a bad cohort cell): concept id ("*": all) -> reason
+    errors: dict[str, str] = field(default_factory=dict)
 
 
 def index_patient(patient: Patient, vocab: Vocabulary | None = None) -> PatientIndex:
@@ -181,20 +183,25 @@ def cockcroft_gault(age: float, weight_kg: float, creatinine_mg_dl: float, sex: 
 
 def _categorical(idx: PatientIndex, vocab: Vocabulary) -> None:
     for h in idx.patient.her2:
-        if h.ihc == "2+" and h.ish is None:
-            codes: tuple[str, ...] = ("ihc_2+_ish+", "ihc_2+_ish-")
-        elif h.ihc == "2+":
-            codes = ("ihc_2+_ish+",) if h.ish == "positive" else ("ihc_2+_ish-",) if h.ish == "negative" else ("ihc_2+_ish+", "ihc_2+_ish-")
-        elif h.ihc is not None:
-            codes = (f"ihc_{h.ihc}",)
-        elif h.ish == "positive":
-            # amplified, IHC unknown: any IHC score is possible, so a criterion that names IHC
-            # scores cannot be decided (and "IHC 3+ or IHC 2+/ISH+" is not met on ISH alone)
-            codes = ("ihc_0", "ihc_1+", "ihc_2+_ish+", "ihc_3+")
-        else:
+        codes = her2_codes(h.ihc, h.ish)
+        if codes is None:
             continue
         idx.values.setdefault("her2", []).append(
             Value(None, codes, f"IHC {h.ihc or '?'}" + (f", ISH {h.ish}" if h.ish else ""), None, h.date))
+
+
+def her2_codes(ihc: str | None, ish: str | None) -> tuple[str, ...] | None:
+    """The HER2 categories an IHC score and ISH result allow (None: nothing to go on)."""
+    if ihc == "2+":
+        return ("ihc_2+_ish+",) if ish == "positive" else ("ihc_2+_ish-",) if ish == "negative" else (
+            "ihc_2+_ish+", "ihc_2+_ish-")
+    if ihc is not None:
+        return (f"ihc_{ihc}",)
+    if ish == "positive":
+        # amplified, IHC unknown: any IHC score is possible, so a criterion that names IHC
+        # scores cannot be decided (and "IHC 3+ or IHC 2+/ISH+" is not met on ISH alone)
+        return ("ihc_0", "ihc_1+", "ihc_2+_ish+", "ihc_3+")
+    return None
 
 
 def _unmapped(idx: PatientIndex, kind: str, i: int, what: str | None) -> None:
@@ -340,6 +347,14 @@ class Evaluator:
                     if out[i].missing is not None:
                         out[i].missing = None
             return truth
+        if self.idx.errors and kind is not NeedsReview:
+            reason = self._input_error(pred)
+            if reason is not None:
+                out.append(CheckResult(
+                    concept=getattr(pred, "concept", None), status="error", observed=None,
+                    observed_unit=None, value=None, unit=None, required=pred.text, date=None,
+                    explanation=f"error: {reason}", missing=None))
+                return Truth.UNKNOWN
         if kind is NumericCheck:
             return self.numeric(pred, out)  # type: ignore[arg-type]
         if kind is CategoryCheck:
@@ -350,6 +365,15 @@ class Evaluator:
             out.append(_review_result(pred))
             return Truth.UNKNOWN
         raise AssertionError(kind.__name__)
+
+    def _input_error(self, check: Predicate) -> str | None:
+        errors = self.idx.errors
+        if "*" in errors:
+            return errors["*"]
+        for concept in check_inputs(check, self.vocab):
+            if concept in errors:
+                return errors[concept]
+        return None
 
     def _current(self, concept: str) -> tuple[Value | None, str | None]:
         """The patient's value of a concept that a check may use, or why there is none."""
@@ -483,7 +507,10 @@ class Evaluator:
     def _numeric_options(self, check: NumericCheck, v: Value, required: str,
                          out: list[CheckResult]) -> Truth:
         """A value known only as a set of possibilities decides when they all agree."""
-        truths = {_compare(float(o), check.op, check.threshold, None, check.upper) for o in v.category or ()}
+        try:
+            truths = {_compare(float(o), check.op, check.threshold, None, check.upper) for o in v.category or ()}
+        except ValueError:  # "HCV RNA detected" against "HCV RNA > 1000 IU/mL": no number to compare
+            truths = set()
         truth = truths.pop() if len(truths) == 1 else Truth.UNKNOWN
         c = self.vocab.get(check.concept)
         expl = f"{c.label} {v.observed} [{v.derived}]; required {OP_TEXT[check.op]} {check.written}"
@@ -725,6 +752,38 @@ class Evaluator:
         return None
 
 
+_INPUTS: dict[int, tuple[object, frozenset[str]]] = {}
+
+
+def check_inputs(check: Predicate, vocab: Vocabulary) -> frozenset[str]:
+    """Every concept whose patient data can change this check's result.
+
+    A bad input cell touches exactly these checks: they become ``error``, the rest are untouched.
+    Batch SQL uses the same sets, so both paths mark the same checks.
+    """
+    hit = _INPUTS.get(id(check))
+    if hit is not None and hit[0] is check:
+        return hit[1]
+    found: set[str] = set()
+    if isinstance(check, (NumericCheck, CategoryCheck)):
+        found.add(check.concept)
+        found.update(scale_conversions(check.concept))
+        for method in derivations(check.concept):
+            found.update(_DERIVATION_INPUTS.get(method, ()))
+        if isinstance(check, NumericCheck):
+            for exp in check.exposures:
+                found.update(vocab.expand(exp.concept))
+                found.update(vocab.ancestors(exp.concept))
+    elif isinstance(check, PresenceCheck):
+        found.update(vocab.expand(check.concept))
+        found.update(vocab.ancestors(check.concept))
+    if len(_INPUTS) > 200_000:
+        _INPUTS.clear()
+    result = frozenset(found)
+    _INPUTS[id(check)] = (check, result)
+    return result
+
+
 def _dates(r: Record) -> str:
     if r.start and r.end and r.end != r.start:
         return f", {r.start} – {r.end}"
@@ -736,6 +795,10 @@ def _dates(r: Record) -> str:
 # The formulas behind the methods of data/methods.toml that compute a value ("computes").
 _DERIVATIONS: dict[str, Callable[[Evaluator], tuple[Value | None, str | None]]] = {
     "cockcroft_gault": Evaluator._cockcroft_gault,
+}
+# ... and the concepts each formula reads
+_DERIVATION_INPUTS: dict[str, tuple[str, ...]] = {
+    "cockcroft_gault": ("creatinine", "age", "body_weight", "sex", "height"),
 }
 
 
@@ -790,6 +853,8 @@ def _criterion_status(polarity: str, truth: Truth, checks: Iterable[CheckResult]
         return "met"
     if passed is Truth.FALSE:
         return "not_met"
+    if any(c.status == "error" for c in checks):
+        return "error"
     if any(c.status == "needs_review" for c in checks):
         return "needs_review"
     return "unknown"
@@ -824,7 +889,9 @@ def _criterion_results(trial: CompiledTrial, idx: PatientIndex, vocab: Vocabular
             truths[crit.id] = Truth.TRUE if crit.polarity == "require" else Truth.FALSE
             continue
         status = _criterion_status(crit.polarity, truth, checks)
-        if status == "unknown" and any(results[c].status == "needs_review" for c in crit.children):
+        if status in ("unknown", "needs_review") and any(results[c].status == "error" for c in crit.children):
+            status = "error"
+        elif status == "unknown" and any(results[c].status == "needs_review" for c in crit.children):
             status = "needs_review"
         results[crit.id] = _result(crit, status, checks, _explain(crit, status, checks))
     idx.memo[id(trial)] = (trial, results)
@@ -845,8 +912,11 @@ def screen_index(trial: CompiledTrial, idx: PatientIndex, cohort: str | None,
     failed = [r.id for r in top if r.status == "not_met"]
     unknown = [r.id for r in top if r.status == "unknown"]
     review = [r.id for r in top if r.status == "needs_review"]
+    errors = [r.id for r in top if r.status == "error"]
     if failed:
         verdict = "ineligible"
+    elif errors:
+        verdict = "error"
     elif unknown or review:
         verdict = "needs_review"
     else:
@@ -855,7 +925,7 @@ def screen_index(trial: CompiledTrial, idx: PatientIndex, cohort: str | None,
     missing: list[str] = []
     open_ids: set[str] = set()
     for r, c in zip(ordered, trial.criteria, strict=True):
-        if r.status not in ("unknown", "needs_review") or (c.parent and c.parent not in open_ids):
+        if r.status not in ("unknown", "needs_review", "error") or (c.parent and c.parent not in open_ids):
             continue
         open_ids.add(r.id)
         for ch in r.checks:
@@ -864,7 +934,7 @@ def screen_index(trial: CompiledTrial, idx: PatientIndex, cohort: str | None,
     return TrialResult.model_construct(
         trial=trial.nct_id, cohort=cohort, patient_id=idx.patient.patient_id, as_of=idx.as_of,
         as_of_source=idx.as_of_source, verdict=verdict, failed=failed, unknown=unknown,
-        needs_review=review, missing_data=missing, notes=list(idx.problems), criteria=ordered)
+        needs_review=review, errors=errors, missing_data=missing, notes=list(idx.problems), criteria=ordered)
 
 
 # (trial, cohort) -> for each criterion, its shared "not applicable" result or None when it applies
@@ -901,10 +971,10 @@ def _explain(crit: CompiledCriterion, status: str, checks: list[CheckResult]) ->
     parts = [c.explanation for c in checks if c.status != "met" or status == "met"]
     if crit.polarity == "exclude":
         head = {"met": "not excluded", "not_met": "excluded", "unknown": "cannot tell",
-                "needs_review": "needs review"}[status]
+                "needs_review": "needs review", "error": "input error"}[status]
     else:
         head = {"met": "met", "not_met": "not met", "unknown": "unknown",
-                "needs_review": "needs review"}[status]
+                "needs_review": "needs review", "error": "input error"}[status]
     return head + (": " + "; ".join(parts) if parts else "")
 
 

@@ -12,9 +12,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-CheckStatus = Literal["met", "not_met", "unknown", "needs_review"]
-CriterionStatus = Literal["met", "not_met", "unknown", "needs_review", "not_applicable"]
-Verdict = Literal["eligible", "ineligible", "needs_review"]
+# "error": a value the check reads could not be read (a bad cell of a cohort row); it counts as unknown
+CheckStatus = Literal["met", "not_met", "unknown", "needs_review", "error"]
+CriterionStatus = Literal["met", "not_met", "unknown", "needs_review", "not_applicable", "error"]
+Verdict = Literal["eligible", "ineligible", "needs_review", "error"]
 
 
 @dataclass(slots=True)
@@ -68,6 +69,8 @@ class TrialResult(BaseModel):
     failed: list[str] = Field(description="Criteria the patient definitely fails.")
     unknown: list[str] = Field(description="Criteria that need data.")
     needs_review: list[str] = Field(description="Criteria that need a person to read them.")
+    errors: list[str] = Field(default_factory=list, description=(
+        "Criteria left undecided because a value they read could not be read (a bad cohort cell)."))
     missing_data: list[str] = Field(description="Data that would settle the unknown checks.")
     notes: list[str] = Field(description="Input that was ignored, e.g. an unmapped condition.")
     criteria: list[CriterionResult]
@@ -79,9 +82,9 @@ _ICON = {"met": "met", "not_met": "NOT MET", "unknown": "unknown", "needs_review
 
 # In an exclusion a check that holds counts against the patient, so "met" would read backwards.
 _INCLUSION_CHECK = {"met": "met", "not_met": "NOT MET", "unknown": "unknown",
-                    "needs_review": "needs review"}
+                    "needs_review": "needs review", "error": "ERROR"}
 _EXCLUSION_CHECK = {"met": "TRUE", "not_met": "false", "unknown": "unknown",
-                    "needs_review": "needs review"}
+                    "needs_review": "needs review", "error": "ERROR"}
 
 
 def to_json(results: list[TrialResult] | TrialResult) -> str:
@@ -121,6 +124,8 @@ def to_text(result: TrialResult) -> str:
         lines.append("  unknown: " + ", ".join(result.unknown))
     if result.needs_review:
         lines.append("  needs review: " + ", ".join(result.needs_review))
+    if result.errors:
+        lines.append("  input errors: " + ", ".join(result.errors))
     if result.missing_data:
         lines.append("  missing data: " + "; ".join(result.missing_data))
     for n in result.notes:

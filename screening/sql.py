@@ -1,0 +1,731 @@
+"""Compile a trial cohort to one SQL query over a cohort table, with the evaluator's semantics.
+
+The query reads the cohort table as text (exactly the CSV cells), checks every cell, converts
+values to canonical units with the same factors, and computes each check in Kleene logic coded
+as 0 = false, 1 = unknown, 2 = true (AND is LEAST, OR is GREATEST, NOT is 2 - x). A check whose
+input cell could not be read is ``error`` and counts as unknown. The meaning of a row is the one
+``cohort.row_to_patient`` gives it; a hypothesis test compares every status with the evaluator.
+
+Only what a cohort table can hold is compiled: one value, date and limit per lab, a true/false
+and a date of occurrence per condition, drug class or procedure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from .cohort import (
+    DATE_PATTERN, FALSE_WORDS, IHC_VALUES, INTEGER_PATTERN, ISH_VALUES, MISSING_MARKERS, NOT_MORE_THAN,
+    NUMBER_PATTERN, SEX_VALUES, TRUE_WORDS, CohortSchema, Column,
+)
+from .compile import CompiledCriterion, CompiledTrial
+from .errors import InputError
+from .evaluate import _DERIVATION_INPUTS, check_inputs, her2_codes
+from .nodes import AllOf, AnyOf, CategoryCheck, NeedsReview, Not, NumericCheck, Predicate, PresenceCheck
+from .notes import derivations, scale_conversions
+from .units import conversion_factor
+from .vocabulary import Concept, Vocabulary, load_vocabulary, normalize_phrase
+
+F, U, T = "0", "1", "2"
+
+
+# ---------------------------------------------------------------------------- dialects
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """The few spellings that differ between engines."""
+
+    name: str
+
+    def regex(self, text: str, pattern: str) -> str:
+        if self.name == "postgres":
+            return f"({text} ~ '^(?:{pattern})$')"
+        if self.name == "spark":
+            return f"({text} RLIKE '^(?:{pattern})$')"
+        return f"regexp_full_match({text}, '{pattern}')"
+
+    def double(self, text: str) -> str:
+        return f"CAST({text} AS {'DOUBLE PRECISION' if self.name == 'postgres' else 'DOUBLE'})"
+
+    def date(self, text: str) -> str:
+        """A text already matching YYYY-MM-DD -> a date, or NULL when it is not a real day."""
+        if self.name == "duckdb":
+            return f"TRY_CAST({text} AS DATE)"
+        if self.name == "spark":
+            return f"try_to_date({text}, 'yyyy-MM-dd')"
+        return f"pg_temp.screening_date({text})"
+
+    def minus_days(self, date: str, days: int) -> str:
+        return f"date_sub({date}, {days})" if self.name == "spark" else f"({date} - {days})"
+
+    def days_between(self, later: str, earlier: str) -> str:
+        return f"datediff({later}, {earlier})" if self.name == "spark" else f"({later} - {earlier})"
+
+    def part(self, what: str, date: str) -> str:
+        return f"EXTRACT({what.upper()} FROM {date})"
+
+    def prelude(self) -> str:
+        if self.name != "postgres":
+            return ""
+        return ("CREATE FUNCTION pg_temp.screening_date(t text) RETURNS date LANGUAGE plpgsql IMMUTABLE AS $$\n"
+                "BEGIN RETURN t::date; EXCEPTION WHEN others THEN RETURN NULL; END $$;\n\n")
+
+
+DIALECTS = {name: Dialect(name) for name in ("duckdb", "postgres", "spark")}
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _num(x: float) -> str:
+    """A float literal that reads back as the same double."""
+    text = repr(float(x))
+    return f"CAST({text} AS DOUBLE)" if "e" in text or "inf" in text else text
+
+
+def _in(expr: str, values: Iterable[str]) -> str:
+    return f"{expr} IN ({', '.join(_lit(v) for v in values)})"
+
+
+def _any(parts: list[str]) -> str:
+    return "(" + " OR ".join(parts) + ")" if parts else "FALSE"
+
+
+def _least(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"LEAST({', '.join(parts)})"
+
+
+def _greatest(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"GREATEST({', '.join(parts)})"
+
+
+# ---------------------------------------------------------------------------- the query
+
+
+@dataclass(frozen=True)
+class CriterionColumn:
+    """One criterion of the cohort's output: its status column in the result."""
+
+    id: str
+    text: str
+    section: str
+    top: bool
+
+
+class CohortQuery:
+    """The SQL for one (trial, cohort, table layout); ``criteria`` lists the status columns."""
+
+    def __init__(self, trial: CompiledTrial, cohort: str | None, schema: CohortSchema, *,
+                 table: str = "cohort", dialect: str = "duckdb", default_as_of: dt.date | None = None,
+                 spellings: Mapping[str, Iterable[str]] | None = None, vocab: Vocabulary | None = None) -> None:
+        if dialect not in DIALECTS:
+            raise InputError(f"unknown SQL dialect {dialect!r}; choose one of: {', '.join(DIALECTS)}")
+        if cohort is not None and cohort not in {c.id for c in trial.cohorts}:
+            known = ", ".join(c.id for c in trial.cohorts) or "none"
+            raise InputError(f"unknown cohort {cohort!r}; this trial's cohorts are: {known}")
+        if cohort is None and trial.cohorts:
+            raise InputError("this trial has cohorts (" + ", ".join(c.id for c in trial.cohorts)
+                             + "): choose one with --cohort")
+        self.trial, self.cohort, self.schema = trial, cohort, schema
+        self.table, self.d = table, DIALECTS[dialect]
+        self.vocab = vocab or load_vocabulary()
+        self.default_as_of = default_as_of or dt.date.today()
+        self.spellings = spellings or {}
+        self.max_age = trial.settings.max_lab_age_days
+        self.criteria = [c for c in trial.criteria
+                         if cohort is None or not c.cohorts or cohort in c.cohorts]
+        self.columns = [CriterionColumn(c.id, c.text, c.section, c.parent is None) for c in self.criteria]
+        self._leaves: list[str] = []   # leaf truth expressions, named l0, l1 ...
+        self._leaf_errors: list[str] = []
+        self._leaf_ids: dict[int, int] = {}
+        self._missing: list[tuple[str, str]] = []  # (condition, text)
+
+    # -- cells -----------------------------------------------------------------------------
+
+    def _text(self, col: Column) -> str:
+        """The cell as text, NULL when missing (empty, blank or a missing marker)."""
+        raw = _q(col.name)
+        return (f"CASE WHEN {_in(raw, MISSING_MARKERS)} OR TRIM({raw}) = '' THEN NULL "
+                f"ELSE TRIM({raw}) END")
+
+    def _cells(self) -> tuple[list[str], list[str]]:
+        """Typed value and error flag of every known column (s<i> text, v<i> value, e<i> error)."""
+        typed: list[str] = []
+        errors: list[str] = []
+        for i, col in enumerate(self.schema.columns):
+            s = f"s{i}"
+            concept = self.vocab.get(col.concept) if col.concept else None
+            value, ok = self._cell(col, s, concept)
+            if value is not None:
+                typed.append(f"{value} AS v{i}")
+            ok += self._cross_rules(i, col)
+            errors.append(f"({s} IS NOT NULL AND NOT COALESCE({ok}, FALSE)) AS e{i}" if ok != "TRUE"
+                          else f"FALSE AS e{i}")
+        return typed, errors
+
+    def _cell(self, col: Column, s: str, concept: object) -> tuple[str | None, str]:
+        d = self.d
+        if col.role == "patient_id":
+            return None, "TRUE"
+        if col.role in ("as_of", "birth_date", "date", "event_date", "her2_date"):
+            value = f"CASE WHEN {d.regex(s, DATE_PATTERN)} THEN {d.date(s)} END"
+            i = self.schema.columns.index(col)
+            late = "" if col.role == "as_of" else f" AND v{i} <= as_of"  # a later date is a typo
+            return value, f"v{i} IS NOT NULL{late}"
+        i = self.schema.columns.index(col)
+        if col.role == "sex":
+            cases = " ".join(f"WHEN {_lit(k)} THEN {_lit(v)}" for k, v in SEX_VALUES.items())
+            return f"CASE LOWER({s}) {cases} END", f"v{i} IS NOT NULL"
+        if col.role == "flag":
+            return (f"CASE WHEN {_in(f'LOWER({s})', TRUE_WORDS)} THEN TRUE "
+                    f"WHEN {_in(f'LOWER({s})', FALSE_WORDS)} THEN FALSE END"), f"v{i} IS NOT NULL"
+        if col.role in ("her2_ihc", "her2_ish"):
+            values = IHC_VALUES if col.role == "her2_ihc" else ISH_VALUES
+            return f"CASE WHEN {_in(f'LOWER({s})', values)} THEN LOWER({s}) END", f"v{i} IS NOT NULL"
+        assert col.concept is not None
+        c = self.vocab.get(col.concept)
+        if col.role in ("uln", "lln"):
+            value = f"CASE WHEN {d.regex(s, NUMBER_PATTERN)} THEN {d.double(s)} END"
+            return value, f"v{i} > 0"
+        pattern = INTEGER_PATTERN if c.kind in ("score", "count") else NUMBER_PATTERN
+        value = f"CASE WHEN {d.regex(s, pattern)} THEN {d.double(s)} END"
+        ok = self._value_ok(c, f"v{i}", col.factor)
+        if c.kind in ("score", "count") or c.id in ("body_weight", "height", "age"):
+            return value, ok
+        # a lab, measurement or categorical result: a category spelling or a number in the unit
+        if c.categories:
+            known = self._category_spellings(col)
+            if col.unit is None:
+                value = "CAST(NULL AS DOUBLE)"
+                ok = "FALSE"
+            ok = f"({_in(s, known)}) OR ({ok})" if known else ok
+            value = f"CASE WHEN {_in(s, known)} THEN NULL ELSE {value} END" if known else value
+        return value, ok
+
+    @staticmethod
+    def _value_ok(c: Concept, v: str, factor: float) -> str:
+        """``cohort.value_problem`` is None: the vocabulary's bounds on a readable number."""
+        ok = f"{v} IS NOT NULL"
+        if c.values:
+            ok += f" AND {v} IN ({', '.join(_num(float(x)) for x in c.values)})"
+        if c.kind == "count":
+            ok += f" AND {v} >= 0"
+        if c.id in ("body_weight", "height"):
+            ok += f" AND {v} > 0"
+        if c.plausible:
+            low, high = c.plausible
+            if low is not None:
+                ok += f" AND {v} * {_num(factor)} >= {_num(low)}"
+            if high is not None:
+                ok += f" AND {v} * {_num(factor)} <= {_num(high)}"
+        return ok
+
+    def _cross_rules(self, i: int, col: Column) -> str:
+        """Cells that contradict another cell of the row (the patient model's consistency rules)."""
+        rules = []
+        if col.role == "value" and col.concept in NOT_MORE_THAN:
+            b = self._col("value", NOT_MORE_THAN[col.concept])
+            if b is not None:
+                bound = self.vocab.get(NOT_MORE_THAN[col.concept])
+                rules.append(f"NOT COALESCE({self._value_ok(bound, f'v{b}', 1.0)} AND v{i} > v{b}, FALSE)")
+        if col.role == "lln" and col.concept is not None:
+            u = self._col("uln", col.concept)
+            if u is not None:
+                uf, lf = _num(self.schema.columns[u].factor), _num(col.factor)
+                rules.append(f"NOT COALESCE(v{u} > 0 AND v{i} * {lf} > v{u} * {uf}, FALSE)")
+        return "".join(f" AND {r}" for r in rules)
+
+    def _category_spellings(self, col: Column) -> dict[str, tuple[str, ...]]:
+        """Cell spellings of a categorical column and their codes (the data's own, when given)."""
+        assert col.concept is not None
+        cells = self.spellings.get(col.name)
+        if cells is None:  # no data at hand: the vocabulary's spellings, lower case
+            table = self.vocab._index["categories"].get(col.concept, {})
+            cells = [k for k in table]
+        out: dict[str, tuple[str, ...]] = {}
+        for cell in cells:
+            text = cell.strip()
+            codes = self.vocab.category(col.concept, text)
+            if codes is not None and text:
+                out[text] = codes
+        return out
+
+    # -- values ----------------------------------------------------------------------------
+
+    def _col(self, role: str, concept: str | None = None) -> int | None:
+        col = self.schema.get(role, concept)
+        return None if col is None else self.schema.columns.index(col)
+
+    def _ok(self, i: int) -> str:
+        """The typed value of column i when its cell was readable (the ``readable`` CTE)."""
+        return f"o{i}"
+
+    def _values(self) -> list[str]:
+        """Per-row derived values: as_of, canonical values, dates, limits, age."""
+        out = []
+        b = self._col("birth_date")
+        age = self._col("value", "age")
+        age_parts = []
+        if b is not None:
+            p = self.d.part
+            age_parts.append(
+                f"CASE WHEN {self._ok(b)} IS NOT NULL THEN CAST({p('year', 'as_of')} - {p('year', f'v{b}')} - "
+                f"CASE WHEN {p('month', 'as_of')} < {p('month', f'v{b}')} OR ({p('month', 'as_of')} = "
+                f"{p('month', f'v{b}')} AND {p('day', 'as_of')} < {p('day', f'v{b}')}) THEN 1 ELSE 0 END AS DOUBLE) END")
+        if age is not None:
+            age_parts.append(f"{self._ok(age)} * {_num(self.schema.columns[age].factor)}")
+        out.append(f"COALESCE({', '.join(age_parts)}) AS age_value" if age_parts else "CAST(NULL AS DOUBLE) AS age_value")
+        return out
+
+    def _as_of(self) -> str:
+        """The row's screening date: its own readable as_of cell, else the run's default."""
+        a = self._col("as_of")
+        default = f"DATE {_lit(self.default_as_of.isoformat())}"
+        return f"COALESCE(v{a}, {default}) AS as_of" if a is not None else f"{default} AS as_of"
+
+    # -- checks ----------------------------------------------------------------------------
+
+    def _value_state(self, concept: str) -> tuple[str, str | None, str, str]:
+        """SQL for the patient's current canonical value of a concept, its date, and why missing.
+
+        Returns (value, date, usable, missing_text): ``usable`` is true when a check may use it.
+        """
+        c = self.vocab.get(concept)
+        if concept == "age":
+            return "age_value", "as_of", "age_value IS NOT NULL", f"{c.label} ({c.id})"
+        i = self._col("value", concept)
+        if i is None:
+            return "CAST(NULL AS DOUBLE)", None, "FALSE", f"{c.label} ({c.id})"
+        value = f"({self._ok(i)} * {_num(self.schema.columns[i].factor)})"
+        if concept in ("body_weight", "height") or c.kind in ("score", "count"):
+            di = self._col("date", concept)
+            return value, (self._ok(di) if di is not None else None), f"{self._ok(i)} IS NOT NULL", ""
+        di = self._col("date", concept)
+        dated = c.kind in {"lab", "category", "measurement"} and not c.lasting
+        if not dated:
+            return value, (self._ok(di) if di is not None else None), f"{self._ok(i)} IS NOT NULL", ""
+        if di is None:
+            return value, None, "FALSE", ""
+        date = self._ok(di)
+        fresh = f"{self.d.days_between('as_of', date)} <= {self.max_age}"
+        return value, date, f"({self._ok(i)} IS NOT NULL AND {date} IS NOT NULL AND {fresh})", ""
+
+    def _has_value(self, concept: str) -> str:
+        """The patient has a value of this concept at all (usable or not): derivations need none."""
+        if concept == "age":
+            return "age_value IS NOT NULL"
+        i = self._col("value", concept)
+        return "FALSE" if i is None else f"{self._ok(i)} IS NOT NULL"
+
+    def leaf(self, check: Predicate) -> str:
+        """The truth expression of a check (0/1/2), registered once; returns its name."""
+        key = id(check)
+        if key in self._leaf_ids:
+            return f"l{self._leaf_ids[key]}"
+        if isinstance(check, NeedsReview):
+            expr, error = U, "FALSE"
+        else:
+            expr = self._check(check)
+            error = self._error_of(check)
+        n = len(self._leaves)
+        self._leaf_ids[key] = n
+        self._leaves.append(f"CASE WHEN {error} THEN {U} ELSE {expr} END AS l{n}")
+        self._leaf_errors.append(f"{error} AS x{n}")
+        return f"l{n}"
+
+    def _error_of(self, check: Predicate) -> str:
+        concepts = check_inputs(check, self.vocab)
+        flags = []
+        for i, col in enumerate(self.schema.columns):
+            if col.role == "as_of" or (col.role == "birth_date" and "age" in concepts) or (
+                    col.role == "sex" and "sex" in concepts) or (col.concept is not None and col.concept in concepts):
+                flags.append(f"e{i}")
+        return _any(flags)
+
+    def _check(self, check: Predicate) -> str:
+        if isinstance(check, NumericCheck):
+            return self._numeric(check)
+        if isinstance(check, CategoryCheck):
+            return self._category(check)
+        if isinstance(check, PresenceCheck):
+            return self._presence(check)
+        raise AssertionError(type(check).__name__)
+
+    def _compare(self, value: str, op: str, bound: float, upper: float | None) -> str:
+        if upper is not None:
+            return f"CASE WHEN {value} >= {_num(bound)} AND {value} <= {_num(upper)} THEN {T} ELSE {F} END"
+        sql_op = "=" if op == "==" else op
+        return f"CASE WHEN {value} {sql_op} {_num(bound)} THEN {T} ELSE {F} END"
+
+    def _numeric(self, check: NumericCheck) -> str:
+        c = self.vocab.get(check.concept)
+        value, date, usable, _ = self._value_state(check.concept)
+        cases: list[str] = []
+        if check.limit is not None:
+            li = self._col(check.limit, check.concept)
+            default = None
+            if c.reference_range:
+                default = c.reference_range[1] if check.limit == "uln" else c.reference_range[0]
+            parts = [f"({self._ok(li)} * {_num(self.schema.columns[li].factor)})"] if li is not None else []
+            if default is not None:
+                parts.append(_num(default))
+            limit = f"COALESCE({', '.join(parts)})" if len(parts) > 1 else (parts[0] if parts else "NULL")
+            compared = f"({value} / {limit})"
+            cases.append(f"WHEN {usable} AND ({limit} IS NULL OR {limit} = 0) THEN {U}")
+            truth = self._compare(compared, check.op, check.threshold, check.upper)
+        else:
+            truth = self._compare(value, check.op, check.threshold, check.upper)
+        if check.exposures:
+            clear = [self._not_exposed(e.concept, e.days, date) for e in check.exposures]
+            truth = f"LEAST({truth}, CASE WHEN {' AND '.join(clear)} THEN {T} ELSE {U} END)"
+        cases.append(f"WHEN {usable} THEN {truth}")
+        if not check.limit:
+            alternative = self._no_value(check)
+            if alternative:
+                cases.append(alternative)
+        return f"CASE {' '.join(cases)} ELSE {U} END"
+
+    def _no_value(self, check: NumericCheck | CategoryCheck) -> str:
+        """When the patient has no value: a formula (Cockcroft-Gault) or another scale (Karnofsky)."""
+        have = self._has_value(check.concept)
+        for method in derivations(check.concept):
+            if method == "cockcroft_gault" and isinstance(check, NumericCheck):
+                crcl = self._cockcroft_gault()
+                if crcl is None:
+                    return ""
+                formula, ready = crcl
+                return f"WHEN NOT ({have}) AND {ready} THEN {self._compare(formula, check.op, check.threshold, check.upper)}"
+            if method in _DERIVATION_INPUTS:
+                return ""
+        for other, table in scale_conversions(check.concept).items():
+            i = self._col("value", other)
+            if i is None:
+                continue
+            whens = []
+            for key, options in table.items():
+                codes = [str(int(o)) if float(o).is_integer() else str(o) for o in options]
+                if not codes:
+                    continue
+                if isinstance(check, NumericCheck):
+                    truths = {self._py_compare(float(o), check) for o in codes}
+                    t = truths.pop() if len(truths) == 1 else U
+                else:
+                    allowed = set(check.allowed)
+                    got = set(codes)
+                    t = T if got <= allowed else F if not (got & allowed) else U
+                whens.append(f"WHEN {self._ok(i)} = {_num(float(key))} THEN {t}")
+            if whens:
+                return f"WHEN NOT ({have}) THEN CASE {' '.join(whens)} ELSE {U} END"
+        return ""
+
+    @staticmethod
+    def _py_compare(x: float, check: NumericCheck) -> str:
+        from .evaluate import _compare
+        from .logic import Truth
+        t = _compare(x, check.op, check.threshold, None, check.upper)
+        return T if t is Truth.TRUE else F if t is Truth.FALSE else U
+
+    def _cockcroft_gault(self) -> tuple[str, str] | None:
+        creat_value, _, creat_usable, _ = self._value_state("creatinine")
+        wi = self._col("value", "body_weight")
+        si = self._col("sex")
+        if wi is None or si is None or self._col("value", "creatinine") is None:
+            return None
+        weight = f"({self._ok(wi)} * {_num(self.schema.columns[wi].factor)})"
+        sex = self._ok(si)
+        mg_dl = _num(conversion_factor("mg/dL", self.vocab.get("creatinine")))
+        rule = self.trial.settings.cockcroft_gault_weight
+        ready = f"({creat_usable} AND age_value IS NOT NULL AND {weight} IS NOT NULL AND {sex} IN ('female', 'male'))"
+        w = weight
+        if rule != "actual":
+            hi = self._col("value", "height")
+            if hi is None:
+                return None
+            height = f"({self._ok(hi)} * {_num(self.schema.columns[hi].factor)})"
+            inches = f"GREATEST(0.0, {height} / 2.54 - 60.0)"
+            ibw = f"(CASE WHEN {sex} = 'male' THEN 50.0 ELSE 45.5 END + 2.3 * {inches})"
+            w = ibw if rule == "ideal" else f"(CASE WHEN {weight} > {ibw} THEN {ibw} + 0.4 * ({weight} - {ibw}) ELSE {weight} END)"
+            ready = f"({ready} AND {height} IS NOT NULL)"
+        crcl = f"((140.0 - age_value) * {w} / (72.0 * ({creat_value} / {mg_dl})))"
+        return f"(CASE WHEN {sex} = 'female' THEN {crcl} * 0.85 ELSE {crcl} END)", ready
+
+    def _record_columns(self, concept: str) -> list[tuple[str, int | None, int | None]]:
+        """(concept, flag column, date column) for a concept and its narrower ones, in the table."""
+        out = []
+        for cid in sorted(self.vocab.expand(concept)):
+            f, d = self._col("flag", cid), self._col("event_date", cid)
+            if f is not None or d is not None:
+                out.append((cid, f, d))
+        return out
+
+    def _known_absent(self, concept: str, member: str | None = None) -> str:
+        parts = []
+        for cid in self.vocab.ancestors(concept):
+            f = self._col("flag", cid)
+            if f is None:
+                continue
+            label = normalize_phrase(_record_label(self.vocab, cid))
+            members = {normalize_phrase(m) for m in self.vocab.get(cid).members}
+            if label not in members or (member is not None and cid == concept and label == normalize_phrase(member)):
+                parts.append(f"{self._ok(f)} = FALSE")
+        return _any(parts)
+
+    def _not_exposed(self, concept: str, days: float, when: str | None) -> str:
+        """The evaluator's exposure test is false: no dose within ``days`` before ``when``, and
+        the drug (or a broader class) is recorded absent."""
+        if when is None:
+            return "FALSE"
+        offset = _day_offset(days)
+        clear = [f"{when} IS NOT NULL"]
+        for _, f, d in self._record_columns(concept):
+            if f is not None:
+                clear.append(f"{self._ok(f)} IS NOT TRUE")
+            if d is not None:
+                date = self._ok(d)
+                clear.append(f"NOT COALESCE({date} <= {when} AND {date} >= {self.d.minus_days(when, offset)}, FALSE)")
+        clear.append(self._known_absent(concept))
+        return "(" + " AND ".join(clear) + ")"
+
+    def _presence(self, check: PresenceCheck) -> str:
+        excluded: set[str] = set()
+        for e in check.excluding:
+            excluded |= self.vocab.expand(e)
+        member = normalize_phrase(check.member) if check.member else None
+        named = {normalize_phrase(m) for m in self.vocab.get(check.concept).members}
+        start = f"{self.d.minus_days('as_of', _day_offset(check.within_days))}" if check.within_days else None
+        true_parts: list[str] = []
+        unsure_parts: list[str] = []
+        for cid, f, d in self._record_columns(check.concept):
+            if cid in excluded:
+                continue
+            label = _record_label(self.vocab, cid)
+            norm = normalize_phrase(label)
+            counted = True
+            if member is not None:
+                if norm not in named:
+                    counted = False
+                elif norm != member:
+                    continue  # another named drug of the class: does not count at all
+            if counted and check.qualifier and check.qualifier not in label.lower():
+                counted = False
+            present_flag = f"{self._ok(f)} = TRUE" if f is not None else None
+            present_date = f"{self._ok(d)} IS NOT NULL" if d is not None else None
+            if not counted:
+                unsure_parts.extend(p for p in (present_flag, present_date) if p)
+                continue
+            ongoing = _record_ongoing(self.vocab, cid)
+            if present_flag:
+                if start is None or ongoing:
+                    true_parts.append(present_flag)
+                else:
+                    unsure_parts.append(present_flag)  # given at some time, no date
+            if present_date and d is not None:
+                if start is not None:
+                    true_parts.append(f"COALESCE({self._ok(d)} >= {start}, FALSE)")
+                elif check.history:
+                    true_parts.append(present_date)
+        absent = self._known_absent(check.concept, check.member)
+        return (f"CASE WHEN {_any(true_parts)} THEN {T} WHEN {_any(unsure_parts)} THEN {U} "
+                f"WHEN {absent} THEN {F} ELSE {U} END")
+
+    def _category(self, check: CategoryCheck) -> str:
+        c = self.vocab.get(check.concept)
+        allowed = set(check.allowed)
+
+        def truth(codes: Iterable[str]) -> str:
+            got = set(codes)
+            return T if got <= allowed else F if not (got & allowed) else U
+
+        if c.kind == "score":
+            i = self._col("value", check.concept)
+            whens = []
+            if i is not None:
+                allowed_values = [float(a) for a in check.allowed if _is_number(a)]
+                hit = _any([f"{self._ok(i)} = {_num(a)}" for a in allowed_values])
+                whens.append(f"WHEN {self._ok(i)} IS NOT NULL THEN CASE WHEN {hit} THEN {T} ELSE {F} END")
+            other = self._no_value(check)
+            if other:
+                whens.append(other)
+            return f"CASE {' '.join(whens)} ELSE {U} END" if whens else U
+        if check.concept == "her2" and self._col("her2_ihc", "her2") is None and self._col("her2_ish", "her2") is None:
+            return U
+        if check.concept == "her2":
+            ihc, ish = self._col("her2_ihc", "her2"), self._col("her2_ish", "her2")
+            ihc_v = self._ok(ihc) if ihc is not None else "NULL"
+            ish_v = self._ok(ish) if ish is not None else "NULL"
+            whens = []
+            for a in (*IHC_VALUES, None):
+                for b in (*ISH_VALUES, None):
+                    codes = her2_codes(a, b)
+                    if codes is None:
+                        continue
+                    cond_a = f"{ihc_v} = {_lit(a)}" if a is not None else f"{ihc_v} IS NULL"
+                    cond_b = f"{ish_v} = {_lit(b)}" if b is not None else f"{ish_v} IS NULL"
+                    whens.append(f"WHEN {cond_a} AND {cond_b} THEN {truth(codes)}")
+            return f"CASE {' '.join(whens)} ELSE {U} END"
+        i = self._col("value", check.concept)
+        if i is None:
+            return U
+        col = self.schema.columns[i]
+        _, _, usable, _ = self._value_state(check.concept)
+        usable = usable.replace(f"{self._ok(i)} IS NOT NULL", f"s{i} IS NOT NULL AND NOT e{i}")
+        whens = [f"WHEN s{i} = {_lit(text)} THEN {truth(codes)}"
+                 for text, codes in self._category_spellings(col).items()]
+        if not whens:
+            return U
+        return f"CASE WHEN {usable} THEN CASE {' '.join(whens)} ELSE {U} END ELSE {U} END"
+
+    # -- criteria --------------------------------------------------------------------------
+
+    def _truth(self, p: Predicate) -> str:
+        if isinstance(p, AllOf):
+            return _least([self._truth(c) for c in p.children])
+        if isinstance(p, AnyOf):
+            return _greatest([self._truth(c) for c in p.children])
+        if isinstance(p, Not):
+            return f"(2 - {self._truth(p.child)})"
+        return self.leaf(p)
+
+    def _leaf_names(self, p: Predicate) -> list[str]:
+        if isinstance(p, (AllOf, AnyOf)):
+            return [n for c in p.children for n in self._leaf_names(c)]
+        if isinstance(p, Not):
+            return self._leaf_names(p.child)
+        return [self.leaf(p)]
+
+    def _criteria(self) -> list[str]:
+        """Truth (t<k>) and status (c<k>) of every criterion, children before parents."""
+        by_id = {c.id: c for c in self.trial.criteria}
+        truths: dict[str, str] = {}
+        statuses: dict[str, str] = {}
+        for crit in reversed(self.trial.criteria):
+            own = self._truth(crit.predicate) if crit.predicate is not None else None
+            kids = [truths[k] for k in crit.children if k in truths] if crit.children_decide else []
+            truth = own if own is not None else T
+            if kids:
+                combined = _greatest(kids) if crit.combine == "any" else _least(kids)
+                if own is None:
+                    truth = combined
+                elif crit.polarity == "exclude":
+                    truth = f"GREATEST({own}, {combined})"
+                else:
+                    truth = f"LEAST({own}, {combined})"
+            if own is None and not crit.children:
+                truths[crit.id] = T if crit.polarity == "require" else F
+                statuses[crit.id] = "'not_applicable'"
+                continue
+            truths[crit.id] = f"({truth})"
+            passed = truth if crit.polarity == "require" else f"(2 - {truth})"
+            names = self._leaf_names(crit.predicate) if crit.predicate is not None else []
+            error = _any([f"x{n[1:]}" for n in names])
+            review = any(isinstance(x, NeedsReview) for x in _leaves(crit.predicate))
+            child_error = _any([f"{statuses[k]} = 'error'" for k in crit.children if k in statuses])
+            child_review = _any([f"{statuses[k]} = 'needs_review'" for k in crit.children if k in statuses])
+            undecided = "'needs_review'" if review else f"CASE WHEN {child_review} THEN 'needs_review' ELSE 'unknown' END"
+            statuses[crit.id] = (f"(CASE WHEN {passed} = {T} THEN 'met' WHEN {passed} = {F} THEN 'not_met' "
+                                 f"WHEN {error} OR {child_error} THEN 'error' ELSE {undecided} END)")
+        self._by_id = by_id
+        return [f"{statuses[c.id]} AS c{k}" for k, c in enumerate(self.criteria)]
+
+    def sql(self) -> str:
+        """The whole query: one output row per input row, in input order."""
+        typed, errors = self._cells()
+        readable = [f"CASE WHEN e{i} THEN NULL ELSE v{i} END AS o{i}" for i, c in enumerate(self.schema.columns)
+                    if c.role != "patient_id"]
+        criteria = self._criteria()
+        cols = self.schema.columns
+        pid = self._col("patient_id")
+        texts = [f"{self._text(c)} AS s{i}" for i, c in enumerate(cols)]
+        top = [(k, c) for k, c in enumerate(self.columns) if c.top]
+
+        def ids(status: str) -> str:
+            parts = [f"CASE WHEN c{k} = '{status}' THEN {_lit(c.id)} END" for k, c in top]
+            return f"concat_ws('; ', {', '.join(parts)})" if parts else "''"
+
+        cell_errors = [f"CASE WHEN e{i} THEN {_lit(c.name + ': ')} || s{i} END" for i, c in enumerate(cols)]
+        any_error = _any([f"c{k} = 'error'" for k, _ in top])
+        failed_any = _any([f"c{k} = 'not_met'" for k, _ in top])
+        open_any = _any([f"c{k} IN ('unknown', 'needs_review')" for k, _ in top])
+        verdict = (f"CASE WHEN {failed_any} THEN 'ineligible' WHEN {any_error} THEN 'error' "
+                   f"WHEN {open_any} THEN 'needs_review' ELSE 'eligible' END")
+        status_cols = [f"c{k} AS {_q(c.id)}" for k, c in enumerate(self.columns)]
+        header = (f"-- screening: {self.trial.nct_id} cohort {self.cohort or '(all criteria)'}; "
+                  f"dialect {self.d.name}\n-- one row per row of {self.table}; statuses: met, not_met, "
+                  "unknown, needs_review, error, not_applicable\n")
+        return (header + self.d.prelude()
+                + f"WITH cells AS (\n  SELECT {_q(cols[pid].name) if pid is not None else 'NULL'} AS patient_id,\n    "
+                + ",\n    ".join(texts) + f"\n  FROM {self.table}\n),\n"
+                + "typed AS (\n  SELECT *,\n    " + ",\n    ".join(typed) + "\n  FROM cells\n),\n"
+                + f"dated AS (\n  SELECT *,\n    {self._as_of()}\n  FROM typed\n),\n"
+                + "checked AS (\n  SELECT *,\n    " + ",\n    ".join(errors) + "\n  FROM dated\n),\n"
+                + "readable AS (\n  SELECT *,\n    " + ",\n    ".join(readable) + "\n  FROM checked\n),\n"
+                + "valued AS (\n  SELECT *,\n    " + ",\n    ".join(self._values()) + "\n  FROM readable\n),\n"
+                + "leaves AS (\n  SELECT *,\n    " + ",\n    ".join(self._leaves + self._leaf_errors)
+                + "\n  FROM valued\n),\n"
+                + "criteria AS (\n  SELECT *,\n    " + ",\n    ".join(criteria) + "\n  FROM leaves\n)\n"
+                + f"SELECT patient_id,\n  {verdict} AS verdict,\n"
+                + f"  {ids('not_met')} AS failed,\n  {ids('unknown')} AS unknown,\n"
+                + f"  {ids('needs_review')} AS needs_review,\n  {ids('error')} AS errors,\n"
+                + f"  concat_ws('; ', {', '.join(cell_errors)}) AS cell_errors,\n  "
+                + ",\n  ".join(status_cols) + "\nFROM criteria")
+
+
+def _leaves(p: Predicate | None) -> list[Predicate]:
+    from .nodes import leaves
+    return leaves(p) if p is not None else []
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _day_offset(days: float | None) -> int:
+    """How many calendar days ``date - timedelta(days=days)`` goes back (the evaluator's arithmetic)."""
+    ref = dt.date(2000, 1, 1)
+    return (ref - (ref - dt.timedelta(days=days or 0))).days
+
+
+_RECORD_SHAPES: dict[str, tuple[str, bool]] = {}
+
+
+def _record_shape(vocab: Vocabulary, concept: str) -> tuple[str, bool]:
+    """The label and "ongoing" of the record a true cell of this concept's column becomes.
+
+    Asked of the reference path itself (row -> patient -> index), so both paths agree.
+    """
+    if concept not in _RECORD_SHAPES:
+        from .cohort import read_header, row_to_patient
+        from .evaluate import index_patient
+        from .patient import parse_patient
+
+        schema = read_header(["patient_id", concept], vocab)
+        patient, _ = row_to_patient(schema, ["x", "true"], default_as_of=dt.date(2000, 1, 1), vocab=vocab)
+        records = index_patient(parse_patient(patient), vocab).records.get(concept, [])
+        if not records:
+            raise AssertionError(f"a true {concept} cell gives no {concept} record")
+        _RECORD_SHAPES[concept] = (records[0].label, records[0].ongoing)
+    return _RECORD_SHAPES[concept]
+
+
+def _record_label(vocab: Vocabulary, concept: str) -> str:
+    return _record_shape(vocab, concept)[0]
+
+
+def _record_ongoing(vocab: Vocabulary, concept: str) -> bool:
+    return _record_shape(vocab, concept)[1]
+
+
+def criterion_of(trial: CompiledTrial, cid: str) -> CompiledCriterion:
+    return next(c for c in trial.criteria if c.id == cid)
