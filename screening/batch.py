@@ -155,7 +155,8 @@ def run_batch(trial: CompiledTrial, cohort: str | None, csv_path: Path, out_path
 
 def _spellings(con: Any, schema: CohortSchema, vocab: Vocabulary) -> dict[str, list[str]]:
     """The distinct cells of categorical columns, so each is read exactly as the evaluator reads it."""
-    cols = [c for c in schema.columns if c.role == "value" and c.concept and vocab.get(c.concept).categories]
+    cols = [c for c in schema.columns if (c.role == "value" and c.concept and vocab.get(c.concept).categories)
+            or c.role == "primary_site"]
     if not cols:
         return {}
     q = ", ".join(f"list(DISTINCT TRIM(\"{c.name}\"))[1:10000]" for c in cols)

@@ -1,4 +1,4 @@
-"""Command line: ``screening check | compile | schema``. No logic lives here.
+"""Command line: ``screening check | batch | sql | compile | schema``. No logic lives here.
 
 Exit codes: 0 done (whatever the verdict), 2 bad input (one line on stderr, no traceback).
 """
@@ -6,6 +6,7 @@ Exit codes: 0 done (whatever the verdict), 2 bad input (one line on stderr, no t
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -32,10 +33,38 @@ def _add_schema(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("what", choices=["patient", "result"])
 
 
+def _add_batch(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("batch", help="screen every row of a cohort CSV (see README: cohort CSV contract)")
+    p.add_argument("cohort_csv", type=Path, help="one row per patient, a column per concept: 'hemoglobin [g/dL]'")
+    p.add_argument("--trial", type=Path, required=True, help="trial rules file")
+    p.add_argument("--cohort", help="cohort id (required when the trial has cohorts)")
+    p.add_argument("--out", type=Path, required=True,
+                   help="results.csv (statuses, columnar SQL in DuckDB) or results.jsonl (full explanations, "
+                        "row by row)")
+    p.add_argument("--as-of", help="screening date for rows without an as_of cell (default: today)")
+    p.add_argument("--summary", type=Path, help="draw the attrition funnel: funnel.html, .svg or .png")
+    p.add_argument("--threads", type=int, help="DuckDB threads (default: all cores)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _add_sql(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("sql", help="print the SQL that screens a cohort table where the data lives")
+    p.add_argument("trial", type=Path)
+    p.add_argument("--cohort", help="cohort id (required when the trial has cohorts)")
+    p.add_argument("--dialect", choices=["duckdb", "postgres", "spark"], default="duckdb")
+    p.add_argument("--table", default="cohort", help="the cohort table (or a CSV reader call) to screen")
+    p.add_argument("--columns", type=Path,
+                   help="a cohort CSV whose header gives the table's columns and units (default: one column "
+                        "per concept the trial reads, in its canonical unit)")
+    p.add_argument("--as-of", help="screening date for rows without as_of (default: the engine's current date)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="screening", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     _add_check(sub)
+    _add_batch(sub)
+    _add_sql(sub)
     _add_compile(sub)
     _add_schema(sub)
     return parser
@@ -46,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(args)
+        if args.command == "batch":
+            return _batch(args)
+        if args.command == "sql":
+            return _sql(args)
         if args.command == "compile":
             return _compile(args)
         if args.command == "schema":
@@ -96,6 +129,54 @@ def _check(args: argparse.Namespace) -> int:
             print("\nVerdict by cohort:")
             for r in results:
                 print(f"  {r.cohort}: {r.verdict}")
+    return 0
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from .batch import default_as_of, run_batch, run_rows
+    from .compile import compile_trial
+    from .funnel import funnel_text
+
+    trial = compile_trial(args.trial)
+    as_of = default_as_of(args.as_of) or dt.date.today()
+    if args.cohort is None and trial.cohorts:
+        raise InputError("this trial has cohorts (" + ", ".join(c.id for c in trial.cohorts)
+                         + "): choose one with --cohort")
+    if args.summary is not None and args.summary.suffix.lower() not in (".html", ".htm", ".svg", ".png"):
+        raise InputError(f"{args.summary}: the funnel chart is written as .html, .svg or .png")
+    progress = False if args.quiet else None
+    if args.out.suffix.lower() == ".jsonl":
+        with args.out.open("w", encoding="utf-8") as out:
+            summary = run_rows(trial, args.cohort, args.cohort_csv, out, as_of=as_of, progress=progress)
+    else:
+        summary = run_batch(trial, args.cohort, args.cohort_csv, args.out, as_of=as_of, progress=progress,
+                            threads=args.threads)
+    if summary.ignored_columns:
+        print("screening: note: columns not in the cohort contract, ignored: "
+              + ", ".join(summary.ignored_columns), file=sys.stderr)
+    if summary.rows_with_errors:
+        print(f"screening: note: {summary.rows_with_errors} of {summary.rows} rows had unreadable cells; "
+              "their dependent checks are 'error' (see the cell_errors column)", file=sys.stderr)
+    print(funnel_text(summary.funnel))
+    print(f"\n{summary.rows} rows screened in {summary.seconds:.1f} s; results in {args.out}")
+    if args.summary is not None:
+        from .chart import render_funnel
+
+        render_funnel(summary.funnel, args.summary)
+        print(f"funnel chart in {args.summary}")
+    return 0
+
+
+def _sql(args: argparse.Namespace) -> int:
+    from .batch import default_as_of, read_cohort_header
+    from .compile import compile_trial
+    from .sql import CohortQuery, default_schema
+
+    trial = compile_trial(args.trial)
+    schema = read_cohort_header(args.columns)[1] if args.columns else default_schema(trial, args.cohort)
+    query = CohortQuery(trial, args.cohort, schema, table=args.table, dialect=args.dialect,
+                        default_as_of=default_as_of(args.as_of))
+    print(query.sql() + ";")
     return 0
 
 

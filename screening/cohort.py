@@ -21,7 +21,7 @@ from .units import conversion_factor
 from .vocabulary import Concept, Vocabulary, load_vocabulary
 
 Role = Literal[
-    "patient_id", "as_of", "birth_date", "sex", "value", "uln", "lln", "date",
+    "patient_id", "as_of", "birth_date", "sex", "primary_site", "value", "uln", "lln", "date",
     "flag", "event_date", "her2_ihc", "her2_ish", "her2_date",
 ]
 
@@ -127,7 +127,8 @@ def read_header(header: list[str], vocab: Vocabulary | None = None) -> CohortSch
 
 def _column(vocab: Vocabulary, raw: str, name: str, unit: str | None, pos: int) -> Column | None:
     plain: dict[str, Role] = {"patient_id": "patient_id", "as_of": "as_of", "birth_date": "birth_date",
-                              "sex": "sex", "her2_ihc": "her2_ihc", "her2_ish": "her2_ish",
+                              "sex": "sex", "primary_site": "primary_site",
+                              "her2_ihc": "her2_ihc", "her2_ish": "her2_ish",
                               "her2_date": "her2_date"}
     if name in plain:
         if unit is not None:
@@ -293,6 +294,9 @@ def row_to_patient(schema: CohortSchema, row: list[str], *, default_as_of: dt.da
         demographics["sex"] = sex
     observations: list[dict[str, Any]] = []
     tumour: dict[str, Any] = {}
+    site = get("primary_site", None, str.strip)
+    if site:
+        tumour["primary_site"] = site
     her2: dict[str, Any] = {}
     conditions: list[dict[str, Any]] = []
     medications: list[dict[str, Any]] = []

@@ -137,7 +137,7 @@ class CohortQuery:
         self.trial, self.cohort, self.schema = trial, cohort, schema
         self.table, self.d = table, DIALECTS[dialect]
         self.vocab = vocab or load_vocabulary()
-        self.default_as_of = default_as_of or dt.date.today()
+        self.default_as_of = default_as_of  # None: the engine's CURRENT_DATE
         self.spellings = spellings or {}
         self.max_age = trial.settings.max_lab_age_days
         self.criteria = [c for c in trial.criteria
@@ -147,6 +147,7 @@ class CohortQuery:
         self._leaf_errors: list[str] = []
         self._leaf_ids: dict[int, int] = {}
         self._missing: list[tuple[str, str]] = []  # (condition, text)
+        self._polarity = "require"  # of the criterion whose checks are being compiled
 
     # -- cells -----------------------------------------------------------------------------
 
@@ -173,7 +174,7 @@ class CohortQuery:
 
     def _cell(self, col: Column, s: str, concept: object) -> tuple[str | None, str]:
         d = self.d
-        if col.role == "patient_id":
+        if col.role in ("patient_id", "primary_site"):  # free text: never unreadable
             return None, "TRUE"
         if col.role in ("as_of", "birth_date", "date", "event_date", "her2_date"):
             value = f"CASE WHEN {d.regex(s, DATE_PATTERN)} THEN {d.date(s)} END"
@@ -288,7 +289,8 @@ class CohortQuery:
     def _as_of(self) -> str:
         """The row's screening date: its own readable as_of cell, else the run's default."""
         a = self._col("as_of")
-        default = f"DATE {_lit(self.default_as_of.isoformat())}"
+        default = (f"DATE {_lit(self.default_as_of.isoformat())}" if self.default_as_of is not None
+                   else "CURRENT_DATE")
         return f"COALESCE(v{a}, {default}) AS as_of" if a is not None else f"{default} AS as_of"
 
     # -- checks ----------------------------------------------------------------------------
@@ -494,10 +496,44 @@ class CohortQuery:
         clear.append(self._known_absent(concept))
         return "(" + " AND ".join(clear) + ")"
 
+    def _sites(self) -> list[tuple[str, str | None, frozenset[str]]]:
+        """Primary-site spellings: (cell, concept of its tumour record, concepts naming it)."""
+        i = self._col("primary_site")
+        if i is None:
+            return []
+        cells = self.spellings.get(self.schema.columns[i].name)
+        if cells is None:  # no data at hand: every cancer the vocabulary names, by its names
+            cells = sorted({name for cid in self.vocab.expand("malignancy")
+                            for name in (self.vocab.get(cid).label, *self.vocab.get(cid).synonyms)})
+        out = []
+        for cell in cells:
+            site = cell.strip()
+            if not site:
+                continue
+            record = self.vocab.lookup(f"{site} cancer") or self.vocab.lookup(site)
+            named = frozenset(c.id for c in (self.vocab.lookup(f"{site} cancer"), self.vocab.lookup(site)) if c)
+            if named:
+                out.append((site, record.id if record is not None and record.kind == "condition" else None, named))
+        return out
+
     def _presence(self, check: PresenceCheck) -> str:
+        """A presence check; with a primary-site column, one branch per site the data names."""
+        sites = self._sites()
+        base = self._presence_for(check, None)
+        if not sites:
+            return base
+        i = self._col("primary_site")
+        whens = [f"WHEN s{i} = {_lit(site)} THEN {self._presence_for(check, (site, record, named))}"
+                 for site, record, named in sites]
+        return f"CASE {' '.join(whens)} ELSE {base} END"
+
+    def _presence_for(self, check: PresenceCheck, site: tuple[str, str | None, frozenset[str]] | None) -> str:
         excluded: set[str] = set()
         for e in check.excluding:
             excluded |= self.vocab.expand(e)
+        primary_named = site[2] if site is not None else frozenset()
+        if check.other:  # "any other malignancy": the patient's own primary tumour does not count
+            excluded |= primary_named
         member = normalize_phrase(check.member) if check.member else None
         named = {normalize_phrase(m) for m in self.vocab.get(check.concept).members}
         start = f"{self.d.minus_days('as_of', _day_offset(check.within_days))}" if check.within_days else None
@@ -532,6 +568,20 @@ class CohortQuery:
                     true_parts.append(f"COALESCE({self._ok(d)} >= {start}, FALSE)")
                 elif check.history:
                     true_parts.append(present_date)
+        if site is not None and site[1] is not None and site[1] in self.vocab.expand(check.concept) \
+                and site[1] not in excluded:
+            # the primary tumour's own record: present now, no dates, labelled by the site
+            label = f"primary tumour: {site[0]}"
+            norm = normalize_phrase(label)
+            counted: bool | None = True
+            if member is not None:
+                counted = None if norm in named and norm != member else norm == member
+            if counted and self._polarity == "exclude" and not check.other and site[1] != check.concept:
+                counted = False  # the trial may be for this very cancer: a person decides
+            if counted and check.qualifier and check.qualifier not in label.lower():
+                counted = False
+            if counted is not None:
+                (true_parts if counted else unsure_parts).append("TRUE")
         absent = self._known_absent(check.concept, check.member)
         return (f"CASE WHEN {_any(true_parts)} THEN {T} WHEN {_any(unsure_parts)} THEN {U} "
                 f"WHEN {absent} THEN {F} ELSE {U} END")
@@ -607,6 +657,7 @@ class CohortQuery:
         truths: dict[str, str] = {}
         statuses: dict[str, str] = {}
         for crit in reversed(self.trial.criteria):
+            self._polarity = crit.polarity
             own = self._truth(crit.predicate) if crit.predicate is not None else None
             kids = [truths[k] for k in crit.children if k in truths] if crit.children_decide else []
             truth = own if own is not None else T
@@ -639,7 +690,7 @@ class CohortQuery:
         """The whole query: one output row per input row, in input order."""
         typed, errors = self._cells()
         readable = [f"CASE WHEN e{i} THEN NULL ELSE v{i} END AS o{i}" for i, c in enumerate(self.schema.columns)
-                    if c.role != "patient_id"]
+                    if c.role not in ("patient_id", "primary_site")]
         criteria = self._criteria()
         cols = self.schema.columns
         pid = self._col("patient_id")
@@ -729,3 +780,42 @@ def _record_ongoing(vocab: Vocabulary, concept: str) -> bool:
 
 def criterion_of(trial: CompiledTrial, cid: str) -> CompiledCriterion:
     return next(c for c in trial.criteria if c.id == cid)
+
+
+def default_schema(trial: CompiledTrial, cohort: str | None, vocab: Vocabulary | None = None) -> CohortSchema:
+    """The table ``screening sql`` assumes without ``--columns``: one column per concept the cohort's
+    checks read, values in the concept's canonical unit, with ULN and date columns for labs."""
+    from .cohort import read_header
+
+    vocab = vocab or load_vocabulary()
+    concepts: set[str] = set()
+    for crit in trial.criteria:
+        if crit.predicate is None or (cohort is not None and crit.cohorts and cohort not in crit.cohorts):
+            continue
+        for leaf in _leaves(crit.predicate):
+            if not isinstance(leaf, NeedsReview):
+                concepts |= check_inputs(leaf, vocab)
+    header = ["patient_id", "as_of"]
+    for cid in sorted(concepts):
+        c = vocab.get(cid)
+        if cid == "age":
+            header.append("birth_date")
+        elif cid == "sex":
+            header.append("sex")
+        elif cid == "her2":
+            header += ["her2_ihc", "her2_ish"]
+        elif c.kind in ("condition", "medication_class", "procedure"):
+            header += [cid, f"{cid}_date"]
+        elif c.kind in ("state", "attestation"):
+            header.append(cid)
+        elif c.unit is not None and c.kind not in ("score", "count"):
+            header.append(f"{cid} [{c.unit}]")
+            if c.kind == "lab" and c.reference_range is not None:
+                header.append(f"{cid}_uln [{c.unit}]")
+            if cid not in ("body_weight", "height"):
+                header.append(f"{cid}_date")
+        else:
+            header.append(cid)
+            if c.kind in ("category", "score") and not c.lasting:
+                header.append(f"{cid}_date")
+    return read_header(header, vocab)

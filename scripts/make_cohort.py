@@ -34,6 +34,8 @@ from typing import TextIO, TypeVar
 DEFAULT_SEED = 20191
 DEFAULT_ROWS = 300
 DEFAULT_AS_OF = "2026-11-01"
+# primary tumours of the patients who do not have breast cancer (HER2-expressing solid tumours)
+OTHER_SITES = ("gastric", "lung", "colorectal", "bladder", "ovarian", "endometrial", "biliary", "salivary gland")
 
 HEADER: tuple[str, ...] = (
     "patient_id", "as_of", "birth_date", "sex", "body_weight [kg]", "height [cm]",
@@ -46,7 +48,7 @@ HEADER: tuple[str, ...] = (
     "urine_protein_dipstick", "urine_protein_dipstick_date",
     "urine_protein_24h [g/d]", "urine_protein_24h_date",
     "qtc [ms]", "qtc_date", "ecog", "karnofsky", "life_expectancy [weeks]", "life_expectancy_date",
-    "her2_ihc", "her2_ish", "measurable_disease", "breast_cancer", "cns_metastases",
+    "her2_ihc", "her2_ish", "measurable_disease", "primary_site", "cns_metastases",
     "liver_metastases", "gilbert_syndrome",
     "heart_failure", "nyha_class", "myocardial_infarction_date", "arterial_venous_thrombosis_date",
     "pregnancy", "lactation", "active_infection", "anti_her2_adc", "anti_her2_adc_last_date",
@@ -80,7 +82,7 @@ MEASUREMENT_PAIRS = tuple(  # (value column, date column)
 FLAG_COLUMNS = tuple(
     COLUMN[name]
     for name in (
-        "measurable_disease", "breast_cancer", "cns_metastases", "liver_metastases", "gilbert_syndrome",
+        "measurable_disease", "cns_metastases", "liver_metastases", "gilbert_syndrome",
         "heart_failure", "pregnancy", "lactation", "active_infection", "anti_her2_adc",
         "qt_prolonging_drug", "long_qt_syndrome", "hepatitis_b_active", "hiv",
     )
@@ -364,7 +366,7 @@ class CohortGenerator:
             str(weeks), back[int(rnd() * 15)],
             ihc, ish,
             T if rnd() < 0.85 else F,  # measurable disease
-            T if breast else F,
+            "breast" if breast else OTHER_SITES[int(rnd() * len(OTHER_SITES))],
             T if rnd() < 0.12 else F,  # CNS metastases
             T if liver else F,
             T if gilbert else F,

@@ -126,6 +126,8 @@ def cohort(draw: st.DrawFn) -> tuple[list[str], list[list[str]]]:
         cols.append(("as_of", st.sampled_from([AS_OF.isoformat()] * 8 + ["", BAD_DATES[0]])))
     for name, strat in (("sex", st.sampled_from(["female", "male", "F", "M", "other", "", "x"])),
                         ("birth_date", st.sampled_from(["1950-01-01", "2008-11-02", "2008-11-01", "", "1960-02-30"])),
+                        ("primary_site", st.sampled_from(["breast", "Breast", "breast cancer", "skin", "gastric",
+                                                          "carcinoma in situ", "", "elsewhere"])),
                         ("her2_ihc", st.sampled_from(["0", "1+", "2+", "3+", "", "4+"])),
                         ("her2_ish", st.sampled_from(["positive", "negative", "equivocal", "", "amplified"])),
                         ("ecog", st.sampled_from(["0", "1", "2", "3", "", "1.5", "-1"])),
@@ -189,7 +191,7 @@ def test_sql_statuses_equal_the_evaluator(tmp_path_factory: pytest.TempPathFacto
             for c in ref.criteria:
                 if c.status == "not_applicable" and c.id not in sql_row:
                     continue
-                assert sql_row[c.id] == c.status, (cohort_id, row[0], c.id, c.explanation, dict(zip(header, row)))
+                assert sql_row[c.id] == c.status, (cohort_id, row[0], c.id, c.explanation, dict(zip(header, row, strict=True)))
             assert sql_row["verdict"] == ref.verdict, (cohort_id, row[0])
             for field in ("failed", "unknown", "needs_review", "errors"):
                 listed = sql_row[field].split("; ") if sql_row[field] else []
