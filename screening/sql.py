@@ -573,15 +573,15 @@ class CohortQuery:
             # the primary tumour's own record: present now, no dates, labelled by the site
             label = f"primary tumour: {site[0]}"
             norm = normalize_phrase(label)
-            counted: bool | None = True
+            primary_counts: bool | None = True
             if member is not None:
-                counted = None if norm in named and norm != member else norm == member
-            if counted and self._polarity == "exclude" and not check.other and site[1] != check.concept:
-                counted = False  # the trial may be for this very cancer: a person decides
-            if counted and check.qualifier and check.qualifier not in label.lower():
-                counted = False
-            if counted is not None:
-                (true_parts if counted else unsure_parts).append("TRUE")
+                primary_counts = None if norm in named and norm != member else norm == member
+            if primary_counts and self._polarity == "exclude" and not check.other and site[1] != check.concept:
+                primary_counts = False  # the trial may be for this very cancer: a person decides
+            if primary_counts and check.qualifier and check.qualifier not in label.lower():
+                primary_counts = False
+            if primary_counts is not None:
+                (true_parts if primary_counts else unsure_parts).append("TRUE")
         absent = self._known_absent(check.concept, check.member)
         return (f"CASE WHEN {_any(true_parts)} THEN {T} WHEN {_any(unsure_parts)} THEN {U} "
                 f"WHEN {absent} THEN {F} ELSE {U} END")
