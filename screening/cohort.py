@@ -183,6 +183,14 @@ def read_number(cell: str) -> float:
     return float(text)
 
 
+def read_limit(cell: str) -> float:
+    """A reference limit (ULN, LLN): a number above zero."""
+    value = read_number(cell)
+    if value <= 0:
+        raise CellError(f"{cell!r} is not a plausible reference limit")
+    return value
+
+
 def read_integer(cell: str) -> int:
     text = cell.strip()
     if not _INTEGER.fullmatch(text):
@@ -339,13 +347,10 @@ def row_to_patient(schema: CohortSchema, row: list[str], *, default_as_of: dt.da
         date = get("date", concept.id, read_day)  # read even without a value: bad cells are reported
         limits = {}
         for role, key in (("uln", "high"), ("lln", "low")):
-            limit = get(role, concept.id, read_number)
+            limit = get(role, concept.id, read_limit)
             limit_col = schema.get(role, concept.id)
-            if limit is not None and limit_col is not None:
-                if limit <= 0:
-                    problems.add(limit_col, f"{cell[limit_col.name]!r} is not a plausible limit")
-                else:  # in the canonical unit (factor 1): both paths multiply the same numbers
-                    limits[key] = limit * limit_col.factor
+            if limit is not None and limit_col is not None:  # in the canonical unit (factor 1):
+                limits[key] = limit * limit_col.factor     # both paths multiply the same numbers
         if obs is None:
             continue
         if obs.get("unit") is not None and limits:
@@ -364,7 +369,7 @@ def row_to_patient(schema: CohortSchema, row: list[str], *, default_as_of: dt.da
         if col.name in cell and col.name not in seen and col.role in ("date", "her2_date"):
             get(col.role, col.concept, read_day)
         elif col.name in cell and col.name not in seen and col.role in ("uln", "lln"):
-            get(col.role, col.concept, read_number)
+            get(col.role, col.concept, read_limit)
     for concept_id, bound_id in NOT_MORE_THAN.items():  # counts that cannot exceed another
         count_col = schema.get("value", concept_id)
         if count_col is not None and concept_id in tumour and tumour.get(bound_id) is not None \

@@ -148,6 +148,11 @@ class CohortQuery:
         self._leaf_ids: dict[int, int] = {}
         self._missing: list[tuple[str, str]] = []  # (condition, text)
         self._polarity = "require"  # of the criterion whose checks are being compiled
+        # why a check is unknown: (condition, the "missing data" text), per leaf
+        self._reasons: list[tuple[str, str]] = []
+        self._leaf_reasons: list[list[tuple[str, str]]] = []
+        self._junctions: list[tuple[int, str]] = []  # (level, expression) of j0, j1 ...
+        self._junction_ids: dict[int, int] = {}
 
     # -- cells -----------------------------------------------------------------------------
 
@@ -332,6 +337,7 @@ class CohortQuery:
         key = id(check)
         if key in self._leaf_ids:
             return f"l{self._leaf_ids[key]}"
+        self._reasons = []
         if isinstance(check, NeedsReview):
             expr, error = U, "FALSE"
         else:
@@ -339,6 +345,7 @@ class CohortQuery:
             error = self._error_of(check)
         n = len(self._leaves)
         self._leaf_ids[key] = n
+        self._leaf_reasons.append(list(self._reasons))
         self._leaves.append(f"CASE WHEN {error} THEN {U} ELSE {expr} END AS l{n}")
         self._leaf_errors.append(f"{error} AS x{n}")
         return f"l{n}"
@@ -371,6 +378,7 @@ class CohortQuery:
         c = self.vocab.get(check.concept)
         value, date, usable, _ = self._value_state(check.concept)
         cases: list[str] = []
+        self._reasons.append((f"NOT ({usable})", f"{c.label} ({c.id})"))
         if check.limit is not None:
             li = self._col(check.limit, check.concept)
             default = None
@@ -381,13 +389,20 @@ class CohortQuery:
                 parts.append(_num(default))
             limit = f"COALESCE({', '.join(parts)})" if len(parts) > 1 else (parts[0] if parts else "NULL")
             compared = f"({value} / {limit})"
-            cases.append(f"WHEN {usable} AND ({limit} IS NULL OR {limit} = 0) THEN {U}")
+            no_limit = f"({limit} IS NULL OR {limit} = 0)"
+            cases.append(f"WHEN {usable} AND {no_limit} THEN {U}")
+            self._reasons.append((f"{usable} AND {no_limit}", f"reference range of {c.label}"))
+            usable = f"{usable} AND NOT {no_limit}"
             truth = self._compare(compared, check.op, check.threshold, check.upper)
         else:
             truth = self._compare(value, check.op, check.threshold, check.upper)
         if check.exposures:
             clear = [self._not_exposed(e.concept, e.days, date) for e in check.exposures]
             truth = f"LEAST({truth}, CASE WHEN {' AND '.join(clear)} THEN {T} ELSE {U} END)"
+            for k, e in enumerate(check.exposures):  # the first exposure not ruled out is asked for
+                ruled_out = "".join(f" AND {x}" for x in clear[:k])
+                self._reasons.append((f"{usable}{ruled_out} AND NOT {clear[k]}",
+                                      f"{self.vocab.get(e.concept).label} in the {e.days:g} days before the {c.label}"))
         cases.append(f"WHEN {usable} THEN {truth}")
         if not check.limit:
             alternative = self._no_value(check)
@@ -445,7 +460,7 @@ class CohortQuery:
         sex = self._ok(si)
         mg_dl = _num(conversion_factor("mg/dL", self.vocab.get("creatinine")))
         rule = self.trial.settings.cockcroft_gault_weight
-        ready = f"({creat_usable} AND age_value IS NOT NULL AND {weight} IS NOT NULL AND {sex} IN ('female', 'male'))"
+        ready = f"({creat_usable} AND age_value IS NOT NULL AND {weight} IS NOT NULL AND COALESCE({sex} IN ('female', 'male'), FALSE))"
         w = weight
         if rule != "actual":
             hi = self._col("value", "height")
@@ -477,7 +492,7 @@ class CohortQuery:
             label = normalize_phrase(_record_label(self.vocab, cid))
             members = {normalize_phrase(m) for m in self.vocab.get(cid).members}
             if label not in members or (member is not None and cid == concept and label == normalize_phrase(member)):
-                parts.append(f"{self._ok(f)} = FALSE")
+                parts.append(f"COALESCE({self._ok(f)}, TRUE) = FALSE")
         return _any(parts)
 
     def _not_exposed(self, concept: str, days: float, when: str | None) -> str:
@@ -489,7 +504,7 @@ class CohortQuery:
         clear = [f"{when} IS NOT NULL"]
         for _, f, d in self._record_columns(concept):
             if f is not None:
-                clear.append(f"{self._ok(f)} IS NOT TRUE")
+                clear.append(f"NOT COALESCE({self._ok(f)}, FALSE)")
             if d is not None:
                 date = self._ok(d)
                 clear.append(f"NOT COALESCE({date} <= {when} AND {date} >= {self.d.minus_days(when, offset)}, FALSE)")
@@ -518,6 +533,12 @@ class CohortQuery:
 
     def _presence(self, check: PresenceCheck) -> str:
         """A presence check; with a primary-site column, one branch per site the data names."""
+        c = self.vocab.get(check.concept)
+        window = f" {check.window_text}" if check.window_text else (
+            f" within {check.within_days:g} days" if check.within_days else "")
+        notes = [w for w in ("other" if check.other else "", check.qualifier or "") if w]
+        required = f"{check.member or c.label}" + (f" ({', '.join(notes)})" if notes else "") + window
+        self._reasons.append(("TRUE", f"{required}: present or absent"))
         sites = self._sites()
         base = self._presence_for(check, None)
         if not sites:
@@ -552,7 +573,7 @@ class CohortQuery:
                     continue  # another named drug of the class: does not count at all
             if counted and check.qualifier and check.qualifier not in label.lower():
                 counted = False
-            present_flag = f"{self._ok(f)} = TRUE" if f is not None else None
+            present_flag = f"COALESCE({self._ok(f)}, FALSE)" if f is not None else None
             present_date = f"{self._ok(d)} IS NOT NULL" if d is not None else None
             if not counted:
                 unsure_parts.extend(p for p in (present_flag, present_date) if p)
@@ -594,9 +615,19 @@ class CohortQuery:
             got = set(codes)
             return T if got <= allowed else F if not (got & allowed) else U
 
+        missing_value = f"{c.label} ({c.id})"
+        specific = f"a more specific {c.label} result"
         if c.kind == "score":
             i = self._col("value", check.concept)
             whens = []
+            has = self._has_value(check.concept)
+            for other in scale_conversions(check.concept):
+                j = self._col("value", other)
+                if j is not None:  # a value on the other scale that the table maps
+                    keys = ", ".join(_num(float(k)) for k, v in scale_conversions(check.concept)[other].items() if v)
+                    has = f"({has} OR COALESCE({self._ok(j)} IN ({keys}), FALSE))"
+                    break
+            self._reasons += [(f"NOT {has}", missing_value), (has, specific)]
             if i is not None:
                 allowed_values = [float(a) for a in check.allowed if _is_number(a)]
                 hit = _any([f"{self._ok(i)} = {_num(a)}" for a in allowed_values])
@@ -606,6 +637,7 @@ class CohortQuery:
                 whens.append(other)
             return f"CASE {' '.join(whens)} ELSE {U} END" if whens else U
         if check.concept == "her2" and self._col("her2_ihc", "her2") is None and self._col("her2_ish", "her2") is None:
+            self._reasons.append(("TRUE", missing_value))
             return U
         if check.concept == "her2":
             ihc, ish = self._col("her2_ihc", "her2"), self._col("her2_ish", "her2")
@@ -616,50 +648,74 @@ class CohortQuery:
                 for b in (*ISH_VALUES, None):
                     codes = her2_codes(a, b)
                     if codes is None:
+                        cond_a = f"COALESCE({ihc_v} = {_lit(a)}, FALSE)" if a is not None else f"{ihc_v} IS NULL"
+                        cond_b = f"COALESCE({ish_v} = {_lit(b)}, FALSE)" if b is not None else f"{ish_v} IS NULL"
+                        self._reasons.append((f"{cond_a} AND {cond_b}", missing_value))
                         continue
                     cond_a = f"{ihc_v} = {_lit(a)}" if a is not None else f"{ihc_v} IS NULL"
                     cond_b = f"{ish_v} = {_lit(b)}" if b is not None else f"{ish_v} IS NULL"
                     whens.append(f"WHEN {cond_a} AND {cond_b} THEN {truth(codes)}")
+            self._reasons.append(("TRUE", specific))  # after the no-result cases: the first match wins
             return f"CASE {' '.join(whens)} ELSE {U} END"
         i = self._col("value", check.concept)
         if i is None:
+            self._reasons.append(("TRUE", missing_value))
             return U
         col = self.schema.columns[i]
         _, _, usable, _ = self._value_state(check.concept)
         usable = usable.replace(f"{self._ok(i)} IS NOT NULL", f"s{i} IS NOT NULL AND NOT e{i}")
-        whens = [f"WHEN s{i} = {_lit(text)} THEN {truth(codes)}"
-                 for text, codes in self._category_spellings(col).items()]
+        spellings = self._category_spellings(col)
+        whens = [f"WHEN s{i} = {_lit(text)} THEN {truth(codes)}" for text, codes in spellings.items()]
+        known = _in(f"s{i}", spellings) if spellings else "FALSE"
+        self._reasons += [(f"NOT ({usable} AND {known})", missing_value), ("TRUE", specific)]
         if not whens:
             return U
         return f"CASE WHEN {usable} THEN CASE {' '.join(whens)} ELSE {U} END ELSE {U} END"
 
     # -- criteria --------------------------------------------------------------------------
 
-    def _truth(self, p: Predicate) -> str:
-        if isinstance(p, AllOf):
-            return _least([self._truth(c) for c in p.children])
-        if isinstance(p, AnyOf):
-            return _greatest([self._truth(c) for c in p.children])
-        if isinstance(p, Not):
-            return f"(2 - {self._truth(p.child)})"
-        return self.leaf(p)
+    def _truth(self, p: Predicate) -> tuple[str, int]:
+        """The column holding a predicate's truth, and its level (leaves 0, junctions above)."""
+        if isinstance(p, (AllOf, AnyOf, Not)):
+            key = id(p)
+            if key in self._junction_ids:
+                n = self._junction_ids[key]
+                return f"j{n}", self._junctions[n][0]
+            kids = [self._truth(c) for c in (p.children if not isinstance(p, Not) else (p.child,))]
+            names = [k[0] for k in kids]
+            expr = (_least(names) if isinstance(p, AllOf) else _greatest(names) if isinstance(p, AnyOf)
+                    else f"(2 - {names[0]})")
+            n = len(self._junctions)
+            self._junctions.append((1 + max(k[1] for k in kids), expr))
+            self._junction_ids[key] = n
+            return f"j{n}", self._junctions[n][0]
+        return self.leaf(p), 0
 
-    def _leaf_names(self, p: Predicate) -> list[str]:
-        if isinstance(p, (AllOf, AnyOf)):
-            return [n for c in p.children for n in self._leaf_names(c)]
-        if isinstance(p, Not):
-            return self._leaf_names(p.child)
-        return [self.leaf(p)]
+    def _occurrences(self, p: Predicate, path: tuple[str, ...] = ()) -> list[tuple[str, tuple[str, ...]]]:
+        """Every leaf of a predicate with the junctions above it (their truths prune missing data)."""
+        if isinstance(p, (AllOf, AnyOf, Not)):
+            name = self._truth(p)[0]
+            kids = p.children if not isinstance(p, Not) else (p.child,)
+            return [o for c in kids for o in self._occurrences(c, (*path, name))]
+        return [(self.leaf(p), path)]
 
-    def _criteria(self) -> list[str]:
-        """Truth (t<k>) and status (c<k>) of every criterion, children before parents."""
-        by_id = {c.id: c for c in self.trial.criteria}
-        truths: dict[str, str] = {}
-        statuses: dict[str, str] = {}
+    def _criteria(self) -> list[list[str]]:
+        """Truth (t<k>) and status (c<k>) of every criterion, by level: children before parents."""
+        index = {c.id: k for k, c in enumerate(self.trial.criteria)}
+        level: dict[str, int] = {}
+        out: list[list[str]] = []
         for crit in reversed(self.trial.criteria):
+            k = index[crit.id]
             self._polarity = crit.polarity
-            own = self._truth(crit.predicate) if crit.predicate is not None else None
-            kids = [truths[k] for k in crit.children if k in truths] if crit.children_decide else []
+            own = self._truth(crit.predicate)[0] if crit.predicate is not None else None
+            kids = [f"t{index[c]}" for c in crit.children if c in level] if crit.children_decide else []
+            lvl = 1 + max((level[c] for c in crit.children if c in level), default=-1)
+            level[crit.id] = lvl
+            while len(out) <= lvl:
+                out.append([])
+            if own is None and not crit.children:
+                out[lvl] += [f"{T if crit.polarity == 'require' else F} AS t{k}", f"'not_applicable' AS c{k}"]
+                continue
             truth = own if own is not None else T
             if kids:
                 combined = _greatest(kids) if crit.combine == "any" else _least(kids)
@@ -669,33 +725,57 @@ class CohortQuery:
                     truth = f"GREATEST({own}, {combined})"
                 else:
                     truth = f"LEAST({own}, {combined})"
-            if own is None and not crit.children:
-                truths[crit.id] = T if crit.polarity == "require" else F
-                statuses[crit.id] = "'not_applicable'"
-                continue
-            truths[crit.id] = f"({truth})"
             passed = truth if crit.polarity == "require" else f"(2 - {truth})"
-            names = self._leaf_names(crit.predicate) if crit.predicate is not None else []
-            error = _any([f"x{n[1:]}" for n in names])
+            names = [n for n, _ in self._occurrences(crit.predicate)] if crit.predicate is not None else []
+            error = _any([f"x{n[1:]}" for n in dict.fromkeys(names)])
             review = any(isinstance(x, NeedsReview) for x in _leaves(crit.predicate))
-            child_error = _any([f"{statuses[k]} = 'error'" for k in crit.children if k in statuses])
-            child_review = _any([f"{statuses[k]} = 'needs_review'" for k in crit.children if k in statuses])
+            child_ids = [f"c{index[c]}" for c in crit.children if c in level]
+            child_error = _any([f"{c} = 'error'" for c in child_ids])
+            child_review = _any([f"{c} = 'needs_review'" for c in child_ids])
             undecided = "'needs_review'" if review else f"CASE WHEN {child_review} THEN 'needs_review' ELSE 'unknown' END"
-            statuses[crit.id] = (f"(CASE WHEN {passed} = {T} THEN 'met' WHEN {passed} = {F} THEN 'not_met' "
-                                 f"WHEN {error} OR {child_error} THEN 'error' ELSE {undecided} END)")
-        self._by_id = by_id
-        return [f"{statuses[c.id]} AS c{k}" for k, c in enumerate(self.criteria)]
+            out[lvl].append(f"{truth} AS t{k}")
+            out[lvl].append(f"CASE WHEN {passed} = {T} THEN 'met' WHEN {passed} = {F} THEN 'not_met' "
+                            f"WHEN {error} OR {child_error} THEN 'error' ELSE {undecided} END AS c{k}")
+        return out
+
+    def _missing_data(self) -> str:
+        """What would settle the open criteria: the evaluator's rule, as one text per row."""
+        index = {c.id: k for k, c in enumerate(self.trial.criteria)}
+        by_text: dict[str, list[str]] = {}
+        for crit in self.criteria:
+            if crit.predicate is None:
+                continue
+            chain: list[str] = []
+            parent: str | None = crit.id
+            while parent is not None:  # this criterion and every parent must be open
+                chain.append(f"c{index[parent]} IN ('unknown', 'needs_review', 'error')")
+                parent = self.trial.criteria[index[parent]].parent
+            open_ = " AND ".join(chain)
+            for name, path in self._occurrences(crit.predicate):
+                n = int(name[1:])
+                live = " AND ".join([f"{name} = {U}", f"NOT x{n}", *(f"{j} = {U}" for j in path), open_])
+                taken: list[str] = []
+                for cond, text in self._leaf_reasons[n]:  # the first reason that holds is the leaf's
+                    # SQL's NULL is not false: every condition is closed with COALESCE
+                    first = " AND ".join([f"COALESCE({cond}, FALSE)",
+                                          *(f"NOT COALESCE({t}, FALSE)" for t in taken)])
+                    by_text.setdefault(text, []).append(f"({live} AND {first})")
+                    taken.append(cond)
+        parts = [f"CASE WHEN {' OR '.join(conds)} THEN {_lit(text)} END" for text, conds in by_text.items()]
+        return f"concat_ws('; ', {', '.join(parts)})" if parts else "''"
 
     def sql(self) -> str:
         """The whole query: one output row per input row, in input order."""
         typed, errors = self._cells()
         readable = [f"CASE WHEN e{i} THEN NULL ELSE v{i} END AS o{i}" for i, c in enumerate(self.schema.columns)
                     if c.role not in ("patient_id", "primary_site")]
-        criteria = self._criteria()
+        criteria_levels = self._criteria()
+        missing = self._missing_data()
         cols = self.schema.columns
         pid = self._col("patient_id")
         texts = [f"{self._text(c)} AS s{i}" for i, c in enumerate(cols)]
-        top = [(k, c) for k, c in enumerate(self.columns) if c.top]
+        index = {c.id: k for k, c in enumerate(self.trial.criteria)}
+        top = [(index[c.id], c) for c in self.columns if c.top]
 
         def ids(status: str) -> str:
             parts = [f"CASE WHEN c{k} = '{status}' THEN {_lit(c.id)} END" for k, c in top]
@@ -707,26 +787,31 @@ class CohortQuery:
         open_any = _any([f"c{k} IN ('unknown', 'needs_review')" for k, _ in top])
         verdict = (f"CASE WHEN {failed_any} THEN 'ineligible' WHEN {any_error} THEN 'error' "
                    f"WHEN {open_any} THEN 'needs_review' ELSE 'eligible' END")
-        status_cols = [f"c{k} AS {_q(c.id)}" for k, c in enumerate(self.columns)]
-        header = (f"-- screening: {self.trial.nct_id} cohort {self.cohort or '(all criteria)'}; "
-                  f"dialect {self.d.name}\n-- one row per row of {self.table}; statuses: met, not_met, "
-                  "unknown, needs_review, error, not_applicable\n")
-        return (header + self.d.prelude()
-                + f"WITH cells AS (\n  SELECT {_q(cols[pid].name) if pid is not None else 'NULL'} AS patient_id,\n    "
-                + ",\n    ".join(texts) + f"\n  FROM {self.table}\n),\n"
-                + "typed AS (\n  SELECT *,\n    " + ",\n    ".join(typed) + "\n  FROM cells\n),\n"
-                + f"dated AS (\n  SELECT *,\n    {self._as_of()}\n  FROM typed\n),\n"
-                + "checked AS (\n  SELECT *,\n    " + ",\n    ".join(errors) + "\n  FROM dated\n),\n"
-                + "readable AS (\n  SELECT *,\n    " + ",\n    ".join(readable) + "\n  FROM checked\n),\n"
-                + "valued AS (\n  SELECT *,\n    " + ",\n    ".join(self._values()) + "\n  FROM readable\n),\n"
-                + "leaves AS (\n  SELECT *,\n    " + ",\n    ".join(self._leaves + self._leaf_errors)
-                + "\n  FROM valued\n),\n"
-                + "criteria AS (\n  SELECT *,\n    " + ",\n    ".join(criteria) + "\n  FROM leaves\n)\n"
-                + f"SELECT patient_id,\n  {verdict} AS verdict,\n"
+        status_cols = [f"c{index[c.id]} AS {_q(c.id)}" for c in self.columns]
+        stages: list[tuple[str, list[str]]] = [
+            ("typed", typed), ("dated", [self._as_of()]), ("checked", errors), ("readable", readable),
+            ("valued", self._values()), ("leaves", self._leaves + self._leaf_errors)]
+        for lvl in range(1, 1 + max((lv for lv, _ in self._junctions), default=0)):
+            stages.append((f"junctions{lvl}", [f"{e} AS j{n}" for n, (lv, e) in enumerate(self._junctions) if lv == lvl]))
+        for lvl, parts in enumerate(criteria_levels):
+            stages.append((f"criteria{lvl}", parts))
+        sql = (f"-- screening: {self.trial.nct_id} cohort {self.cohort or '(all criteria)'}; "
+               f"dialect {self.d.name}\n-- one row per row of {self.table}; statuses: met, not_met, "
+               "unknown, needs_review, error, not_applicable\n-- columns read: "
+               + ", ".join(c.name for c in cols) + "\n" + self.d.prelude()
+               + f"WITH cells AS (\n  SELECT {_q(cols[pid].name) if pid is not None else 'NULL'} AS patient_id,\n    "
+               + ",\n    ".join(texts) + f"\n  FROM {self.table}\n)")
+        previous = "cells"
+        for name, parts in stages:
+            if parts:
+                sql += f",\n{name} AS (\n  SELECT *,\n    " + ",\n    ".join(parts) + f"\n  FROM {previous}\n)"
+                previous = name
+        return (sql + f"\nSELECT patient_id,\n  {verdict} AS verdict,\n"
                 + f"  {ids('not_met')} AS failed,\n  {ids('unknown')} AS unknown,\n"
                 + f"  {ids('needs_review')} AS needs_review,\n  {ids('error')} AS errors,\n"
+                + f"  {missing} AS missing_data,\n"
                 + f"  concat_ws('; ', {', '.join(cell_errors)}) AS cell_errors,\n  "
-                + ",\n  ".join(status_cols) + "\nFROM criteria")
+                + ",\n  ".join(status_cols) + f"\nFROM {previous}")
 
 
 def _leaves(p: Predicate | None) -> list[Predicate]:

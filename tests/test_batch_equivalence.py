@@ -193,6 +193,8 @@ def test_sql_statuses_equal_the_evaluator(tmp_path_factory: pytest.TempPathFacto
                     continue
                 assert sql_row[c.id] == c.status, (cohort_id, row[0], c.id, c.explanation, dict(zip(header, row, strict=True)))
             assert sql_row["verdict"] == ref.verdict, (cohort_id, row[0])
+            # the same items; their order follows the query's layout, not the evaluator's walk
+            assert set(filter(None, sql_row["missing_data"].split("; "))) == set(ref.missing_data), (cohort_id, row[0])
             for field in ("failed", "unknown", "needs_review", "errors"):
                 listed = sql_row[field].split("; ") if sql_row[field] else []
                 assert listed == getattr(ref, field), (cohort_id, row[0], field)
