@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from .cohort import CohortSchema, read_header, row_to_patient
+from .cohort import MISSING_MARKERS, CohortSchema, read_header, row_to_patient
 from .compile import CompiledTrial
 from .errors import InputError
 from .funnel import Funnel, build_funnel
 from .report import TrialResult
+from .sql import DIALECTS
 from .vocabulary import Vocabulary, load_vocabulary
 
 
@@ -94,11 +95,31 @@ def _duckdb() -> Any:
     return duckdb
 
 
-def _csv_source(path: Path, header: list[str]) -> str:
+ROWS_PER_BATCH = 20_000
+
+
+def _buffer_options(path: Path) -> str:
+    """A CSV read buffer of about ROWS_PER_BATCH rows of this file.
+
+    DuckDB keeps the input order by numbering read buffers, and holds a buffer's results until
+    they can be written in order; a results row is often 50x its input row (statuses, missing
+    data), so the default 32 MB buffer of a narrow file means gigabytes held. Sized by rows,
+    memory stays bounded whatever the width of the file.
+    """
+    with path.open("rb") as f:
+        sample = f.read(1 << 20)
+    row_bytes = len(sample) / max(1, sample.count(b"\n"))
+    size = int(min(32 << 20, max(1 << 20, row_bytes * ROWS_PER_BATCH)))
+    return f"buffer_size = {size}, max_line_size = {size // 2}, "
+
+
+def _csv_source(path: Path, header: list[str], parallel: bool = True) -> str:
     columns = "{" + ", ".join(f"'{h.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for h in header) + "}"
     p = str(path).replace("'", "''")
+    nulls = ", ".join(_lit(m) for m in ("", *MISSING_MARKERS))  # exactly the cell, quoted or not
     return (f"read_csv('{p}', header = true, auto_detect = false, columns = {columns}, delim = ',', "
-            "quote = '\"', escape = '\"', null_padding = true, strict_mode = false)")
+            f"quote = '\"', escape = '\"', null_padding = true, strict_mode = false, {_buffer_options(path)}"
+            f"parallel = {'true' if parallel else 'false'}, nullstr = [{nulls}])")
 
 
 def run_batch(trial: CompiledTrial, cohort: str | None, csv_path: Path, out_path: Path, *,
@@ -123,45 +144,86 @@ def run_batch(trial: CompiledTrial, cohort: str | None, csv_path: Path, out_path
         if threads:
             con.execute(f"SET threads = {int(threads)}")
         con.execute(f"SET enable_progress_bar = {'true' if progress else 'false'}")
-        con.execute(f"CREATE VIEW cohort AS SELECT * FROM {_csv_source(csv_path, header)}")
-        spellings = _spellings(con, schema, vocab)
-        query = CohortQuery(trial, cohort, schema, table="cohort", default_as_of=as_of,
-                            spellings=spellings, vocab=vocab)
-        sql = query.sql()
-        try:
-            con.execute(f"CREATE TEMP TABLE results AS {sql}")
-        except duckdb.Error as err:
-            raise InputError(f"{csv_path}: {str(err).splitlines()[0]}") from None
-        out = str(out_path).replace("'", "''")
-        delim = "\\t" if out_path.suffix.lower() == ".tsv" else ","
-        con.execute(f"COPY results TO '{out}' (HEADER, DELIMITER '{delim}')")
-        rows = con.execute("SELECT count(*), count(*) FILTER (WHERE cell_errors <> '') FROM results").fetchone()
-        verdicts = dict(con.execute("SELECT verdict, count(*) FROM results GROUP BY verdict").fetchall())
+        for parallel in (True, False):
+            # DuckDB's parallel CSV reader gives up on some files ("does not support a full read
+            # on this file"); the single-threaded reader reads them, so the run goes on with it
+            con.execute(f"CREATE OR REPLACE VIEW cohort AS SELECT * FROM {_csv_source(csv_path, header, parallel)}")
+            try:
+                input_rows, spellings = _prepass(con, schema, vocab)
+                query = CohortQuery(trial, cohort, schema, table="cohort", default_as_of=as_of,
+                                    spellings=spellings, vocab=vocab, markers_read=True)
+                out = str(out_path).replace("'", "''")
+                delim = "\\t" if out_path.suffix.lower() == ".tsv" else ","
+                # streamed from the CSV to the results file: memory does not grow with the rows
+                con.execute(f"COPY ({query.sql()}) TO '{out}' (HEADER, DELIMITER '{delim}')")
+                break
+            except duckdb.NotImplementedException as err:
+                if not parallel or "Parallel CSV Reader" not in str(err):
+                    raise InputError(f"{csv_path}: {str(err).splitlines()[0]}") from None
+            except duckdb.Error as err:
+                raise InputError(f"{csv_path}: {str(err).splitlines()[0]}") from None
         top = [c for c in query.columns if c.top]
-        alone: dict[str, int] = {}
-        if top:
-            counts = con.execute("SELECT " + ", ".join(
-                f"count(*) FILTER (WHERE \"{c.id}\" = 'not_met')" for c in top) + " FROM results").fetchone()
-            alone = {c.id: n for c, n in zip(top, counts, strict=True)}
-        first = dict(con.execute(
-            "SELECT split_part(failed, '; ', 1), count(*) FROM results WHERE failed <> '' GROUP BY 1").fetchall())
+        counts = _count_results(con, out, delim, [c.id for c in query.columns], [c.id for c in top])
     finally:
         con.close()
         _rmtree(tmp)
+    if counts.rows != input_rows:  # the promise of the command: never a row lost or added
+        raise InputError(f"{csv_path}: {input_rows:,} rows read but {counts.rows:,} results written to "
+                         f"{out_path}; the results file is incomplete, please report this")
     funnel = build_funnel(trial.nct_id, cohort, trial.title, [(c.id, c.text) for c in top],
-                          verdicts, alone, first)
-    return BatchSummary(rows[0], rows[1], schema.ignored, funnel, time.perf_counter() - started)
+                          counts.verdicts, counts.alone, counts.first)
+    return BatchSummary(counts.rows, counts.with_errors, schema.ignored, funnel, time.perf_counter() - started)
 
 
-def _spellings(con: Any, schema: CohortSchema, vocab: Vocabulary) -> dict[str, list[str]]:
-    """The distinct cells of categorical columns, so each is read exactly as the evaluator reads it."""
+@dataclass
+class _Counts:
+    rows: int = 0
+    with_errors: int = 0
+    verdicts: dict[str, int] = field(default_factory=dict)
+    alone: dict[str, int] = field(default_factory=dict)
+    first: dict[str, int] = field(default_factory=dict)
+
+
+def _count_results(con: Any, out: str, delim: str, columns: list[str], top: list[str]) -> _Counts:
+    """The funnel's counts, read back from the results file in one pass (a few columns of it)."""
+    fixed = ["patient_id", "verdict", "failed", "unknown", "needs_review", "errors", "missing_data",
+             "cell_errors"]
+    types = "{" + ", ".join(f"{_lit(c)}: 'VARCHAR'" for c in fixed + columns) + "}"
+    source = (f"read_csv('{out}', header = true, auto_detect = false, columns = {types}, "
+              f"delim = '{delim}', quote = '\"', escape = '\"')")
+    alone = ", ".join(f"count(*) FILTER (WHERE {_qn(c)} = 'not_met')" for c in top) or "0"
+    groups = con.execute(
+        f"SELECT verdict, split_part(failed, '; ', 1), cell_errors IS NOT NULL AND cell_errors <> '', "
+        f"count(*), {alone} FROM {source} GROUP BY ALL").fetchall()
+    counts = _Counts()
+    for verdict, first, has_errors, n, *alone_counts in groups:
+        counts.rows += n
+        counts.with_errors += n if has_errors else 0
+        counts.verdicts[verdict] = counts.verdicts.get(verdict, 0) + n
+        if first:
+            counts.first[first] = counts.first.get(first, 0) + n
+        for cid, k in zip(top, alone_counts if top else [], strict=True):
+            counts.alone[cid] = counts.alone.get(cid, 0) + k
+    return counts
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _qn(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _prepass(con: Any, schema: CohortSchema, vocab: Vocabulary) -> tuple[int, dict[str, list[str]]]:
+    """Rows of the input, and the distinct cells of categorical columns (so that each spelling is
+    read exactly as the one-patient evaluator reads it)."""
     cols = [c for c in schema.columns if (c.role == "value" and c.concept and vocab.get(c.concept).categories)
             or c.role == "primary_site"]
-    if not cols:
-        return {}
-    q = ", ".join(f"list(DISTINCT TRIM(\"{c.name}\"))[1:10000]" for c in cols)
-    values = con.execute(f"SELECT {q} FROM cohort").fetchone()
-    return {c.name: [v for v in vals if v is not None] for c, vals in zip(cols, values, strict=True)}
+    d = DIALECTS["duckdb"]
+    q = "".join(f", list(DISTINCT {d.trim(_qn(c.name))})[1:10000]" for c in cols)
+    rows, *values = con.execute(f"SELECT count(*){q} FROM cohort").fetchone()
+    return rows, {c.name: [v for v in vals if v is not None] for c, vals in zip(cols, values, strict=True)}
 
 
 def _rmtree(path: str) -> None:

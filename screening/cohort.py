@@ -27,6 +27,12 @@ Role = Literal[
 
 # Cells read as missing (exactly as written) besides empty or blank cells.
 MISSING_MARKERS = ("NA", "N/A", "NULL", "na", "n/a", "null")
+# What is trimmed around a cell: the Unicode space separators (the space, the no-break spaces that
+# spreadsheets leave, the typographic spaces), exactly what DuckDB's TRIM removes. Anything else
+# (a tab, a line break) makes the cell unreadable, which is reported, never a silent guess.
+BLANKS = " \u00a0\u1680" + "".join(chr(c) for c in range(0x2000, 0x200B)) + "\u202f\u205f\u3000"
+# The other characters Python calls whitespace: at either end of a cell they make it unreadable.
+OTHER_BLANKS = "\t\n\v\f\r\x1c\x1d\x1e\x1f\x85\u2028\u2029"
 NUMBER_PATTERN = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
 INTEGER_PATTERN = r"[+-]?[0-9]+"
 DATE_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
@@ -172,11 +178,11 @@ class CellError(ValueError):
 
 
 def is_missing(cell: str | None) -> bool:
-    return cell is None or cell in MISSING_MARKERS or not cell.strip()
+    return cell is None or cell in MISSING_MARKERS or not cell.strip(BLANKS)
 
 
 def read_number(cell: str) -> float:
-    text = cell.strip()
+    text = cell.strip(BLANKS)
     if not _NUMBER.fullmatch(text):
         hint = " (use . as the decimal point)" if "," in text else ""
         raise CellError(f"{cell!r} is not a number{hint}")
@@ -192,14 +198,14 @@ def read_limit(cell: str) -> float:
 
 
 def read_integer(cell: str) -> int:
-    text = cell.strip()
+    text = cell.strip(BLANKS)
     if not _INTEGER.fullmatch(text):
         raise CellError(f"{cell!r} is not a whole number")
     return int(text)
 
 
 def read_date(cell: str) -> dt.date:
-    text = cell.strip()
+    text = cell.strip(BLANKS)
     if not _DATE.fullmatch(text):
         raise CellError(f"{cell!r} is not a date (write YYYY-MM-DD)")
     try:
@@ -209,7 +215,7 @@ def read_date(cell: str) -> dt.date:
 
 
 def read_flag(cell: str) -> bool:
-    text = cell.strip().lower()
+    text = cell.strip(BLANKS).lower()
     if text in TRUE_WORDS:
         return True
     if text in FALSE_WORDS:
@@ -218,7 +224,7 @@ def read_flag(cell: str) -> bool:
 
 
 def read_choice(cell: str, allowed: tuple[str, ...] | dict[str, str], what: str) -> str:
-    text = cell.strip().lower()
+    text = cell.strip(BLANKS).lower()
     if isinstance(allowed, dict):
         if text in allowed:
             return allowed[text]
@@ -227,8 +233,22 @@ def read_choice(cell: str, allowed: tuple[str, ...] | dict[str, str], what: str)
     raise CellError(f"{cell!r} is not a {what} ({', '.join(dict.fromkeys(allowed))})")
 
 
+def stray_blank(text: str) -> bool:
+    """A tab or line break at an end of a trimmed cell: a paste gone wrong, so unreadable."""
+    return bool(text) and (text[0] in OTHER_BLANKS or text[-1] in OTHER_BLANKS)
+
+
+def read_site(cell: str) -> str:
+    """Free text (a primary site), trimmed."""
+    text = cell.strip(BLANKS)
+    if stray_blank(text):
+        raise CellError(f"{cell!r} has a tab or line break at its start or end")
+    return text
+
+
 def read_category(cell: str, concept: Concept, vocab: Vocabulary) -> tuple[str, ...]:
-    codes = vocab.category(concept.id, cell.strip())
+    text = cell.strip(BLANKS)
+    codes = None if stray_blank(text) else vocab.category(concept.id, text)
     if codes is None:
         raise CellError(f"{cell!r} is not a known {concept.label} result")
     return codes
@@ -282,7 +302,7 @@ def row_to_patient(schema: CohortSchema, row: list[str], *, default_as_of: dt.da
 
     pid_col = schema.get("patient_id")
     assert pid_col is not None
-    patient: dict[str, Any] = {"patient_id": cell.get(pid_col.name, "").strip()}
+    patient: dict[str, Any] = {"patient_id": cell.get(pid_col.name, "").strip(BLANKS)}
     as_of = get("as_of", None, read_date) or default_as_of or dt.date.today()
     patient["as_of"] = as_of.isoformat()
 
@@ -302,7 +322,7 @@ def row_to_patient(schema: CohortSchema, row: list[str], *, default_as_of: dt.da
         demographics["sex"] = sex
     observations: list[dict[str, Any]] = []
     tumour: dict[str, Any] = {}
-    site = get("primary_site", None, str.strip)
+    site = get("primary_site", None, read_site)
     if site:
         tumour["primary_site"] = site
     her2: dict[str, Any] = {}
@@ -402,9 +422,10 @@ def _observation(col: Column, text: str, concept: Concept, vocab: Vocabulary,
                  problems: RowProblems) -> dict[str, Any] | None:
     """A lab or measurement cell: a category spelling ("detected") or a number in the column's unit."""
     if concept.categories:
-        codes = vocab.category(concept.id, text.strip())
+        clean = text.strip(BLANKS)
+        codes = None if stray_blank(clean) else vocab.category(concept.id, clean)
         if codes is not None:
-            return {"concept": concept.id, "value": text.strip()}
+            return {"concept": concept.id, "value": text.strip(BLANKS)}
         if col.unit is None:
             problems.add(col, f"{text!r} is not a known {concept.label} result")
             return None

@@ -17,8 +17,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .cohort import (
-    DATE_PATTERN, FALSE_WORDS, IHC_VALUES, INTEGER_PATTERN, ISH_VALUES, MISSING_MARKERS, NOT_MORE_THAN,
-    NUMBER_PATTERN, SEX_VALUES, TRUE_WORDS, CohortSchema, Column,
+    BLANKS, DATE_PATTERN, OTHER_BLANKS, FALSE_WORDS, IHC_VALUES, INTEGER_PATTERN, ISH_VALUES, MISSING_MARKERS, NOT_MORE_THAN,
+    NUMBER_PATTERN, SEX_VALUES, TRUE_WORDS, CohortSchema, Column, stray_blank,
 )
 from .compile import CompiledCriterion, CompiledTrial
 from .errors import InputError
@@ -46,6 +46,15 @@ class Dialect:
         if self.name == "spark":
             return f"({text} RLIKE '^(?:{pattern})$')"
         return f"regexp_full_match({text}, '{pattern}')"
+
+    def trim(self, text: str) -> str:
+        """``str.strip(BLANKS)``: DuckDB's TRIM removes exactly those (a test checks it); the
+        other engines' TRIM removes the plain space only, so they are named."""
+        if self.name == "duckdb":
+            return f"TRIM({text})"
+        if self.name == "spark":  # Spark's chr() is ASCII only; its literals read \\uXXXX
+            return "trim(BOTH '" + "".join(f"\\u{ord(c):04X}" for c in BLANKS) + f"' FROM {text})"
+        return f"btrim({text}, {' || '.join(f'chr({ord(c)})' for c in BLANKS)})"
 
     def double(self, text: str) -> str:
         return f"CAST({text} AS {'DOUBLE PRECISION' if self.name == 'postgres' else 'DOUBLE'})"
@@ -92,7 +101,16 @@ def _num(x: float) -> str:
 
 
 def _in(expr: str, values: Iterable[str]) -> str:
-    return f"{expr} IN ({', '.join(_lit(v) for v in values)})"
+    """Membership in a list of texts. Five or more are written as ORs: DuckDB (1.1 to 2.0) turns
+    an IN list that long into a join, which loses the input row order."""
+    return _in_list(expr, [_lit(v) for v in values])
+
+
+def _in_list(expr: str, items: list[str]) -> str:
+    """``_in`` for items already written as SQL."""
+    if len(items) < 5:
+        return f"{expr} IN ({', '.join(items)})"
+    return "(" + " OR ".join(f"{expr} = {v}" for v in items) + ")"
 
 
 def _any(parts: list[str]) -> str:
@@ -125,7 +143,8 @@ class CohortQuery:
 
     def __init__(self, trial: CompiledTrial, cohort: str | None, schema: CohortSchema, *,
                  table: str = "cohort", dialect: str = "duckdb", default_as_of: dt.date | None = None,
-                 spellings: Mapping[str, Iterable[str]] | None = None, vocab: Vocabulary | None = None) -> None:
+                 spellings: Mapping[str, Iterable[str]] | None = None, vocab: Vocabulary | None = None,
+                 markers_read: bool = False) -> None:
         if dialect not in DIALECTS:
             raise InputError(f"unknown SQL dialect {dialect!r}; choose one of: {', '.join(DIALECTS)}")
         if cohort is not None and cohort not in {c.id for c in trial.cohorts}:
@@ -139,6 +158,7 @@ class CohortQuery:
         self.vocab = vocab or load_vocabulary()
         self.default_as_of = default_as_of  # None: the engine's CURRENT_DATE
         self.spellings = spellings or {}
+        self.markers_read = markers_read  # the table already reads missing markers as NULL
         self.max_age = trial.settings.max_lab_age_days
         self.criteria = [c for c in trial.criteria
                          if cohort is None or not c.cohorts or cohort in c.cohorts]
@@ -159,8 +179,8 @@ class CohortQuery:
     def _text(self, col: Column) -> str:
         """The cell as text, NULL when missing (empty, blank or a missing marker)."""
         raw = _q(col.name)
-        return (f"CASE WHEN {_in(raw, MISSING_MARKERS)} OR TRIM({raw}) = '' THEN NULL "
-                f"ELSE TRIM({raw}) END")
+        text = f"NULLIF({self.d.trim(raw)}, '')"
+        return text if self.markers_read else f"CASE WHEN {_in(raw, MISSING_MARKERS)} THEN NULL ELSE {text} END"
 
     def _cells(self) -> tuple[list[str], list[str]]:
         """Typed value and error flag of every known column (s<i> text, v<i> value, e<i> error)."""
@@ -179,8 +199,11 @@ class CohortQuery:
 
     def _cell(self, col: Column, s: str, concept: object) -> tuple[str | None, str]:
         d = self.d
-        if col.role in ("patient_id", "primary_site"):  # free text: never unreadable
+        if col.role == "patient_id":  # free text: never unreadable
             return None, "TRUE"
+        if col.role == "primary_site":  # free text, but not with a tab or line break at an end
+            ends = [f"{part}({s}, 1)" for part in ("left", "right")]
+            return None, "NOT (" + " OR ".join(_in(e, OTHER_BLANKS) for e in ends) + ")"
         if col.role in ("as_of", "birth_date", "date", "event_date", "her2_date"):
             value = f"CASE WHEN {d.regex(s, DATE_PATTERN)} THEN {d.date(s)} END"
             i = self.schema.columns.index(col)
@@ -208,12 +231,12 @@ class CohortQuery:
             return value, ok
         # a lab, measurement or categorical result: a category spelling or a number in the unit
         if c.categories:
-            known = self._category_spellings(col)
+            key, known = self._category_spellings(col)
             if col.unit is None:
                 value = "CAST(NULL AS DOUBLE)"
                 ok = "FALSE"
-            ok = f"({_in(s, known)}) OR ({ok})" if known else ok
-            value = f"CASE WHEN {_in(s, known)} THEN NULL ELSE {value} END" if known else value
+            ok = f"({_in(key, known)}) OR ({ok})" if known else ok
+            value = f"CASE WHEN {_in(key, known)} THEN NULL ELSE {value} END" if known else value
         return value, ok
 
     @staticmethod
@@ -221,7 +244,7 @@ class CohortQuery:
         """``cohort.value_problem`` is None: the vocabulary's bounds on a readable number."""
         ok = f"{v} IS NOT NULL"
         if c.values:
-            ok += f" AND {v} IN ({', '.join(_num(float(x)) for x in c.values)})"
+            ok += f" AND {_in_list(v, [_num(float(x)) for x in c.values])}"
         if c.kind == "count":
             ok += f" AND {v} >= 0"
         if c.id in ("body_weight", "height"):
@@ -249,20 +272,30 @@ class CohortQuery:
                 rules.append(f"NOT COALESCE(v{u} > 0 AND v{i} * {lf} > v{u} * {uf}, FALSE)")
         return "".join(f" AND {r}" for r in rules)
 
-    def _category_spellings(self, col: Column) -> dict[str, tuple[str, ...]]:
-        """Cell spellings of a categorical column and their codes (the data's own, when given)."""
+    def _category_spellings(self, col: Column) -> tuple[str, dict[str, tuple[str, ...]]]:
+        """How a categorical cell is matched, and its spellings with their codes.
+
+        With the data at hand, its own distinct cells, matched exactly (each read as the evaluator
+        reads it). Without, the vocabulary's codes and synonyms, matched in lower case (the
+        vocabulary ignores case); a cell spelled otherwise is then unreadable, never guessed.
+        """
         assert col.concept is not None
+        i = self.schema.columns.index(col)
         cells = self.spellings.get(col.name)
-        if cells is None:  # no data at hand: the vocabulary's spellings, lower case
+        key = f"s{i}"
+        if cells is None:
+            concept = self.vocab.get(col.concept)
             table = self.vocab._index["categories"].get(col.concept, {})
-            cells = [k for k in table]
+            cells = sorted({t.lower() for code, synonyms in concept.categories.items()
+                            for t in (code, *synonyms)} | set(table))
+            key = f"LOWER(s{i})"
         out: dict[str, tuple[str, ...]] = {}
         for cell in cells:
-            text = cell.strip()
-            codes = self.vocab.category(col.concept, text)
+            text = cell.strip(BLANKS)
+            codes = None if stray_blank(text) else self.vocab.category(col.concept, text)
             if codes is not None and text:
                 out[text] = codes
-        return out
+        return key, out
 
     # -- values ----------------------------------------------------------------------------
 
@@ -517,13 +550,14 @@ class CohortQuery:
         if i is None:
             return []
         cells = self.spellings.get(self.schema.columns[i].name)
-        if cells is None:  # no data at hand: every cancer the vocabulary names, by its names
-            cells = sorted({name for cid in self.vocab.expand("malignancy")
-                            for name in (self.vocab.get(cid).label, *self.vocab.get(cid).synonyms)})
+        if cells is None:  # no data at hand: every cancer the vocabulary names, in lower case
+            names = {name.lower() for cid in self.vocab.expand("malignancy")
+                     for name in (self.vocab.get(cid).label, *self.vocab.get(cid).synonyms)}
+            cells = sorted(names | {n.removesuffix(" cancer") for n in names})
         out = []
         for cell in cells:
-            site = cell.strip()
-            if not site:
+            site = cell.strip(BLANKS)
+            if not site or stray_blank(site):  # an unreadable cell: no site (as row_to_patient)
                 continue
             record = self.vocab.lookup(f"{site} cancer") or self.vocab.lookup(site)
             named = frozenset(c.id for c in (self.vocab.lookup(f"{site} cancer"), self.vocab.lookup(site)) if c)
@@ -544,7 +578,9 @@ class CohortQuery:
         if not sites:
             return base
         i = self._col("primary_site")
-        whens = [f"WHEN s{i} = {_lit(site)} THEN {self._presence_for(check, (site, record, named))}"
+        assert i is not None  # there are sites
+        key = f"s{i}" if self.schema.columns[i].name in self.spellings else f"LOWER(s{i})"
+        whens = [f"WHEN {key} = {_lit(site)} THEN {self._presence_for(check, (site, record, named))}"
                  for site, record, named in sites]
         return f"CASE {' '.join(whens)} ELSE {base} END"
 
@@ -624,8 +660,8 @@ class CohortQuery:
             for other in scale_conversions(check.concept):
                 j = self._col("value", other)
                 if j is not None:  # a value on the other scale that the table maps
-                    keys = ", ".join(_num(float(k)) for k, v in scale_conversions(check.concept)[other].items() if v)
-                    has = f"({has} OR COALESCE({self._ok(j)} IN ({keys}), FALSE))"
+                    keys = [_num(float(k)) for k, v in scale_conversions(check.concept)[other].items() if v]
+                    has = f"({has} OR COALESCE({_in_list(self._ok(j), keys)}, FALSE))"
                     break
             self._reasons += [(f"NOT {has}", missing_value), (has, specific)]
             if i is not None:
@@ -664,9 +700,9 @@ class CohortQuery:
         col = self.schema.columns[i]
         _, _, usable, _ = self._value_state(check.concept)
         usable = usable.replace(f"{self._ok(i)} IS NOT NULL", f"s{i} IS NOT NULL AND NOT e{i}")
-        spellings = self._category_spellings(col)
-        whens = [f"WHEN s{i} = {_lit(text)} THEN {truth(codes)}" for text, codes in spellings.items()]
-        known = _in(f"s{i}", spellings) if spellings else "FALSE"
+        key, spellings = self._category_spellings(col)
+        whens = [f"WHEN {key} = {_lit(text)} THEN {truth(codes)}" for text, codes in spellings.items()]
+        known = _in(key, spellings) if spellings else "FALSE"
         self._reasons += [(f"NOT ({usable} AND {known})", missing_value), ("TRUE", specific)]
         if not whens:
             return U
@@ -738,10 +774,16 @@ class CohortQuery:
                             f"WHEN {error} OR {child_error} THEN 'error' ELSE {undecided} END AS c{k}")
         return out
 
-    def _missing_data(self) -> str:
-        """What would settle the open criteria: the evaluator's rule, as one text per row."""
+    def _missing_data(self) -> tuple[list[str], str]:
+        """What would settle the open criteria: the evaluator's rule, as one text per row.
+
+        Returns the per-row flags it needs (``p<i>``: this occurrence of a leaf is unknown, not an
+        error, on a path of unknown junctions, in an open criterion chain), computed once in
+        their own stage, and the text expression.
+        """
         index = {c.id: k for k, c in enumerate(self.trial.criteria)}
         by_text: dict[str, list[str]] = {}
+        flags: list[str] = []
         for crit in self.criteria:
             if crit.predicate is None:
                 continue
@@ -753,7 +795,9 @@ class CohortQuery:
             open_ = " AND ".join(chain)
             for name, path in self._occurrences(crit.predicate):
                 n = int(name[1:])
-                live = " AND ".join([f"{name} = {U}", f"NOT x{n}", *(f"{j} = {U}" for j in path), open_])
+                live = f"p{len(flags)}"
+                flags.append(" AND ".join([f"{name} = {U}", f"NOT x{n}", *(f"{j} = {U}" for j in path), open_])
+                             + f" AS {live}")
                 taken: list[str] = []
                 for cond, text in self._leaf_reasons[n]:  # the first reason that holds is the leaf's
                     # SQL's NULL is not false: every condition is closed with COALESCE
@@ -762,7 +806,7 @@ class CohortQuery:
                     by_text.setdefault(text, []).append(f"({live} AND {first})")
                     taken.append(cond)
         parts = [f"CASE WHEN {' OR '.join(conds)} THEN {_lit(text)} END" for text, conds in by_text.items()]
-        return f"concat_ws('; ', {', '.join(parts)})" if parts else "''"
+        return flags, (f"concat_ws('; ', {', '.join(parts)})" if parts else "''")
 
     def sql(self) -> str:
         """The whole query: one output row per input row, in input order."""
@@ -770,7 +814,7 @@ class CohortQuery:
         readable = [f"CASE WHEN e{i} THEN NULL ELSE v{i} END AS o{i}" for i, c in enumerate(self.schema.columns)
                     if c.role not in ("patient_id", "primary_site")]
         criteria_levels = self._criteria()
-        missing = self._missing_data()
+        pending, missing = self._missing_data()
         cols = self.schema.columns
         pid = self._col("patient_id")
         texts = [f"{self._text(c)} AS s{i}" for i, c in enumerate(cols)]
@@ -795,6 +839,7 @@ class CohortQuery:
             stages.append((f"junctions{lvl}", [f"{e} AS j{n}" for n, (lv, e) in enumerate(self._junctions) if lv == lvl]))
         for lvl, parts in enumerate(criteria_levels):
             stages.append((f"criteria{lvl}", parts))
+        stages.append(("pending", pending))
         sql = (f"-- screening: {self.trial.nct_id} cohort {self.cohort or '(all criteria)'}; "
                f"dialect {self.d.name}\n-- one row per row of {self.table}; statuses: met, not_met, "
                "unknown, needs_review, error, not_applicable\n-- columns read: "
