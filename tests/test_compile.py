@@ -105,7 +105,6 @@ def test_judgement_criteria_are_needs_review_quoting_the_text(cid: str) -> None:
 
 
 def test_review_spans_index_the_trial_text() -> None:
-    c = next(c for c in SEED.criteria if c.id == "exclusion.15")
     (r,) = [l for l in leaves(crit(SEED, "exclusion.15")) if isinstance(l, NeedsReview)]
     assert SEED.source[r.span.start:r.span.end] == r.text
 

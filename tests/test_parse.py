@@ -104,7 +104,7 @@ def test_clause_split_keeps_decimals_and_parentheses() -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=200))
 def test_parser_never_raises(text: str) -> None:
-    for lead, node in parse_item(text):
+    for _lead, node in parse_item(text):
         assert node.span.start >= 0 and node.span.end <= len(text)
 
 

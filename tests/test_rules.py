@@ -7,6 +7,7 @@ import pickle
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from screening.errors import TrialFileError
 from screening.rules import TrialFile, load_trial_file
@@ -119,7 +120,7 @@ def test_sha256_is_of_the_file_bytes(tmp_path: Path) -> None:
 
 def test_models_are_frozen() -> None:
     t = load_trial_file(SEED)
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         t.trial.nct_id = "NCT00000000"  # type: ignore[misc]
 
 
