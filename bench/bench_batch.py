@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import itertools
+import json
 import os
 import platform
 import shutil
@@ -110,15 +111,35 @@ def cohort_file(rows: int, data_dir: Path, seed: int) -> Path:
 # ---------------------------------------------------------------------------- children
 
 
-def run_child(cmd: Sequence[str], log: Path) -> ChildRun:
-    """Run a command, wall-clock timed; its peak RSS from wait4 (this child only, not ours)."""
-    with log.open("wb") as out:
+# The children are started by a small launcher process, not by this one: on Linux a child's
+# ru_maxrss starts from the RSS of the process it was forked from (the forked copy's high-water
+# mark survives exec), so once this process holds a million rows (the agreement check, the
+# row-by-row sample) every later child would report this process's size, not its own.
+_LAUNCHER = r"""
+import json, os, subprocess, sys, time
+for line in sys.stdin:
+    job = json.loads(line)
+    with open(job["log"], "wb") as out:
         started = time.perf_counter()
-        proc = subprocess.Popen(list(cmd), stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        proc = subprocess.Popen(job["cmd"], stdout=out, stderr=subprocess.STDOUT, cwd=job["cwd"])
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait again
-    return ChildRun(seconds, usage.ru_maxrss / 1024, proc.returncode, log)
+    print(json.dumps([seconds, usage.ru_maxrss, os.waitstatus_to_exitcode(status)]), flush=True)
+"""
+_launcher: subprocess.Popen[str] | None = None
+
+
+def run_child(cmd: Sequence[str], log: Path) -> ChildRun:
+    """Run a command, wall-clock timed, with its own peak RSS (wait4 in the launcher)."""
+    global _launcher
+    if _launcher is None:
+        _launcher = subprocess.Popen([sys.executable, "-c", _LAUNCHER], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True)
+    assert _launcher.stdin is not None and _launcher.stdout is not None
+    _launcher.stdin.write(json.dumps({"cmd": list(cmd), "log": str(log), "cwd": str(ROOT)}) + "\n")
+    _launcher.stdin.flush()
+    seconds, maxrss_kib, returncode = json.loads(_launcher.stdout.readline())
+    return ChildRun(seconds, maxrss_kib / 1024, returncode, log)
 
 
 def screening_cmd() -> list[str]:
@@ -263,6 +284,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the results files (printed paths)")
     args = ap.parse_args(argv)
 
+    run_child([sys.executable, "-c", "pass"], Path(os.devnull))  # the launcher, while we are small
     import duckdb
     import polars
 
