@@ -1,4 +1,4 @@
-"""Command line: ``screening check | batch | sql | compile | schema``. No logic lives here.
+"""Command line: ``screening check | batch | sql | compile | coverage | schema``. No logic lives here.
 
 Exit codes: 0 done (whatever the verdict), 2 bad input (one line on stderr, no traceback).
 """
@@ -59,6 +59,14 @@ def _add_sql(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--as-of", help="screening date for rows without as_of (default: the engine's current date)")
 
 
+def _add_coverage(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("coverage", help="how much of a corpus of eligibility texts the grammar structures")
+    p.add_argument("corpus", type=Path, help="JSON lines with nct_id and eligibility_text")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--limit", type=int, help="only the first N trials")
+    p.add_argument("--top", type=int, default=15, help="needs-review patterns listed (default 15)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="screening", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -66,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_batch(sub)
     _add_sql(sub)
     _add_compile(sub)
+    _add_coverage(sub)
     _add_schema(sub)
     return parser
 
@@ -81,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
             return _sql(args)
         if args.command == "compile":
             return _compile(args)
+        if args.command == "coverage":
+            return _coverage(args)
         if args.command == "schema":
             return _schema(args)
     except ScreeningError as err:
@@ -164,6 +175,22 @@ def _batch(args: argparse.Namespace) -> int:
 
         render_funnel(summary.funnel, args.summary)
         print(f"funnel chart in {args.summary}")
+    return 0
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    import itertools
+
+    from .coverage import coverage_text, measure, read_corpus
+
+    records = read_corpus(args.corpus)
+    if args.limit is not None:
+        records = itertools.islice(records, args.limit)
+    cov = measure(records)
+    if args.format == "json":
+        print(json.dumps(cov.to_json(args.top), indent=2, ensure_ascii=False))
+    else:
+        print(coverage_text(cov, args.top))
     return 0
 
 

@@ -171,6 +171,23 @@ class TrialFile(BaseModel):
         return {c.id: c.children for c in self.cohorts if c.children is not None}
 
 
+_NCT_ID = re.compile(r"\bNCT\d{8}\b")
+
+
+def trial_from_text(text: str, *, nct_id: str | None = None, title: str | None = None) -> TrialFile:
+    """A trial from eligibility text pasted as the registry shows it, with no file around it.
+
+    The NCT id is the one given, else the first one the text names, else ``NCT00000000``; there
+    are no cohorts, restatements or registry ages (a trial file adds those).
+    """
+    found = _NCT_ID.search(text)
+    ident = nct_id if nct_id and _NCT_ID.fullmatch(nct_id) else (found[0] if found else "NCT00000000")
+    if not text.strip():
+        raise TrialFileError("the eligibility text is empty")
+    return TrialFile.model_validate({"criteria": text, "trial": {"nct_id": ident,
+                                                                 "title": title or "eligibility text"}})
+
+
 def load_trial_file(path: str | Path) -> TrialFile:
     """Read and validate a trial rules file.
 
@@ -188,6 +205,11 @@ def load_trial_file(path: str | Path) -> TrialFile:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise TrialFileError(f"byte {e.start}: file is not UTF-8 text", location=where) from None
+    if p.suffix.lower() != ".toml":  # eligibility text pasted from the registry, as it is
+        trial = trial_from_text(text, title=p.name)
+        trial._sha256 = hashlib.sha256(raw).hexdigest()
+        trial._path = p
+        return trial
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:

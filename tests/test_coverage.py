@@ -1,0 +1,125 @@
+"""Raw eligibility text compiles with no file around it; `screening coverage` counts what it reads."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from screening.cli import main
+from screening.compile import _compile, compile_trial
+from screening.coverage import has_numeric_threshold, measure, read_corpus
+from screening.errors import InputError, TrialFileError
+from screening.nodes import NumericCheck, PresenceCheck
+from screening.rules import trial_from_text
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "tests" / "fixtures" / "corpus_sample.jsonl"  # 6 trials copied from the dev corpus
+DEV = ROOT.parent / "shared" / "corpus" / "dev.jsonl"
+
+TEXT = """Inclusion Criteria:
+
+- Age >= 18 years
+- Able to swallow tablets
+- ECOG 0 or 1 and able to swallow tablets
+
+Exclusion Criteria:
+
+- Pregnancy
+"""
+
+
+def test_pasted_text_compiles_as_a_trial(tmp_path: Path) -> None:
+    path = tmp_path / "any-trial.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    trial = compile_trial(path, use_cache=False)
+    assert trial.nct_id == "NCT00000000" and trial.cohorts == ()
+    by_id = {c.id: c for c in trial.criteria}
+    assert set(by_id) == {"inclusion.1", "inclusion.2", "inclusion.3", "exclusion.1"}
+    age = by_id["inclusion.1"].predicate
+    assert isinstance(age, NumericCheck)
+    assert (age.concept, age.op, age.threshold) == ("age", ">=", 18.0)
+    preg = by_id["exclusion.1"].predicate
+    assert isinstance(preg, PresenceCheck) and preg.concept == "pregnancy"
+
+
+def test_the_nct_id_named_in_the_text_is_kept() -> None:
+    assert trial_from_text("NCT01234567\nInclusion Criteria:\n- Age >= 18 years").trial.nct_id == "NCT01234567"
+    assert trial_from_text("Inclusion Criteria:\n- x", nct_id="NCT07654321").trial.nct_id == "NCT07654321"
+    with pytest.raises(TrialFileError):
+        trial_from_text("   \n")
+
+
+def test_compile_command_reads_pasted_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "pasted.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    assert main(["compile", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "inclusion.2: Able to swallow tablets" in out
+    assert "needs review" in out  # swallowing tablets is not a check: quoted for a person
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ANC \\>= 1500/mm3", True),                     # escaped registry comparator, per-volume unit
+    ("AST ≤ 2.5 x ULN", True),                        # a multiple of a reference limit
+    ("bilirubin 1.5 times the upper limit of normal", True),
+    ("platelets ≥ 100 x 109/L", True),                # lost superscript
+    ("creatinine clearance >= 60 mL/min", True),
+    ("LVEF > 50%", True),
+    ("age >= 18 years", False),                       # an age is not a lab threshold
+    ("ECOG <= 1", False),                             # nor a score
+    ("at least 4 weeks since chemotherapy", False),   # nor a window
+])
+def test_numeric_lab_threshold_detection(text: str, expected: bool) -> None:
+    assert has_numeric_threshold(text) is expected
+
+
+def test_coverage_counts_worked_by_hand(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(json.dumps({"nct_id": "NCT00000001", "eligibility_text": TEXT}) + "\n"
+                      + json.dumps({"nct_id": "NCT00000002", "eligibility_text": "Inclusion Criteria:\n"
+                                    "- Hemoglobin >= 9 g/dL\n- Lives within driving distance of the clinic"}) + "\n",
+                      encoding="utf-8")
+    cov = measure(read_corpus(corpus))
+    # trial 1: age (structured), swallowing (review), ECOG and swallowing (partly), pregnancy
+    # (structured); trial 2: hemoglobin (structured), driving distance (review) -> 6 criteria: 3 + 1 + 2
+    assert cov.trials == 2 and not cov.crashes
+    assert (cov.all.criteria, cov.all.structured, cov.all.partly, cov.all.needs_review) == (6, 3, 1, 2)
+    # only "Hemoglobin >= 9 g/dL" is a lab threshold, and it is structured
+    assert (cov.numeric.criteria, cov.numeric.structured) == (1, 1)
+
+
+def test_coverage_command_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["coverage", str(SAMPLE), "--format", "json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["trials"] == 6 and figures["crashes"] == []
+    split = figures["all_criteria"]
+    assert split["criteria"] == split["structured"] + split["partly"] + split["needs_review"] > 0
+
+
+def test_a_broken_corpus_line_is_an_error_naming_it(tmp_path: Path) -> None:
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"nct_id": "NCT00000001", "eligibility_text": "x"}\n{"nct_id": 3}\n', encoding="utf-8")
+    with pytest.raises(InputError, match="line 2"):
+        list(read_corpus(corpus))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.sampled_from(list("Inclusion Criteria:-\n\t 0123456789.,;()<>=≥≤/x%ULN andorwithin weeks")),
+               max_size=300))
+def test_compiling_any_text_never_crashes(text: str) -> None:
+    if not text.strip():
+        return
+    trial = _compile(trial_from_text(text))
+    for crit in trial.criteria:
+        assert 0 <= crit.span.start <= crit.span.end <= len(text)
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="needs ../shared/corpus/dev.jsonl beside the project")
+def test_the_whole_dev_corpus_compiles_without_a_crash() -> None:
+    cov = measure(read_corpus(DEV))
+    assert cov.trials == 1841
+    assert cov.crashes == []
