@@ -27,7 +27,7 @@ from .compile import CompiledTrial
 from .errors import InputError
 from .funnel import Funnel, build_funnel
 from .report import TrialResult
-from .sql import DIALECTS
+from .sql import DIALECTS, _lit, _q
 from .vocabulary import Vocabulary, load_vocabulary
 
 
@@ -191,7 +191,7 @@ def _count_results(con: Any, out: str, delim: str, columns: list[str], top: list
     types = "{" + ", ".join(f"{_lit(c)}: 'VARCHAR'" for c in fixed + columns) + "}"
     source = (f"read_csv('{out}', header = true, auto_detect = false, columns = {types}, "
               f"delim = '{delim}', quote = '\"', escape = '\"')")
-    alone = ", ".join(f"count(*) FILTER (WHERE {_qn(c)} = 'not_met')" for c in top) or "0"
+    alone = ", ".join(f"count(*) FILTER (WHERE {_q(c)} = 'not_met')" for c in top) or "0"
     groups = con.execute(
         f"SELECT verdict, split_part(failed, '; ', 1), cell_errors IS NOT NULL AND cell_errors <> '', "
         f"count(*), {alone} FROM {source} GROUP BY ALL").fetchall()
@@ -207,13 +207,6 @@ def _count_results(con: Any, out: str, delim: str, columns: list[str], top: list
     return counts
 
 
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _qn(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
 
 def _prepass(con: Any, schema: CohortSchema, vocab: Vocabulary) -> tuple[int, dict[str, list[str]]]:
     """Rows of the input, and the distinct cells of categorical columns (so that each spelling is
@@ -221,7 +214,7 @@ def _prepass(con: Any, schema: CohortSchema, vocab: Vocabulary) -> tuple[int, di
     cols = [c for c in schema.columns if (c.role == "value" and c.concept and vocab.get(c.concept).categories)
             or c.role == "primary_site"]
     d = DIALECTS["duckdb"]
-    q = "".join(f", list(DISTINCT {d.trim(_qn(c.name))})[1:10000]" for c in cols)
+    q = "".join(f", list(DISTINCT {d.trim(_q(c.name))})[1:10000]" for c in cols)
     rows, *values = con.execute(f"SELECT count(*){q} FROM cohort").fetchone()
     return rows, {c.name: [v for v in vals if v is not None] for c, vals in zip(cols, values, strict=True)}
 

@@ -56,6 +56,10 @@ class Dialect:
             return "trim(BOTH '" + "".join(f"\\u{ord(c):04X}" for c in BLANKS) + f"' FROM {text})"
         return f"btrim({text}, {' || '.join(f'chr({ord(c)})' for c in BLANKS)})"
 
+    def char(self, c: str) -> str:
+        """One character as SQL, printable whatever it is (a tab, a line break)."""
+        return f"'\\u{ord(c):04X}'" if self.name == "spark" else f"chr({ord(c)})"
+
     def double(self, text: str) -> str:
         return f"CAST({text} AS {'DOUBLE PRECISION' if self.name == 'postgres' else 'DOUBLE'})"
 
@@ -203,7 +207,8 @@ class CohortQuery:
             return None, "TRUE"
         if col.role == "primary_site":  # free text, but not with a tab or line break at an end
             ends = [f"{part}({s}, 1)" for part in ("left", "right")]
-            return None, "NOT (" + " OR ".join(_in(e, OTHER_BLANKS) for e in ends) + ")"
+            chars = [self.d.char(c) for c in OTHER_BLANKS]
+            return None, "NOT (" + " OR ".join(_in_list(e, chars) for e in ends) + ")"
         if col.role in ("as_of", "birth_date", "date", "event_date", "her2_date"):
             value = f"CASE WHEN {d.regex(s, DATE_PATTERN)} THEN {d.date(s)} END"
             i = self.schema.columns.index(col)
