@@ -155,6 +155,12 @@ def _batch(args: argparse.Namespace) -> int:
                          + "): choose one with --cohort")
     if args.summary is not None and args.summary.suffix.lower() not in (".html", ".htm", ".svg", ".png"):
         raise InputError(f"{args.summary}: the funnel chart is written as .html, .svg or .png")
+    if args.summary is not None and args.summary.suffix.lower() == ".png":
+        import importlib.util
+
+        if importlib.util.find_spec("matplotlib") is None:  # said before the run, not after it
+            raise InputError(f"{args.summary}: PNG needs matplotlib (pip install 'screening[chart]'), "
+                             "or use .svg or .html")
     progress = False if args.quiet else None
     if args.out.suffix.lower() == ".jsonl":
         with args.out.open("w", encoding="utf-8") as out:

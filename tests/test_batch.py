@@ -244,3 +244,18 @@ def test_batch_command_with_a_bad_header_exits_with_the_column_named(tmp_path: P
                  "--out", str(tmp_path / "o.csv"), "--quiet"])
     assert code != 0
     assert "anc [mg/dL]" in capsys.readouterr().err
+
+
+def test_png_without_matplotlib_is_refused_before_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "matplotlib" else real(name, *a))
+    out = tmp_path / "results.csv"
+    code = main(["batch", str(ROOT / "examples" / "cohort.csv"), "--trial", str(TRIAL_PATH), "--cohort",
+                 "phase_ia", "--out", str(out), "--summary", str(tmp_path / "f.png"), "--quiet"])
+    assert code == 2
+    assert "PNG needs matplotlib" in capsys.readouterr().err
+    assert not out.exists()  # nothing screened: the user learns it before a long run, not after
