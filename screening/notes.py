@@ -98,6 +98,11 @@ def filler_words() -> frozenset[str]:
     return frozenset(normalize_phrase(w) for w in _notes_data()["fillers"]["words"])
 
 
+@cache
+def person_words() -> frozenset[str]:
+    return frozenset(normalize_phrase(w) for w in _notes_data().get("persons", {}).get("words", []))
+
+
 def derivations(concept_id: str) -> list[str]:
     """Methods that compute this concept from others (creatinine clearance: Cockcroft-Gault)."""
     return [m.id for m in load_methods().values() if m.computes == concept_id]

@@ -39,7 +39,7 @@ from .nodes import (
     ValueList,
     leaves,
 )
-from .notes import filler_words, find_qualifier, is_plain_lead_in, is_reference_event, lookup_method
+from .notes import filler_words, find_qualifier, is_plain_lead_in, is_reference_event, lookup_method, person_words
 from .parse import parse_item
 from .units import conversion_factor, describe_unit
 from .vocabulary import Concept, Vocabulary, load_vocabulary, normalize_phrase
@@ -145,6 +145,7 @@ class Resolver:
         if isinstance(node, Junction):
             return self.junction(node, lead)
         if isinstance(node, Threshold):
+            node = self.note_as_subject(node)
             if not node.subjects:
                 return self.review(node.span, "a bound without a subject")
             return self.threshold(node, node.subjects)
@@ -153,6 +154,23 @@ class Resolver:
         if isinstance(node, Presence):
             return self.presence(node)
         raise AssertionError(f"unhandled syntax node {type(node).__name__}")
+
+    def note_as_subject(self, node: Threshold) -> Threshold:
+        """"(Patients must be) > 18 years OF AGE": a note naming a measurement is the subject when
+        the bound has none, only person words ("patients"), or that same concept ("Age >= 18
+        years of age"). Any other subject ("women") keeps the note, and the review it brings."""
+        measured = [n for n in node.notes if (c := self.concept_of(n)) is not None and c.kind in NUMERIC_KINDS]
+        if len(measured) != 1:
+            return node
+        note = measured[0]
+        about = self.concept_of(note)
+        assert about is not None
+        for subject in node.subjects:
+            words = normalize_phrase(subject.text).split()
+            same = (c := self.concept_of(subject)) is not None and c.id == about.id
+            if not same and not (words and all(w in person_words() for w in words)):
+                return node
+        return dataclasses.replace(node, subjects=(note,), notes=tuple(n for n in node.notes if n is not note))
 
     def junction(self, node: Junction, lead: Name | None) -> Predicate:
         parts = list(node.parts)

@@ -13,7 +13,7 @@ from screening.cli import main
 from screening.compile import _compile, compile_trial
 from screening.coverage import has_numeric_threshold, measure, read_corpus
 from screening.errors import InputError, TrialFileError
-from screening.nodes import NumericCheck, PresenceCheck
+from screening.nodes import NeedsReview, NumericCheck, PresenceCheck
 from screening.rules import trial_from_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -123,3 +123,23 @@ def test_the_whole_dev_corpus_compiles_without_a_crash() -> None:
     cov = measure(read_corpus(DEV))
     assert cov.trials == 1841
     assert cov.crashes == []
+
+
+@pytest.mark.parametrize(("text", "op", "years"), [
+    ("Patients must be > 18 years of age", ">", 18.0),   # a person word, and "of age" names the subject
+    ("Age >= 18 years of age", ">=", 18.0),              # the note repeats the subject
+    ("At least 18 years of age", ">=", 18.0),            # no subject: the note is the subject
+    ("Participants must be at least 2 years of age", ">=", 2.0),
+])
+def test_years_of_age_is_an_age_bound(text: str, op: str, years: float) -> None:
+    (crit,) = [c for c in _compile(trial_from_text(f"Inclusion Criteria:\n- {text}\n")).criteria
+               if not c.id.startswith("registry.")]
+    assert isinstance(crit.predicate, NumericCheck)
+    assert (crit.predicate.concept, crit.predicate.op, crit.predicate.threshold) == ("age", op, years)
+
+
+def test_a_restricting_subject_keeps_the_review() -> None:
+    """"Women > 50 years of age" is not "age > 50": dropping "women" could let a man through."""
+    (crit,) = [c for c in _compile(trial_from_text("Inclusion Criteria:\n- Women > 50 years of age\n")).criteria
+               if not c.id.startswith("registry.")]
+    assert isinstance(crit.predicate, NeedsReview)
