@@ -119,6 +119,7 @@ class Threshold:
     comparisons: tuple[Comparison, ...]
     exposures: tuple[Exposure, ...] = ()
     notes: tuple[Name, ...] = ()  # parenthesised method or specimen: "(Cockcroft-Gault)"
+    restated: tuple[Comparison, ...] = ()  # "(1500/mm3)": the bound again, in another unit
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -189,6 +190,20 @@ def _number(text: str) -> float:
     return float(t.replace(",", ""))
 
 
+
+@dataclass(frozen=True, slots=True)
+class _Alternative:
+    """A parenthesised bound after a threshold's bound (internal to the transformer)."""
+
+    item: Any  # a Comparison, or an Amount/LimitMultiple restating the main bound
+    span: Span | None = None
+
+    def comparison(self, main: Comparison) -> Comparison:
+        if isinstance(self.item, Comparison):
+            return self.item
+        assert self.span is not None
+        return Comparison(span=self.span, op=main.op, value=self.item)
+
 class _ToNodes(Transformer[Token, Any]):
     """Lark tree -> syntax nodes; spans are offsets into the clause, shifted by ``offset``."""
 
@@ -319,21 +334,35 @@ class _ToNodes(Transformer[Token, Any]):
         return Threshold(span=self._span(meta), subjects=(name,), comparisons=(comparison,),
                          notes=tuple(notes))
 
+    def alternative(self, items: list[Any]) -> _Alternative:
+        return _Alternative(items[0])
+
+    @v_args(meta=True)
+    def restated_amount(self, meta: Any, items: list[Any]) -> _Alternative:
+        return _Alternative(items[0], span=self._span(meta))
+
     @v_args(meta=True)
     def threshold(self, meta: Any, items: list[Any]) -> Threshold:
         subjects = items[0]
         bounds = items[1]
         exposures: tuple[Exposure, ...] = ()
         notes: list[Name] = []
+        if isinstance(bounds, Comparison):
+            bounds = (bounds,)
+        restated: list[Comparison] = []
         for it in items[2:]:
             if isinstance(it, tuple):
                 exposures = exposures + it
             elif isinstance(it, Name):
                 notes.append(it)
-        if isinstance(bounds, Comparison):
-            bounds = (bounds,)
+            elif isinstance(it, _Alternative):
+                alt = it.comparison(bounds[0])
+                if alt.condition is not None:  # may hold instead, under its condition
+                    bounds = (*bounds, alt)
+                else:
+                    restated.append(alt)
         return Threshold(span=self._span(meta), subjects=subjects, comparisons=bounds,
-                         exposures=exposures, notes=tuple(notes))
+                         exposures=exposures, notes=tuple(notes), restated=tuple(restated))
 
     @v_args(meta=True)
     def bare_threshold(self, meta: Any, items: list[Any]) -> Threshold:

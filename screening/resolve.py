@@ -280,6 +280,12 @@ class Resolver:
                 return self.review(node.span, f"unknown subject {subject.text!r}")
             alternatives = [self.comparison(c, concept, node, tuple(exposures), method)
                             for c in node.comparisons]
+            for again in node.restated:  # "≥ 1.5 × 10^9/L (1500/mm3)": must say the same
+                main = alternatives[0]
+                other = self.bound(again, concept, again.span, self.quote(again.span), tuple(exposures), method)
+                if not _same_bound(main, other):
+                    return self.review(node.span, f"the bound in parentheses {self.quote(again.span)!r} does "
+                                                  f"not agree with {self.quote(node.comparisons[0].span)!r}")
             if len(alternatives) == 1:
                 checks.append(alternatives[0])
             else:
@@ -472,6 +478,17 @@ def _window_text(window: Duration | None) -> str:
 
 def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _same_bound(a: Predicate, b: Predicate) -> bool:
+    """Two spellings of one bound: same comparison, thresholds within 2 % (rounding of a
+    converted unit: 9 g/dL is 5.585 mmol/L, written 5.6)."""
+    if not (isinstance(a, NumericCheck) and isinstance(b, NumericCheck)):
+        return False
+    if (a.op, a.limit, a.unit, a.upper is None) != (b.op, b.limit, b.unit, b.upper is None):
+        return False
+    pairs = [(a.threshold, b.threshold)] + ([(a.upper, b.upper)] if a.upper is not None else [])
+    return all(abs(x - y) <= 0.02 * max(abs(x), abs(y)) for x, y in pairs if x is not None and y is not None)
 
 
 def _cover(a: Span, b: Span) -> Span:

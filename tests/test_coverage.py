@@ -143,3 +143,33 @@ def test_a_restricting_subject_keeps_the_review() -> None:
     (crit,) = [c for c in _compile(trial_from_text("Inclusion Criteria:\n- Women > 50 years of age\n")).criteria
                if not c.id.startswith("registry.")]
     assert isinstance(crit.predicate, NeedsReview)
+
+
+def _only(text: str) -> object:
+    (crit,) = [c for c in _compile(trial_from_text(f"Inclusion Criteria:\n- {text}\n")).criteria
+               if not c.id.startswith("registry.")]
+    return crit.predicate
+
+
+def test_a_bound_restated_in_another_unit_must_agree() -> None:
+    # 1500/mm3 = 1500 x 10^6/L = 1.5 x 10^9/L: the same bound, read once
+    ok = _only("ANC >= 1.5 x 10^9/L (1500/mm3)")
+    assert isinstance(ok, NumericCheck) and (ok.concept, ok.op, ok.threshold) == ("anc", ">=", 1.5)
+    # 9 g/dL = 90 g/L; 5.6 mmol/L is its rounding (9 / 1.6114 = 5.585), within 2 %
+    hb = _only("Hemoglobin >= 9 g/dL (5.6 mmol/L)")
+    assert isinstance(hb, NumericCheck) and hb.threshold == 90.0
+    # 1000/mm3 is 1.0 x 10^9/L, not 1.5: which one the trial means is for a person to say
+    assert isinstance(_only("ANC >= 1.5 x 10^9/L (1000/mm3)"), NeedsReview)
+
+
+def test_a_conditional_bound_in_parentheses_is_an_alternative() -> None:
+    from screening.nodes import AllOf, AnyOf
+
+    p = _only("AST <= 3 x ULN (<= 5 x ULN if liver metastases)")
+    assert isinstance(p, AnyOf)
+    plain, conditional = p.children
+    assert isinstance(plain, NumericCheck) and (plain.op, plain.threshold, plain.limit) == ("<=", 3.0, "uln")
+    assert isinstance(conditional, AllOf)
+    has, bound = conditional.children
+    assert isinstance(has, PresenceCheck) and has.concept == "liver_metastases"
+    assert isinstance(bound, NumericCheck) and bound.threshold == 5.0
