@@ -173,3 +173,16 @@ def test_a_conditional_bound_in_parentheses_is_an_alternative() -> None:
     has, bound = conditional.children
     assert isinstance(has, PresenceCheck) and has.concept == "liver_metastases"
     assert isinstance(bound, NumericCheck) and bound.threshold == 5.0
+
+
+@pytest.mark.parametrize(("text", "concepts"), [
+    ("Absolute neutrophil count (ANC) = ≥1,500 /μL", ["anc"]),   # a stray "=" before ≥
+    ("AST \\& ALT ≤ 2.5 x ULN", ["ast", "alt"]),                  # the registry's escaped ampersand
+    ("AST & ALT <= 2.5 x ULN", ["ast", "alt"]),
+])
+def test_registry_spellings_of_comparators_and_and(text: str, concepts: list[str]) -> None:
+    from screening.nodes import leaves
+
+    checks = leaves(_only(text))
+    assert [c.concept for c in checks if isinstance(c, NumericCheck)] == concepts
+    assert not any(isinstance(c, NeedsReview) for c in checks)
