@@ -186,3 +186,16 @@ def test_registry_spellings_of_comparators_and_and(text: str, concepts: list[str
     checks = leaves(_only(text))
     assert [c.concept for c in checks if isinstance(c, NumericCheck)] == concepts
     assert not any(isinstance(c, NeedsReview) for c in checks)
+
+
+def test_must_have_leads_name_only_the_person() -> None:
+    from screening.nodes import CategoryCheck
+
+    present = _only("Patients must have measurable disease")
+    assert isinstance(present, PresenceCheck) and present.concept == "measurable_disease"
+    anc = _only("Must have an ANC >= 1500/mm3")  # 1500/mm3 = 1.5 x 10^9/L
+    assert isinstance(anc, NumericCheck) and (anc.concept, anc.op, anc.threshold) == ("anc", ">=", 1.5)
+    ecog = _only("Patients must have ECOG 0 or 1")
+    assert isinstance(ecog, CategoryCheck) and ecog.concept == "ecog" and set(ecog.allowed) == {"0", "1"}
+    # "must not have" is not this lead: left for review rather than read as its opposite
+    assert isinstance(_only("Patients must not have measurable disease"), NeedsReview)
