@@ -145,6 +145,9 @@ class Resolver:
         if isinstance(node, Junction):
             return self.junction(node, lead)
         if isinstance(node, Threshold):
+            if not node.subjects and lead is not None:  # "Hemoglobin: at least 9 g/dL"
+                node = dataclasses.replace(node, subjects=(lead,))
+                self._lead_used = True
             node = self.note_as_subject(node)
             if not node.subjects:
                 return self.review(node.span, "a bound without a subject")

@@ -199,3 +199,12 @@ def test_must_have_leads_name_only_the_person() -> None:
     assert isinstance(ecog, CategoryCheck) and ecog.concept == "ecog" and set(ecog.allowed) == {"0", "1"}
     # "must not have" is not this lead: left for review rather than read as its opposite
     assert isinstance(_only("Patients must not have measurable disease"), NeedsReview)
+
+
+def test_a_label_before_a_colon_is_the_subject_of_a_bare_bound() -> None:
+    hb = _only("Hemoglobin: at least 9 g/dL")  # 9 g/dL = 90 g/L
+    assert isinstance(hb, NumericCheck) and (hb.concept, hb.op, hb.threshold) == ("hemoglobin", ">=", 90.0)
+    age = _only("Age: 18 years and over")
+    assert isinstance(age, NumericCheck) and (age.concept, age.op, age.threshold) == ("age", ">=", 18.0)
+    # a label that is not a concept stays for review, whatever follows
+    assert isinstance(_only("Mood: at least 9 g/dL"), NeedsReview)
