@@ -159,15 +159,20 @@ def _compile(trial: TrialFile) -> CompiledTrial:
         for child in item.children:
             parents[child.id] = item.id
     polarity: dict[str, str] = {}
+    measured: dict[str, str] = {}  # heading id -> the measurement it names ("Life expectancy:")
     for item in iter_items(items):
         parent = parents.get(item.id)
+        named = _measurement_heading(item)
+        if named is not None:
+            measured[item.id] = named
         # exclusions exclude; "No history of any of the following:" flips the polarity of its
         # sub-items (and its own), so they pass when the listed conditions are absent
         base = polarity[parent] if parent else ("exclude" if item.section == "exclusion" else "require")
         if item.negated:
             base = "require" if base == "exclude" else "exclude"
         polarity[item.id] = base
-        criteria.append(_compile_item(item, parent, restatements.get(item.id), base))
+        criteria.append(_compile_item(item, parent, restatements.get(item.id), base,
+                                      heading=measured.get(parent) if parent else None))
     criteria.extend(_registry_criteria(trial))
     unknown = set(restatements) - {c.id for c in criteria}
     notes = tuple(f"restatement for unknown criterion id {i!r} ignored" for i in sorted(unknown))
@@ -200,7 +205,20 @@ def _registry_criteria(trial: TrialFile) -> list[CompiledCriterion]:
         understood_as=canonical(predicate) if predicate is not None else "")]
 
 
-def _compile_item(item: Item, parent: str | None, restatement: Any, polarity: str) -> CompiledCriterion:
+def _measurement_heading(item: Item) -> str | None:
+    """"Life expectancy:" over "At least 12 weeks": a heading that names only a measurement is
+    the subject of the bare bounds under it. Any other heading is judged as a list introduction."""
+    from .resolve import NUMERIC_KINDS, Resolver
+
+    if not (item.is_heading and item.children):
+        return None
+    text = item.text.strip().rstrip(":").strip()
+    concept = Resolver(text, item.section).concept_of(text) if text else None
+    return text if concept is not None and concept.kind in NUMERIC_KINDS else None
+
+
+def _compile_item(item: Item, parent: str | None, restatement: Any, polarity: str, *,
+                  heading: str | None = None) -> CompiledCriterion:
     from .notes import is_plain_lead_in
     from .resolve import resolve_item
 
@@ -216,6 +234,7 @@ def _compile_item(item: Item, parent: str | None, restatement: Any, polarity: st
     introduces = bool(children) and (item.is_heading or item.text.rstrip().endswith(":"))
     cohort_block = any(item.id == f"{item.section}.{c}" for c in item.cohorts)
     children_decide = not (introduces and restatement is None and not cohort_block
+                           and _measurement_heading(item) is None
                            and not is_plain_lead_in(lead_in, negated=item.negated,
                                                     exclusion=polarity == "exclude"))
     restated = reason = None
@@ -236,7 +255,7 @@ def _compile_item(item: Item, parent: str | None, restatement: Any, polarity: st
         predicate = NeedsReview(span=item.span, text=" ".join(item.text.split()),
                                 reason="a heading without sub-items")
     else:
-        predicate = resolve_item(item.text, item.section)
+        predicate = resolve_item(item.text, item.section, heading=heading)
         if predicate is not None:
             predicate = _to_source(predicate, item)
     if predicate is not None:

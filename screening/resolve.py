@@ -56,9 +56,11 @@ _STATUS_NO = {"negative", "not detected", "undetectable", "non-amplified", "abse
 class Resolver:
     """Resolves the clauses of one item. ``text`` is the item text the spans index into."""
 
-    def __init__(self, text: str, section: str, vocab: Vocabulary | None = None) -> None:
+    def __init__(self, text: str, section: str, vocab: Vocabulary | None = None,
+                 heading: str | None = None) -> None:
         self.text = text
         self.section = section
+        self.heading = heading  # the measurement the item's heading names, for bare bounds
         self.vocab = vocab or load_vocabulary()
         self._lead_used = False
 
@@ -148,6 +150,8 @@ class Resolver:
             if not node.subjects and lead is not None:  # "Hemoglobin: at least 9 g/dL"
                 node = dataclasses.replace(node, subjects=(lead,))
                 self._lead_used = True
+            elif not node.subjects and self.heading is not None:  # under "Life expectancy:"
+                node = dataclasses.replace(node, subjects=(Name(span=node.span, text=self.heading),))
             node = self.note_as_subject(node)
             if not node.subjects:
                 return self.review(node.span, "a bound without a subject")
@@ -516,9 +520,9 @@ def _concepts(pred: Predicate) -> list[str]:
     return out
 
 
-def resolve_item(text: str, section: str) -> Predicate | None:
+def resolve_item(text: str, section: str, heading: str | None = None) -> Predicate | None:
     """The predicate of one item's own text; None when it has no clause (a pure heading)."""
-    clauses = Resolver(text, section).clauses()
+    clauses = Resolver(text, section, heading=heading).clauses()
     if not clauses:
         return None
     if len(clauses) == 1:

@@ -208,3 +208,16 @@ def test_a_label_before_a_colon_is_the_subject_of_a_bare_bound() -> None:
     assert isinstance(age, NumericCheck) and (age.concept, age.op, age.threshold) == ("age", ">=", 18.0)
     # a label that is not a concept stays for review, whatever follows
     assert isinstance(_only("Mood: at least 9 g/dL"), NeedsReview)
+
+
+def test_a_heading_naming_a_measurement_is_the_subject_of_the_bounds_under_it() -> None:
+    text = ("Inclusion Criteria:\n\nLife expectancy:\n\n  - At least 12 weeks\n\n"
+            "Mood:\n\n  - At least 12 weeks\n")
+    by_id = {c.id: c for c in _compile(trial_from_text(text)).criteria}
+    heading, bound = by_id["inclusion.1"], by_id["inclusion.1.1"]
+    assert heading.predicate is None and heading.children_decide  # the sub-items decide
+    assert isinstance(bound.predicate, NumericCheck)
+    assert (bound.predicate.concept, bound.predicate.op, bound.predicate.threshold) == ("life_expectancy", ">=", 12.0)
+    # "Mood" names no measurement: the list and its bare bound stay for review
+    assert isinstance(by_id["inclusion.2"].predicate, NeedsReview)
+    assert isinstance(by_id["inclusion.2.1"].predicate, NeedsReview)
