@@ -121,7 +121,7 @@ def read_corpus(path: Path) -> Iterator[tuple[str, str]]:
 
 def measure(records: Iterable[tuple[str, str]]) -> Coverage:
     """Compile every trial's text and count its criteria. A crash is recorded, never raised."""
-    from .compile import _compile
+    from .compile import compile_trial
     from .rules import trial_from_text
 
     cov = Coverage()
@@ -129,7 +129,7 @@ def measure(records: Iterable[tuple[str, str]]) -> Coverage:
     for nct_id, text in records:
         cov.trials += 1
         try:
-            trial = _compile(trial_from_text(text, nct_id=nct_id))
+            trial = compile_trial(trial_from_text(text, nct_id=nct_id))  # in memory: never cached
         except Exception as err:  # noqa: BLE001 - the point is to count them, and go on
             cov.crashes.append({"nct_id": nct_id, "error": f"{type(err).__name__}: {err}"[:300]})
             continue

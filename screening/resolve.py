@@ -166,12 +166,10 @@ class Resolver:
         """"(Patients must be) > 18 years OF AGE": a note naming a measurement is the subject when
         the bound has none, only person words ("patients"), or that same concept ("Age >= 18
         years of age"). Any other subject ("women") keeps the note, and the review it brings."""
-        measured = [n for n in node.notes if (c := self.concept_of(n)) is not None and c.kind in NUMERIC_KINDS]
+        measured = [(n, c) for n in node.notes if (c := self.concept_of(n)) is not None and c.kind in NUMERIC_KINDS]
         if len(measured) != 1:
             return node
-        note = measured[0]
-        about = self.concept_of(note)
-        assert about is not None
+        ((note, about),) = measured
         for subject in node.subjects:
             words = normalize_phrase(subject.text).split()
             same = (c := self.concept_of(subject)) is not None and c.id == about.id

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from screening.cli import main
-from screening.compile import _compile, compile_trial
+from screening.compile import compile_trial
 from screening.coverage import has_numeric_threshold, measure, read_corpus
 from screening.errors import InputError, TrialFileError
 from screening.nodes import NeedsReview, NumericCheck, PresenceCheck
@@ -113,7 +113,7 @@ def test_a_broken_corpus_line_is_an_error_naming_it(tmp_path: Path) -> None:
 def test_compiling_any_text_never_crashes(text: str) -> None:
     if not text.strip():
         return
-    trial = _compile(trial_from_text(text))
+    trial = compile_trial(trial_from_text(text))
     for crit in trial.criteria:
         assert 0 <= crit.span.start <= crit.span.end <= len(text)
 
@@ -132,7 +132,7 @@ def test_the_whole_dev_corpus_compiles_without_a_crash() -> None:
     ("Participants must be at least 2 years of age", ">=", 2.0),
 ])
 def test_years_of_age_is_an_age_bound(text: str, op: str, years: float) -> None:
-    (crit,) = [c for c in _compile(trial_from_text(f"Inclusion Criteria:\n- {text}\n")).criteria
+    (crit,) = [c for c in compile_trial(trial_from_text(f"Inclusion Criteria:\n- {text}\n")).criteria
                if not c.id.startswith("registry.")]
     assert isinstance(crit.predicate, NumericCheck)
     assert (crit.predicate.concept, crit.predicate.op, crit.predicate.threshold) == ("age", op, years)
@@ -140,13 +140,13 @@ def test_years_of_age_is_an_age_bound(text: str, op: str, years: float) -> None:
 
 def test_a_restricting_subject_keeps_the_review() -> None:
     """"Women > 50 years of age" is not "age > 50": dropping "women" could let a man through."""
-    (crit,) = [c for c in _compile(trial_from_text("Inclusion Criteria:\n- Women > 50 years of age\n")).criteria
+    (crit,) = [c for c in compile_trial(trial_from_text("Inclusion Criteria:\n- Women > 50 years of age\n")).criteria
                if not c.id.startswith("registry.")]
     assert isinstance(crit.predicate, NeedsReview)
 
 
 def _only(text: str) -> object:
-    (crit,) = [c for c in _compile(trial_from_text(f"Inclusion Criteria:\n- {text}\n")).criteria
+    (crit,) = [c for c in compile_trial(trial_from_text(f"Inclusion Criteria:\n- {text}\n")).criteria
                if not c.id.startswith("registry.")]
     return crit.predicate
 
@@ -213,7 +213,7 @@ def test_a_label_before_a_colon_is_the_subject_of_a_bare_bound() -> None:
 def test_a_heading_naming_a_measurement_is_the_subject_of_the_bounds_under_it() -> None:
     text = ("Inclusion Criteria:\n\nLife expectancy:\n\n  - At least 12 weeks\n\n"
             "Mood:\n\n  - At least 12 weeks\n")
-    by_id = {c.id: c for c in _compile(trial_from_text(text)).criteria}
+    by_id = {c.id: c for c in compile_trial(trial_from_text(text)).criteria}
     heading, bound = by_id["inclusion.1"], by_id["inclusion.1.1"]
     assert heading.predicate is None and heading.children_decide  # the sub-items decide
     assert isinstance(bound.predicate, NumericCheck)
