@@ -27,7 +27,7 @@ from .nodes import (
     Predicate,
     PresenceCheck,
 )
-from .patient import Patient
+from .patient import Observation, Patient
 from .report import CheckResult, CheckStatus, CriterionResult, CriterionStatus, TrialResult
 from .units import conversion_factor, describe_unit
 from .vocabulary import Concept, Vocabulary, load_vocabulary, normalize_phrase
@@ -52,6 +52,7 @@ class Value:
     lln: float | None = None
     range_source: str = "lab"
     derived: str | None = None  # how it was computed, e.g. Cockcroft-Gault
+    origin: str | None = None  # where it came from (a FHIR resource), quoted in the explanation
 
 
 @dataclass(slots=True)
@@ -63,6 +64,8 @@ class Record:
     label: str
     ongoing: bool
     primary: bool = False  # the patient's primary tumour (from tumour.primary_site)
+    end_known: bool = True  # False: stopped on a date nobody recorded (a FHIR order without an end)
+    origin: str | None = None  # where it came from (a FHIR resource), quoted in explanations
 
 
 @dataclass
@@ -93,59 +96,72 @@ def index_patient(patient: Patient, vocab: Vocabulary | None = None) -> PatientI
         if concept is None:
             idx.problems.append(f"observations[{i}]: unknown concept or LOINC {obs.concept or obs.loinc!r}; ignored")
             continue
-        where = f"observations[{i}] ({concept.id})"
-        if isinstance(obs.value, str):
-            codes = vocab.category(concept.id, obs.value)
-            if codes is None:
-                try:
-                    number = float(obs.value)
-                except ValueError:
-                    raise InputError(f"{obs.value!r} is not a known {concept.label} result", location=where) from None
-            else:
-                idx.values.setdefault(concept.id, []).append(
-                    Value(None, tuple(codes), obs.value, None, obs.date))
-                continue
-        else:
-            number = float(obs.value)
-        if concept.unit is None or concept.kind in {"score", "count"} and obs.unit is None:
-            factor = 1.0
-        elif obs.unit is None:
-            raise InputError(f"{number:g} has no unit; {concept.id} needs one such as {describe_unit(concept.unit)}", location=where)
-        else:
-            try:
-                factor = conversion_factor(obs.unit, concept, value_text=f"{number:g} {obs.unit}")
-            except UnitError as err:
-                raise InputError(str(err), location=where) from None
-        canonical = number * factor
-        if concept.plausible:
-            low, high = concept.plausible
-            if (low is not None and canonical < low) or (high is not None and canonical > high):
-                raise InputError(f"{number:g} {obs.unit or ''} is not a plausible {concept.label}".replace("  ", " "), location=where)
-        uln = lln = None
-        source = "lab"
-        rr = obs.reference_range
-        if rr is not None and (rr.high is not None or rr.low is not None):
-            rr_factor = factor
-            if rr.unit and rr.unit != obs.unit:
-                rr_factor = conversion_factor(rr.unit, concept)
-            uln = rr.high * rr_factor if rr.high is not None else None
-            lln = rr.low * rr_factor if rr.low is not None else None
-        if (uln is None or lln is None) and concept.reference_range:
-            d_low, d_high = concept.reference_range
-            if uln is None and d_high is not None:
-                uln, source = d_high, "default"
-            if lln is None and d_low is not None:
-                lln = d_low
-        idx.values.setdefault(concept.id, []).append(
-            Value(canonical, None, number, obs.unit, obs.date, obs.comparator, uln, lln, source))
+        try:
+            value = read_observation(obs, concept, vocab)
+        except InputError as err:
+            raise InputError(err.message, location=f"observations[{i}] ({concept.id})") from None
+        idx.values.setdefault(concept.id, []).append(value)
+    for item in patient.unreadable:
+        idx.errors[item.concept] = item.reason + (f" ({item.source})" if item.source else "")
     for ps in patient.performance_status:
-        idx.values.setdefault(ps.scale, []).append(Value(float(ps.value), None, ps.value, None, ps.date))
+        idx.values.setdefault(ps.scale, []).append(
+            Value(float(ps.value), None, ps.value, None, ps.date, origin=ps.source))
     _demographics(idx, vocab)
     _categorical(idx, vocab)
     _records(idx, vocab)
     for values in idx.values.values():  # most recent first; undated last
         values.sort(key=lambda v: v.date or dt.date.min, reverse=True)
     return idx
+
+
+def read_observation(obs: Observation, concept: Concept, vocab: Vocabulary) -> Value:
+    """One observation in the concept's canonical unit; ``InputError`` (no location) if unusable.
+
+    Shared by patient indexing and FHIR input, so both refuse the same values the same way.
+    """
+    if isinstance(obs.value, str):
+        codes = vocab.category(concept.id, obs.value)
+        if codes is not None:
+            return Value(None, tuple(codes), obs.value, None, obs.date, origin=obs.source)
+        try:
+            number = float(obs.value)
+        except ValueError:
+            raise InputError(f"{obs.value!r} is not a known {concept.label} result") from None
+    else:
+        number = float(obs.value)
+    if concept.unit is None or concept.kind in {"score", "count"} and obs.unit is None:
+        factor = 1.0
+    elif obs.unit is None:
+        raise InputError(f"{number:g} has no unit; {concept.id} needs one such as {describe_unit(concept.unit)}")
+    else:
+        try:
+            factor = conversion_factor(obs.unit, concept, value_text=f"{number:g} {obs.unit}")
+        except UnitError as err:
+            raise InputError(err.message) from None
+    canonical = number * factor
+    if concept.plausible:
+        low, high = concept.plausible
+        if (low is not None and canonical < low) or (high is not None and canonical > high):
+            raise InputError(f"{number:g} {obs.unit or ''} is not a plausible {concept.label}".replace("  ", " "))
+    uln = lln = None
+    source = "lab"
+    rr = obs.reference_range
+    if rr is not None and (rr.high is not None or rr.low is not None):
+        rr_factor = factor
+        if rr.unit and rr.unit != obs.unit:
+            try:
+                rr_factor = conversion_factor(rr.unit, concept)
+            except UnitError as err:
+                raise InputError(f"reference range: {err.message}") from None
+        uln = rr.high * rr_factor if rr.high is not None else None
+        lln = rr.low * rr_factor if rr.low is not None else None
+    if (uln is None or lln is None) and concept.reference_range:
+        d_low, d_high = concept.reference_range
+        if uln is None and d_high is not None:
+            uln, source = d_high, "default"
+        if lln is None and d_low is not None:
+            lln = d_low
+    return Value(canonical, None, number, obs.unit, obs.date, obs.comparator, uln, lln, source, origin=obs.source)
 
 
 def _age(patient: Patient, as_of: dt.date) -> float | None:
@@ -187,7 +203,8 @@ def _categorical(idx: PatientIndex, vocab: Vocabulary) -> None:
         if codes is None:
             continue
         idx.values.setdefault("her2", []).append(
-            Value(None, codes, f"IHC {h.ihc or '?'}" + (f", ISH {h.ish}" if h.ish else ""), None, h.date))
+            Value(None, codes, f"IHC {h.ihc or '?'}" + (f", ISH {h.ish}" if h.ish else ""), None, h.date,
+                  origin=h.source))
 
 
 def her2_codes(ihc: str | None, ish: str | None) -> tuple[str, ...] | None:
@@ -217,10 +234,12 @@ def _unmapped(idx: PatientIndex, kind: str, i: int, what: str | None) -> None:
 def _records(idx: PatientIndex, vocab: Vocabulary) -> None:
     p = idx.patient
 
-    def add(concept_id: str | None, present: bool, start: dt.date | None, end: dt.date | None, label: str, ongoing: bool) -> None:
+    def add(concept_id: str | None, present: bool, start: dt.date | None, end: dt.date | None, label: str,
+            ongoing: bool, end_known: bool = True, origin: str | None = None) -> None:
         if concept_id is None:
             return
-        idx.records.setdefault(concept_id, []).append(Record(concept_id, present, start, end, label, ongoing))
+        idx.records.setdefault(concept_id, []).append(
+            Record(concept_id, present, start, end, label, ongoing, end_known=end_known, origin=origin))
 
     def concept_for(name: str | None, code: str | None, system: str | None, extra: str | None = None) -> str | None:
         if name:
@@ -242,7 +261,8 @@ def _records(idx: PatientIndex, vocab: Vocabulary) -> None:
         if cid is None:
             _unmapped(idx, "conditions", i, c.name or c.code)
             continue
-        add(cid, c.present, c.onset_date, c.resolved_date, c.name or c.code or cid, c.status == "active" and c.resolved_date is None)
+        add(cid, c.present, c.onset_date, c.resolved_date, c.name or c.code or cid,
+            c.status == "active" and c.resolved_date is None, origin=c.source)
     if p.tumour.primary_site:
         primary = vocab.lookup(f"{p.tumour.primary_site} cancer") or vocab.lookup(p.tumour.primary_site)
         if primary is not None and primary.kind == "condition":
@@ -262,13 +282,15 @@ def _records(idx: PatientIndex, vocab: Vocabulary) -> None:
         if cid is None:
             _unmapped(idx, "medications", i, m.name or m.code or m.drug_class)
             continue
-        add(cid, m.present, m.start_date, m.end_date, m.name or cid, m.end_date is None and m.start_date is not None)
+        ongoing = m.ongoing if m.ongoing is not None else (m.end_date is None and m.start_date is not None)
+        add(cid, m.present, m.start_date, m.end_date, m.name or cid, ongoing,
+            end_known=m.end_date is not None or ongoing or m.start_date is None, origin=m.source)
     for i, pr in enumerate(p.procedures):
         cid = concept_for(pr.name, pr.code, pr.system)
         if cid is None:
             _unmapped(idx, "procedures", i, pr.name or pr.code)
             continue
-        add(cid, pr.present, pr.date, pr.date, pr.name or cid, False)
+        add(cid, pr.present, pr.date, pr.date, pr.name or cid, False, origin=pr.source)
     r = p.reproductive
     for cid, flag in (("pregnancy", r.pregnant), ("lactation", r.lactating)):
         if flag is not None:
@@ -482,6 +504,8 @@ class Evaluator:
             expl += f" to {check.upper:g}"
         if v.date:
             expl += f"; dated {v.date}"
+        if v.origin:
+            expl += f" ({v.origin})"
         missing = None
         if truth is Truth.UNKNOWN:
             expl += f" — the reported value {observed_text} cannot decide it"
@@ -535,6 +559,9 @@ class Evaluator:
             r_end = r.end or (when if r.ongoing else r.start) or dt.date.max
             if r.start is None and r.end is None:
                 return Truth.UNKNOWN, f"{r.label} recorded without dates: cannot tell if within {days:g} days before {when}"
+            if not r.end_known and r_start < start:
+                return Truth.UNKNOWN, (f"{r.label} started {r.start}, stopped on a date not recorded: cannot tell "
+                                       f"if given within {days:g} days before {when}")
             if r_start <= when and r_end >= start:
                 return Truth.TRUE, f"{r.label} given within {days:g} days before the result ({r.start}): the value does not count"
         absent = self._known_absent(concept)  # the one rule for absence: this or a broader concept
@@ -591,7 +618,8 @@ class Evaluator:
             truth = Truth.FALSE
         else:
             truth = Truth.UNKNOWN
-        expl = f"{c.label} {v.observed}" + (f" [{v.derived}]" if v.derived else "") + f"; required: {check.written}"
+        expl = (f"{c.label} {v.observed}" + (f" [{v.derived}]" if v.derived else "") + f"; required: {check.written}"
+                + (f" ({v.origin})" if v.origin else ""))
         if truth is Truth.UNKNOWN:
             expl += " — the result is consistent with both; a more specific result is needed"
         if v.date:
@@ -658,7 +686,9 @@ class Evaluator:
         undated: list[Record] = []
         past: list[tuple[Record, dt.date | None]] = []
         for r in present:
-            last = as_of if r.ongoing else (r.end or r.start)
+            last = as_of if r.ongoing else (r.end or (r.start if r.end_known else None))
+            if last is None and r.start is not None and start is not None and r.start >= start:
+                last = r.start  # stopped on an unrecorded date, but started inside the window
             if start is None and check.history:
                 truth, expl = Truth.TRUE, f"{c.label}: present ({r.label}{_dates(r)})"
                 break
@@ -676,7 +706,9 @@ class Evaluator:
                 break
             past.append((r, last))
         if truth is Truth.UNKNOWN:
-            reasons = [f"{r.label} recorded without dates: cannot tell if{window}" for r in undated]
+            reasons = [f"{r.label} started {r.start}, stopped on a date not recorded: cannot tell if{window}"
+                       if r.start is not None else f"{r.label} recorded without dates: cannot tell if{window}"
+                       for r in undated]
             known_absent = self._known_absent(check.concept)
             if known_absent is None and check.member:  # "warfarin: absent" settles "warfarin"
                 member = normalize_phrase(check.member)
@@ -785,11 +817,13 @@ def check_inputs(check: Predicate, vocab: Vocabulary) -> frozenset[str]:
 
 
 def _dates(r: Record) -> str:
+    """", 2024-01-02 – 2024-03-04" and the record's origin, for explanations."""
+    origin = f", {r.origin}" if r.origin else ""
     if r.start and r.end and r.end != r.start:
-        return f", {r.start} – {r.end}"
+        return f", {r.start} – {r.end}{origin}"
     if r.start or r.end:
-        return f", {r.start or r.end}"
-    return ""
+        return f", {r.start or r.end}{origin}"
+    return origin
 
 
 # The formulas behind the methods of data/methods.toml that compute a value ("computes").
@@ -978,11 +1012,25 @@ def _explain(crit: CompiledCriterion, status: str, checks: list[CheckResult]) ->
     return head + (": " + "; ".join(parts) if parts else "")
 
 
-def screen(trial: CompiledTrial, patient: Patient | dict[str, Any], cohort: str | None = None) -> TrialResult:
-    """Screen one patient against one cohort of a compiled trial (or the trial, if it has none)."""
+def _patient_of(patient: Patient | dict[str, Any]) -> Patient:
+    """A Patient model, a patient JSON dict, or a FHIR Bundle/resource dict about one patient."""
+    if isinstance(patient, Patient):
+        return patient
+    if isinstance(patient, dict) and isinstance(patient.get("resourceType"), str):
+        from .fhir import single_patient
+
+        return single_patient(patient).patient
     from .patient import parse_patient
 
-    p = patient if isinstance(patient, Patient) else parse_patient(patient)
+    return parse_patient(patient)
+
+
+def screen(trial: CompiledTrial, patient: Patient | dict[str, Any], cohort: str | None = None) -> TrialResult:
+    """Screen one patient against one cohort of a compiled trial (or the trial, if it has none).
+
+    ``patient`` is a ``Patient``, a patient JSON dict, or a FHIR R4 Bundle (or resource) dict.
+    """
+    p = _patient_of(patient)
     if cohort is None and trial.cohorts:
         raise InputError("this trial has cohorts (" + ", ".join(c.id for c in trial.cohorts)
                          + "): pass cohort=..., or use screen_cohorts()")
@@ -991,9 +1039,6 @@ def screen(trial: CompiledTrial, patient: Patient | dict[str, Any], cohort: str 
 
 def screen_cohorts(trial: CompiledTrial, patient: Patient | dict[str, Any]) -> list[TrialResult]:
     """Screen one patient against every cohort of the trial (one result per cohort)."""
-    from .patient import parse_patient
-
-    p = patient if isinstance(patient, Patient) else parse_patient(patient)
-    idx = index_patient(p)
+    idx = index_patient(_patient_of(patient))
     cohorts: list[str | None] = [c.id for c in trial.cohorts] or [None]
     return [screen_index(trial, idx, c) for c in cohorts]

@@ -50,6 +50,7 @@ __all__ = [
     "ReferenceRange",
     "Reproductive",
     "Tumour",
+    "Unreadable",
     "format_location",
     "load_patient",
     "parse_patient",
@@ -300,6 +301,11 @@ class Observation(BaseModel):
     note: str | None = Field(
         default=None, description="Free text for the reviewer; never evaluated."
     )
+    source: Text | None = Field(
+        default=None,
+        description='Where the value came from, e.g. "Observation/f001" (set by FHIR input); '
+        "quoted in explanations, never evaluated.",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -372,6 +378,11 @@ class PerformanceStatus(BaseModel):
     )
     value: int = Field(description="The score on that scale.")
     date: Date | None = Field(default=None, description="When it was assessed.")
+    source: Text | None = Field(
+        default=None,
+        description='Where the value came from, e.g. "Observation/f001" (set by FHIR input); '
+        "quoted in explanations, never evaluated.",
+    )
 
     @model_validator(mode="after")
     def _on_scale(self) -> PerformanceStatus:
@@ -419,6 +430,15 @@ def _ish(value: Any) -> Any:
     return _ISH_ALIASES.get(text, text)
 
 
+def her2_part(part: Literal["ihc", "ish"] | str, text: str) -> str | None:
+    """A report's wording of an IHC score or ISH result in the model's terms; None if it is not one."""
+    if part == "ihc":
+        ihc = _ihc(text)
+        return ihc if ihc in ("0", "1+", "2+", "3+") else None
+    ish = _ish(text)
+    return ish if ish in ("positive", "negative", "equivocal") else None
+
+
 class Her2(BaseModel):
     """One HER2 test: IHC score and/or in-situ hybridisation (FISH) result."""
 
@@ -438,6 +458,11 @@ class Her2(BaseModel):
     date: Date | None = Field(default=None, description="Date of the specimen or report.")
     specimen: Text | None = Field(
         default=None, description='What was tested, e.g. "liver metastasis core biopsy".'
+    )
+    source: Text | None = Field(
+        default=None,
+        description='Where the value came from, e.g. "Observation/f001" (set by FHIR input); '
+        "quoted in explanations, never evaluated.",
     )
 
     @model_validator(mode="after")
@@ -509,6 +534,11 @@ class Condition(BaseModel):
     note: str | None = Field(
         default=None, description="Free text for the reviewer; never evaluated."
     )
+    source: Text | None = Field(
+        default=None,
+        description='Where the value came from, e.g. "Observation/f001" (set by FHIR input); '
+        "quoted in explanations, never evaluated.",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -556,6 +586,17 @@ class Medication(BaseModel):
     end_date: Date | None = Field(
         default=None, description="Last dose. Missing with a start_date means the drug is ongoing."
     )
+    ongoing: bool | None = Field(
+        default=None,
+        description="false: stopped or completed; with no end_date the last dose is then unknown "
+        "(a FHIR order that was stopped without an end date). Null: ongoing when there is a "
+        "start_date and no end_date.",
+    )
+    source: Text | None = Field(
+        default=None,
+        description='Where the value came from, e.g. "Observation/f001" (set by FHIR input); '
+        "quoted in explanations, never evaluated.",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Medication:
@@ -584,6 +625,11 @@ class Procedure(BaseModel):
         default=True, description="false records that the patient is known NOT to have had it."
     )
     date: Date | None = Field(default=None, description="When it was done.")
+    source: Text | None = Field(
+        default=None,
+        description='Where the value came from, e.g. "Observation/f001" (set by FHIR input); '
+        "quoted in explanations, never evaluated.",
+    )
 
     @model_validator(mode="after")
     def _identified(self) -> Procedure:
@@ -613,6 +659,20 @@ class Attestations(BaseModel):
     contraception: bool | None = Field(
         default=None, description="Agrees to use effective contraception as the protocol requires."
     )
+
+
+class Unreadable(BaseModel):
+    """A value the source holds but the engine cannot use (wrong unit, implausible number).
+
+    Dropping it would turn "the record says something we cannot read" into "no data"; instead
+    every check that reads this concept reports an error naming the value.
+    """
+
+    model_config = _CONFIG
+
+    concept: Text = Field(description='Vocabulary concept id, e.g. "creatinine".')
+    reason: Text = Field(description="Why the value cannot be used, quoting it.")
+    source: Text | None = Field(default=None, description='Where it came from, e.g. "Observation/x".')
 
 
 _PatientList = Literal["conditions", "medications", "procedures"]
@@ -658,6 +718,15 @@ class Patient(BaseModel):
     )
     attestations: Attestations = Field(
         default_factory=lambda: Attestations(), description="Consent and contraception."
+    )
+    unreadable: list[Unreadable] = Field(
+        default_factory=list,
+        description="Values the source holds that cannot be used; checks reading them are errors.",
+    )
+    sources: dict[str, Text] = Field(
+        default_factory=dict,
+        description='Where single fields came from, e.g. {"demographics.birth_date": '
+        '"Patient/f001"} (set by FHIR input); never evaluated.',
     )
     complete_records: list[Annotated[_PatientList, BeforeValidator(_lower)]] = Field(
         default_factory=list,
