@@ -1,4 +1,4 @@
-"""Command line: ``screening check | batch | sql | compile | coverage | schema``. No logic lives here.
+"""Command line: ``screening check | convert | serve | batch | sql | compile | coverage | schema``. No logic lives here.
 
 Exit codes: 0 done (whatever the verdict), 2 bad input (one line on stderr, no traceback).
 """
@@ -11,15 +11,42 @@ import json
 import sys
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from .errors import InputError, ScreeningError
+
+if TYPE_CHECKING:
+    from .fhir import FhirPatient
 
 
 def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("check", help="pre-screen one patient JSON against a trial")
-    p.add_argument("patient", type=Path, help="patient JSON file (see `screening schema patient`)")
+    p = sub.add_parser("check", help="pre-screen a patient (JSON or FHIR) against a trial")
+    p.add_argument("patient", type=Path, nargs="+",
+                   help="patient JSON file (see `screening schema patient`), or FHIR R4: a Bundle or resource "
+                        "JSON, bulk-export .ndjson files, or a folder of them")
+    p.add_argument("--patient-id", dest="patient_id", help="FHIR input with several patients: screen this one")
+    p.add_argument("--as-of", help="FHIR input: the screening date (default: today)")
     p.add_argument("--trial", type=Path, required=True, help="trial rules file, e.g. rules/NCT03944499.toml")
     p.add_argument("--cohort", help="cohort id; without it every cohort is screened")
     p.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+
+
+def _add_convert(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("convert", help="print the patient JSON derived from FHIR, each value with its source")
+    p.add_argument("fhir", type=Path, nargs="+", help="FHIR R4 Bundle/resource JSON, .ndjson files or a folder")
+    p.add_argument("--patient-id", dest="patient_id", help="only this patient")
+    p.add_argument("--as-of", help="the screening date written into the patient (default: today, not written)")
+
+
+def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("serve", help="run the CDS Hooks service (patient-view) and POST /screen")
+    p.add_argument("--trial", type=Path, action="append", required=True,
+                   help="trial rules file; repeat the option to serve several trials")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8080, help="port (default 8080; 0: any free port)")
+    p.add_argument("--max-body", type=int, default=10_000_000,
+                   help="largest request body accepted, in bytes (default 10000000)")
 
 
 def _add_compile(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -71,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="screening", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     _add_check(sub)
+    _add_convert(sub)
+    _add_serve(sub)
     _add_batch(sub)
     _add_sql(sub)
     _add_compile(sub)
@@ -84,6 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(args)
+        if args.command == "convert":
+            return _convert(args)
+        if args.command == "serve":
+            return _serve(args)
         if args.command == "batch":
             return _batch(args)
         if args.command == "sql":
@@ -118,20 +151,36 @@ def _check(args: argparse.Namespace) -> int:
     known = load_pickle(factors_name)
     if isinstance(known, dict):
         preload_factor_cache(known)
-    patient = load_patient(args.patient)
+    notes: list[str] = []
+    if _is_fhir_input(args.patient):
+        found = _load_fhir(args)
+        patients = [f.patient for f in found]
+        for f in found:
+            notes += [f"{f.patient.patient_id}: {n}" if len(found) > 1 else n for n in f.notes]
+        where = str(args.patient[0])
+    elif len(args.patient) > 1:
+        raise InputError("give one patient JSON file (several files are read only as FHIR NDJSON)",
+                         location=str(args.patient[1]))
+    else:
+        patients, where = [load_patient(args.patient[0])], str(args.patient[0])
+    if args.patient_id and not _is_fhir_input(args.patient):
+        raise InputError("--patient-id is for FHIR input; a patient JSON holds one patient")
     trial = compile_trial(args.trial)
-    try:
-        idx = index_patient(patient)
-    except InputError as err:  # a unit or value problem: name the file as well as the field
-        raise InputError(err.message, location=f"{args.patient}: {err.location}" if err.location
-                         else str(args.patient)) from None
+    cohorts: list[str | None] = [args.cohort] if args.cohort else ([c.id for c in trial.cohorts] or [None])
+    results = []
+    for patient in patients:
+        try:
+            idx = index_patient(patient)
+        except InputError as err:  # a unit or value problem: name the file as well as the field
+            raise InputError(err.message, location=f"{where}: {err.location}" if err.location else where) from None
+        results += [screen_index(trial, idx, c) for c in cohorts]
     factors = factor_cache_snapshot()
     if not isinstance(known, dict) or len(factors) > len(known):
         save_pickle(factors_name, factors)
-    cohorts: list[str | None] = [args.cohort] if args.cohort else ([c.id for c in trial.cohorts] or [None])
-    results = [screen_index(trial, idx, c) for c in cohorts]
+    if notes:  # what the FHIR input held that the engine did not use: stderr, so stdout stays the report
+        print("FHIR input, not used:\n" + "\n".join(f"  - {n}" for n in notes), file=sys.stderr)
     if args.format == "json":
-        print(to_json(results[0] if args.cohort else results))
+        print(to_json(results[0] if args.cohort and len(results) == 1 else results))
     elif args.format == "markdown":
         print("\n".join(to_markdown(r) for r in results))
     else:
@@ -140,6 +189,64 @@ def _check(args: argparse.Namespace) -> int:
             print("\nVerdict by cohort:")
             for r in results:
                 print(f"  {r.cohort}: {r.verdict}")
+    return 0
+
+
+def _is_fhir_input(paths: list[Path]) -> bool:
+    """FHIR is told apart by its content (resourceType), .ndjson files, or a folder."""
+    for path in paths:
+        if path.is_dir() or path.suffix.lower() == ".ndjson":
+            return True
+        try:
+            with path.open("rb") as f:
+                head = f.read(65536)
+        except OSError:
+            return False
+        if b'"resourceType"' in head:
+            return True
+    return False
+
+
+def _load_fhir(args: argparse.Namespace) -> list["FhirPatient"]:
+    from .fhir import load_fhir
+
+    as_of = _date_option(args.as_of, "--as-of") if args.as_of else None
+    found = load_fhir(args.patient if hasattr(args, "patient") else args.fhir, as_of=as_of)
+    if args.patient_id:
+        found = [f for f in found if f.patient.patient_id == args.patient_id]
+        if not found:
+            raise InputError(f"no patient {args.patient_id!r} in the FHIR input")
+    return found
+
+
+def _date_option(text: str, name: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{name} {text!r}: write the date as YYYY-MM-DD") from None
+
+
+def _convert(args: argparse.Namespace) -> int:
+    found = _load_fhir(args)
+    out = [f.data for f in found]
+    print(json.dumps(out[0] if len(out) == 1 else out, indent=2, ensure_ascii=False))
+    for f in found:
+        for n in f.notes:
+            print(f"screening: {f.patient.patient_id}: {n}", file=sys.stderr)
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .service import serve
+
+    if not 0 <= args.port <= 65535:
+        raise InputError(f"--port {args.port}: a port is between 0 and 65535")
+    if args.max_body < 1:
+        raise InputError(f"--max-body {args.max_body}: must be at least 1 byte")
+    try:
+        serve(args.trial, host=args.host, port=args.port, max_body=args.max_body)
+    except OSError as err:  # port taken, address not on this machine, no permission
+        raise InputError(f"cannot listen on {args.host}:{args.port}: {err.strerror or err}") from None
     return 0
 
 

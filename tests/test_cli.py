@@ -367,7 +367,7 @@ def test_schema_patient_validates_examples() -> None:
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     Draft202012Validator.check_schema(schema)
     validator = Draft202012Validator(schema)
-    examples = sorted((ROOT / "examples").glob("*.json"))
+    examples = sorted(p for p in (ROOT / "examples").glob("*.json") if "resourceType" not in p.read_text(encoding="utf-8"))  # FHIR: test_fhir
     assert len(examples) >= 3
     for path in examples:
         errors = [e.message for e in validator.iter_errors(json.loads(path.read_text("utf-8")))]
