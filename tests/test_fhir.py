@@ -450,3 +450,25 @@ def test_converted_patient_validates_against_the_patient_schema() -> None:
     for data in (single_patient(EXAMPLE, as_of=AS_OF).data,
                  load_fhir([FIXTURES / "synthea-1d3b3586-excerpt.json"], as_of=dt.date(2010, 1, 20))[0].data):
         assert [e.message for e in validator.iter_errors(json.loads(json.dumps(data)))] == []
+
+
+def test_cli_check_ndjson_files_screens_each_patient(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # bulk export: one file per resource type, read as one set
+    pats = [{"resourceType": "Patient", "id": p, "gender": "female", "birthDate": "1960-01-01"} for p in ("a", "b")]
+    obs = [dict(lab("718-7", v, "g/dL"), id=f"o{p}", subject={"reference": f"Patient/{p}"})
+           for p, v in (("a", 13.0), ("b", 8.0))]
+    (tmp_path / "Patient.000.ndjson").write_text("\n".join(json.dumps(p) for p in pats) + "\n", encoding="utf-8")
+    (tmp_path / "Observation.000.ndjson").write_text("\n".join(json.dumps(o) for o in obs), encoding="utf-8")
+    trial = str(ROOT / "rules" / "NCT03944499.toml")
+    assert main(["check", str(tmp_path), "--trial", trial, "--cohort", "phase_ia", "--as-of", "2026-11-20",
+                 "--format", "json"]) == 0
+    results = json.loads(capsys.readouterr().out)
+    # b: hemoglobin 8.0 g/dL = 80 g/L < 90 g/L -> inclusion.5 not met; a: 130 g/L, undecided elsewhere
+    assert [(r["patient_id"], "inclusion.5" in r["failed"]) for r in results] == [("a", False), ("b", True)]
+    assert main(["check", str(tmp_path), "--trial", trial, "--cohort", "phase_ia", "--patient-id", "b",
+                 "--as-of", "2026-11-20", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["patient_id"] == "b"
+    bad = tmp_path / "Condition.000.ndjson"
+    bad.write_text('{"resourceType": "Condition"}\n{not json\n', encoding="utf-8")
+    assert main(["check", str(tmp_path), "--trial", trial]) == 2
+    assert "Condition.000.ndjson: line 2" in capsys.readouterr().err
