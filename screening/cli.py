@@ -177,8 +177,8 @@ def _check(args: argparse.Namespace) -> int:
     factors = factor_cache_snapshot()
     if not isinstance(known, dict) or len(factors) > len(known):
         save_pickle(factors_name, factors)
-    if notes:  # what the FHIR input held that the engine did not use: stderr, so stdout stays the report
-        print("FHIR input, not used:\n" + "\n".join(f"  - {n}" for n in notes), file=sys.stderr)
+    if notes:  # what the FHIR reader decided or left out: stderr, so stdout stays the report
+        print("FHIR input, notes:\n" + "\n".join(f"  - {n}" for n in notes), file=sys.stderr)
     if args.format == "json":
         print(to_json(results[0] if args.cohort and len(results) == 1 else results))
     elif args.format == "markdown":

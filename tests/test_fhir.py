@@ -338,7 +338,7 @@ def test_cli_convert_and_check(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", example, "--trial", str(ROOT / "rules" / "NCT03944499.toml"), "--cohort", "phase_ib",
                  "--as-of", "2026-11-20", "--format", "json"]) == 0
     out, err = capsys.readouterr()
-    assert json.loads(out)["verdict"] == "ineligible" and "not used" in err
+    assert json.loads(out)["verdict"] == "ineligible" and "FHIR input, notes" in err and "refuted" in err
     assert main(["check", example, "--trial", str(ROOT / "rules" / "NCT03944499.toml"), "--as-of", "20/11/2026"]) == 2
     assert "YYYY-MM-DD" in capsys.readouterr().err
 
