@@ -289,7 +289,8 @@ class _Builder:
         if status in ("entered-in-error", "cancelled", "registered"):
             self.note(f"Observation status {status}", _text(r.get("code")) or label)
             return
-        when = _first_date(r, "effectiveDateTime", "effectivePeriod", "effectiveInstant", "issued")
+        # not `issued`: a report issued later would make a stale sample look recent
+        when = _first_date(r, "effectiveDateTime", "effectivePeriod", "effectiveInstant")
         if self.too_late(label, when):
             return
         parts = [(r, r.get("code"), label)]
@@ -586,7 +587,8 @@ class _Builder:
             validity = (r.get("dispenseRequest") or {}).get("validityPeriod") or {}
             start = _date((bounds or {}).get("start")) or _date(r.get("authoredOn")) or _date(validity.get("start"))
             end = _date((bounds or {}).get("end")) or _date(validity.get("end"))
-            ongoing = status in ("active", "on-hold")
+            # an active order whose course ended (boundsPeriod end passed) is not ongoing
+            ongoing = status in ("active", "on-hold") and (end is None or end > self.reference)
         else:
             start = _first_date(r, "effectiveDateTime", "effectivePeriod")
             period = r.get("effectivePeriod") if isinstance(r.get("effectivePeriod"), dict) else {}

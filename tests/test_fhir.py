@@ -472,3 +472,31 @@ def test_cli_check_ndjson_files_screens_each_patient(tmp_path: Path, capsys: pyt
     bad.write_text('{"resourceType": "Condition"}\n{not json\n', encoding="utf-8")
     assert main(["check", str(tmp_path), "--trial", trial]) == 2
     assert "Condition.000.ndjson: line 2" in capsys.readouterr().err
+
+
+def test_pregnancy_from_conditions_current_only() -> None:
+    # Synthea's "Normal pregnancy" (SNOMED 72892002): resolved in 2007 it says nothing about now
+    past = condition([("snomed", "72892002")], clinical="resolved", onset="2007-02-12", abatement="2007-09-01")
+    assert "reproductive" not in one(bundle(past))
+    current = condition([("snomed", "72892002")], onset="2026-09-01")
+    assert one(bundle(current))["reproductive"] == {"pregnant": True}
+    # a pregnancy-status observation saying "not pregnant" contradicts it: left unknown, with a note
+    status = {"resourceType": "Observation", "status": "final", "effectiveDateTime": "2026-11-16",
+              "code": {"coding": [{"system": "http://loinc.org", "code": "82810-3"}]},
+              "valueCodeableConcept": {"coding": [{"system": "http://snomed.info/sct", "code": "60001007"}]}}
+    found = single_patient(bundle(current, status), as_of=AS_OF)
+    assert "reproductive" not in found.data and any("disagree" in n for n in found.notes)
+
+
+def test_lab_without_effective_date_is_undated_not_dated_by_its_report() -> None:
+    hb = lab("718-7", 11.0, "g/dL")
+    del hb["effectiveDateTime"]
+    hb["issued"] = "2026-11-16T10:00:00Z"
+    assert "date" not in one(bundle(hb))["observations"][0]
+
+
+def test_active_order_whose_course_ended_is_not_ongoing() -> None:
+    order = med("MedicationRequest", "filgrastim 300 MCG", status="active", intent="order", authoredOn="2026-10-01",
+                dosageInstruction=[{"timing": {"repeat": {"boundsPeriod": {"start": "2026-10-01", "end": "2026-10-05"}}}}])
+    [m] = one(bundle(order))["medications"]
+    assert (m["start_date"], m["end_date"], m["ongoing"]) == ("2026-10-01", "2026-10-05", False)
