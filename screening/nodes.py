@@ -147,6 +147,7 @@ class Junction:
     span: Span
     op: Literal["and", "or"]
     parts: tuple[Syntax, ...]
+    and_or: bool = False  # written "and/or": either, but before one shared bound it is unclear
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -117,8 +117,19 @@ def split_clauses(text: str) -> list[tuple[int, int]]:
     return out
 
 
+# "Adequate renal function as evidenced by serum creatinine < 1.5 mg/dL": the words before
+# "as evidenced by" only announce the checks that follow, like a "Label:"
+_EVIDENCED_LEAD = re.compile(
+    r"(?:adequate|normal|sufficient|acceptable)\s+[A-Za-z/\- ]{0,40}?(?:function|reserve|status)\s*,?\s*"
+    r"(?:as\s+)?(?:evidenced|defined|demonstrated|documented|shown|indicated|measured)\s+by\s*:?\s*",
+    re.I)
+
+
 def split_lead(text: str, start: int, end: int) -> tuple[tuple[int, int] | None, int]:
     """A "Label:" lead before the body of a clause: ((lead start, lead end), body start)."""
+    evidenced = _EVIDENCED_LEAD.match(text, start, end)
+    if evidenced and evidenced.end() < end:
+        return (start, evidenced.end()), evidenced.end()
     depth = 0
     for i in range(start, end):
         ch = text[i]
@@ -173,6 +184,9 @@ def comparator_op(text: str) -> str:
     }
     if t in symbols:
         return symbols[t]
+    m = re.fullmatch(r"(>|<|≥|≤|greater|more|higher|less|lower) ?or equal (to|than)", t)
+    if m:  # "> or equal to", "greater or equal to"
+        return ">=" if m[1] in (">", "≥", "greater", "more", "higher") else "<="
     for pattern, op in _COMPARATOR_WORDS:
         if pattern.fullmatch(t):
             return op
@@ -454,6 +468,11 @@ class _ToNodes(Transformer[Token, Any]):
         return _junction("or", self._span(meta), items)
 
     @v_args(meta=True)
+    def and_or(self, meta: Any, items: list[Syntax]) -> Junction:
+        node = _junction("or", self._span(meta), items)
+        return Junction(span=node.span, op="or", parts=node.parts, and_or=True)
+
+    @v_args(meta=True)
     def all_of(self, meta: Any, items: list[Syntax]) -> Junction:
         return _junction("and", self._span(meta), items)
 
@@ -469,12 +488,14 @@ class _ToNodes(Transformer[Token, Any]):
 
 def _junction(op: str, span: Span, items: list[Syntax]) -> Junction:
     parts: list[Syntax] = []
+    and_or = False
     for it in items:
         if isinstance(it, Junction) and it.op == op:
             parts.extend(it.parts)
+            and_or = and_or or it.and_or  # flattened, the "and/or" still reads as written
         else:
             parts.append(it)
-    return Junction(span=span, op=op, parts=tuple(parts))  # type: ignore[arg-type]
+    return Junction(span=span, op=op, parts=tuple(parts), and_or=and_or)  # type: ignore[arg-type]
 
 
 def _with_exceptions(node: Syntax, exceptions: tuple[Name, ...]) -> Syntax:
@@ -515,9 +536,63 @@ def parse_clause(text: str, offset: int = 0) -> Syntax:
     except VisitError as err:
         return Unparsed(span=span, text=text, reason=f"not understood: {err.orig_exc}")
     except LarkError as err:
-        return Unparsed(span=span, text=text, reason=_describe(err))
+        listed = _threshold_list(text, offset)
+        return listed if listed is not None else Unparsed(span=span, text=text, reason=_describe(err))
     except (ValueError, KeyError, RecursionError) as err:
         return Unparsed(span=span, text=text, reason=f"not understood: {err}")
+
+
+_LIST_JOIN = re.compile(r"(and\s*/\s*or|and|or)\s+", re.I)
+
+
+def _threshold_list(text: str, offset: int) -> Junction | None:
+    """"ANC ≥ 1.5 × 10^9/L, platelets ≥ 100 × 10^9/L, and hemoglobin ≥ 9 g/dL".
+
+    Complete thresholds (each with its own subject) separated by commas, joined by the word
+    before the last one ("and", "or", "and/or"). Without that word a comma list could be
+    requirements or alternatives, so it stays for review; so does any part that is not a
+    complete threshold. Kept out of the grammar: a comma there would conflict with value lists.
+    """
+    cuts, depth = [], 0
+    for i, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif ch == "," and depth == 0:
+            cuts.append(i)
+    if not cuts:
+        return None
+    pieces = []
+    start = 0
+    for cut in cuts + [len(text)]:
+        pieces.append((start, cut))
+        start = cut + 1
+    parts: list[Syntax] = []
+    op: str | None = None
+    for n, (s, e) in enumerate(pieces):
+        while s < e and text[s].isspace():
+            s += 1
+        last = n == len(pieces) - 1
+        if last and (m := _LIST_JOIN.match(text, s)):
+            op = "and" if m[1].lower() == "and" else "or"
+            s = m.end()
+        try:
+            node = _ToNodes(text[s:e], offset + s).transform(_parser().parse(text[s:e]))
+        except (LarkError, VisitError, ValueError, KeyError, RecursionError):
+            return None
+        if last and op is None and isinstance(node, Junction):
+            op = node.op  # "..., platelets ≥ 100 and hemoglobin ≥ 9": the last word joins all
+            if not all(isinstance(p, Threshold) and p.subjects for p in node.parts):
+                return None
+            parts.extend(node.parts)
+            continue
+        if not (isinstance(node, Threshold) and node.subjects):
+            return None
+        parts.append(node)
+    if op is None:
+        return None
+    return _junction(op, Span(offset, offset + len(text)), parts)
 
 
 def _describe(err: LarkError) -> str:

@@ -210,6 +210,11 @@ class Resolver:
                     preds.append(self.review(part.span, "a bound without a subject"))
                     continue
                 last_subjects = subjects
+                if shared and node.and_or:
+                    # "AST and/or ALT < 3 × ULN": each of them, or either? A person decides.
+                    preds.append(self.review(node.span, "'and/or' before one shared bound: whether each "
+                                                        "or either must hold is not written"))
+                    continue
                 preds.append(self.threshold(part, subjects, any_subject=shared and node.op == "or"))
                 continue
             if isinstance(part, ValueList):

@@ -221,3 +221,60 @@ def test_a_heading_naming_a_measurement_is_the_subject_of_the_bounds_under_it() 
     # "Mood" names no measurement: the list and its bare bound stay for review
     assert isinstance(by_id["inclusion.2"].predicate, NeedsReview)
     assert isinstance(by_id["inclusion.2.1"].predicate, NeedsReview)
+
+
+def _checks(text: str) -> list[tuple[str, str, float]]:
+    from screening.nodes import leaves
+
+    out = []
+    for c in leaves(_only(text)):
+        assert not isinstance(c, NeedsReview), (text, c)
+        assert isinstance(c, NumericCheck)
+        out.append((c.concept, c.op, round(c.threshold, 3)))
+    return out
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # "> or equal to" is ≥; 100,000/uL = 100 x 10^9/L
+    ("Platelet count > or equal to 100,000/uL", [("platelets", ">=", 100.0)]),
+    ("Karnofsky performance status of greater or equal to 60", [("karnofsky", ">=", 60.0)]),
+    ("ECOG performance status < or equal to 2", [("ecog", "<=", 2.0)]),
+    # units written with spaces around "/": 1.5 mg/dL x 88.40 = 132.6 umol/L; 1,500/mcL = 1.5 x 10^9/L
+    ("Serum creatinine <= 1.5 mg / dL", [("creatinine", "<=", 132.603)]),
+    ("Absolute neutrophil count >= 1,500 / mcL", [("anc", ">=", 1.5)]),
+])
+def test_more_comparator_and_unit_spellings(text: str, expected: list[tuple[str, str, float]]) -> None:
+    assert _checks(text) == expected
+
+
+def test_comma_list_of_thresholds_takes_the_word_before_the_last() -> None:
+    from screening.nodes import AllOf, AnyOf
+
+    # 9 g/dL = 90 g/L
+    every = _only("Hematologic: ANC ≥ 1.5 × 109/L, platelet count ≥ 100 × 109/L, and hemoglobin ≥ 9 g/dL")
+    assert isinstance(every, AllOf) and _checks(
+        "ANC ≥ 1.5 × 109/L, platelet count ≥ 100 × 109/L, and hemoglobin ≥ 9 g/dL") == [
+        ("anc", ">=", 1.5), ("platelets", ">=", 100.0), ("hemoglobin", ">=", 90.0)]
+    either = _only("ANC < 1.5 x 109/L, hemoglobin < 9 g/dL, or platelet count < 100 x 109/L")
+    assert isinstance(either, AnyOf) and len(either.children) == 3
+    # no joining word: requirements or alternatives? Left for a person
+    assert isinstance(_only("ANC ≥ 1.5 × 109/L, platelet count ≥ 100 × 109/L"), NeedsReview)
+    # a part that is not a complete threshold keeps the whole list for review
+    assert isinstance(_only("ANC ≥ 1.5 × 109/L, recovered from toxicity, and hemoglobin ≥ 9 g/dL"), NeedsReview)
+
+
+def test_and_or_is_either_between_thresholds_but_unclear_before_one_bound() -> None:
+    from screening.nodes import AnyOf
+
+    either = _only("Serum creatinine ≤ 1.5 mg/dl and/or creatinine clearance ≥ 60 ml/min")
+    assert isinstance(either, AnyOf) and [c.concept for c in either.children] == ["creatinine", "creatinine_clearance"]
+    # "AST and/or ALT < 3 x ULN" in an inclusion: both, or one? Reading "either" would let
+    # AST at 10 x ULN through, so a person decides
+    assert isinstance(_only("AST and/or ALT < 3 times upper limit of normal (ULN)"), NeedsReview)
+
+
+def test_adequate_function_as_evidenced_by_is_a_lead() -> None:
+    assert _checks("Adequate renal function as evidenced by serum creatinine < 1.5 mg/dL") == [
+        ("creatinine", "<", 132.603)]  # 1.5 x 88.40
+    assert _checks("Adequate renal function as demonstrated by serum creatinine ≤1.5 x ULN") == [
+        ("creatinine", "<=", 1.5)]
