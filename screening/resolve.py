@@ -71,8 +71,21 @@ class Resolver:
         hit = vocab.lookup(text)
         if hit is not None:
             return hit
-        # Drop an abbreviation in parentheses that repeats the name: "absolute neutrophil count (ANC)"
-        bare = re.sub(r"\(\s*[^()]*\)", " ", text)
+        # Drop an abbreviation in parentheses that repeats the name: "absolute neutrophil count (ANC)".
+        # A spelled-out alias is dropped only if it names the same concept: "(requiring systemic
+        # treatment)" is a qualifier, and dropping it would widen the criterion.
+        aliases = re.findall(r"\(\s*([^()]*)\)|\\?\[\s*([^\[\]]*?)\s*\\?\]", text)
+        spelled = [a or b for a, b in aliases if " " in (a or b).strip()]
+        bare = re.sub(r"\(\s*[^()]*\)|\\?\[[^\[\]]*\\?\]", " ", text)
+        if spelled:
+            hit = vocab.lookup(bare)
+            for alias in spelled:
+                inner = re.sub(r"\\?\[\s*([^\[\]]*?)\s*\\?\]", r" (\1)", alias)
+                named = vocab.lookup(inner) or vocab.lookup(re.sub(r"\(.*?\)", " ", inner)) or next(
+                    (vocab.lookup(m) for m in re.findall(r"\(([^()]*)\)", inner) if vocab.lookup(m)), None)
+                if hit is None or named is None or named.id != hit.id:
+                    return None
+            return hit
         for candidate in (bare, text):
             hit = vocab.lookup(candidate)
             if hit is not None:
@@ -182,6 +195,7 @@ class Resolver:
         preds: list[Predicate] = []
         pending: list[Presence] = []  # "AST and ALT ≤ 2.5 × ULN": names waiting for a bound
         last_subjects: tuple[Name, ...] = ()
+        last_shared = False
         last_value_subject: Name | None = lead
         # a window written once after a list applies to every item: "MI or stroke within 6 months"
         windows = [p.window for p in parts if isinstance(p, Presence) and p.window]
@@ -204,12 +218,14 @@ class Resolver:
                 shared = bool(pending)  # "AST or ALT > 3 × ULN": the bound is shared
                 subjects = tuple(p.subject for p in pending) + part.subjects
                 if not subjects:
-                    subjects = last_subjects
+                    # "PT or aPTT > 1.5 × ULN or < 0.5 × LLN": the bare bound is about the same
+                    # subjects, read the same way (either of them)
+                    subjects, shared = last_subjects, last_shared
                 pending = []
                 if not subjects:
                     preds.append(self.review(part.span, "a bound without a subject"))
                     continue
-                last_subjects = subjects
+                last_subjects, last_shared = subjects, shared
                 if shared and node.and_or:
                     # "AST and/or ALT < 3 × ULN": each of them, or either? A person decides.
                     preds.append(self.review(node.span, "'and/or' before one shared bound: whether each "

@@ -278,3 +278,30 @@ def test_adequate_function_as_evidenced_by_is_a_lead() -> None:
         ("creatinine", "<", 132.603)]  # 1.5 x 88.40
     assert _checks("Adequate renal function as demonstrated by serum creatinine ≤1.5 x ULN") == [
         ("creatinine", "<=", 1.5)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Aspartate aminotransferase (AST) (serum glutamic oxaloacetic transaminase [SGOT]) =< 2.5 x institutional "
+     "upper limit of normal", [("ast", "<=", 2.5)]),
+    ("Aspartate aminotransferase (AST \\[SGOT\\]) \\> 1.5 x ULN", [("ast", ">", 1.5)]),
+    ("Activated partial thromboplastin time (aPTT) ≤ 1.2 x ULN", [("aptt", "<=", 1.2)]),
+    ("ANC (absolute neutrophil count) ≥ 1500/μL", [("anc", ">=", 1.5)]),   # 1500/µL = 1.5 x 10^9/L
+    ("Estimated glomerular filtration rate (eGFR) ≥60 mL/min/1.73 m2", [("egfr", ">=", 60.0)]),
+])
+def test_aliases_in_parentheses_and_brackets(text: str, expected: list[tuple[str, str, float]]) -> None:
+    assert _checks(text) == expected
+
+
+def test_a_spelled_out_parenthesis_that_is_not_an_alias_keeps_the_review() -> None:
+    # "(requiring no transfusion)" qualifies the value; dropping it would widen the criterion
+    assert isinstance(_only("Hemoglobin (requiring no transfusion) ≥ 9 g/dL"), NeedsReview)
+
+
+def test_a_bare_bound_after_either_subject_is_about_either() -> None:
+    from screening.nodes import AnyOf, leaves
+
+    p = _only("PT (Prothrombin time) or aPTT (activated partial thromboplastin time) > 1.5x ULN or <0.5x LLN")
+    assert isinstance(p, AnyOf)
+    low = p.children[-1]  # PT < 0.5 x LLN or aPTT < 0.5 x LLN: either one, like the first bound
+    assert isinstance(low, AnyOf) and [(c.concept, c.op, c.threshold, c.limit) for c in leaves(low)] == [
+        ("pt", "<", 0.5, "lln"), ("aptt", "<", 0.5, "lln")]
