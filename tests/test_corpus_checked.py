@@ -1,0 +1,231 @@
+"""160 real criteria from the dev corpus (ClinicalTrials.gov), each with its compiled form written
+by hand from the text: concept, comparator, value in the concept's canonical unit (or the ULN/LLN
+multiple). Checked exactly, so a criterion the engine structures wrongly fails here.
+
+Chosen with a fixed seed among the dev corpus's single-line criteria that carry a numeric lab
+threshold and that the engine structures; the text is copied, the expectations are not: each was
+worked out from the words (conversions below). The corpus itself is not needed.
+
+Conversions (clinical-units.md; molar masses as in the vocabulary):
+- cells per µL, per mm³ or per mcL to 10⁹/L: divide by 1,000 (1,500/mm³ = 1.5 × 10⁹/L).
+- hemoglobin and albumin g/dL to g/L: × 10.
+- creatinine mg/dL to µmol/L: × 10 (per L) / 113.12 g/mol × 1000 = × 88.40.
+- bilirubin mg/dL to µmol/L: × 10 / 584.66 × 1000 = × 17.104.
+- calcium mg/dL to mmol/L: × 10 / 40.078 = × 0.24951.
+- testosterone ng/dL to nmol/L: × 10 (ng/L) / 288.42 = × 0.034672.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from screening.compile import compile_trial
+from screening.nodes import NumericCheck, leaves
+from screening.rules import trial_from_text
+
+CREA = 10 / 113.12 * 1000   # 88.40 µmol/L per mg/dL
+BILI = 10 / 584.66 * 1000   # 17.104 µmol/L per mg/dL
+CALC = 10 / 40.078          # 0.24951 mmol/L per mg/dL
+TESTO = 10 / 288.42         # 0.034672 nmol/L per ng/dL
+U, L = "uln", "lln"
+
+CASES: list[tuple[str, list[tuple[str, str, float, str | None]]]] = [
+    ("Alanine aminotransferase (ALT) ≤ 2.5 x ULN", [("alt", "<=", 2.5, U)]),
+    ("Total calculated creatinine clearance >= 60 mL/min", [("creatinine_clearance", ">=", 60, None)]),
+    ("Creatinine no greater than 1.5 mg/dL", [("creatinine", "<=", 1.5 * CREA, None)]),
+    ("leukocytes >=3,000/uL", [("wbc", ">=", 3.0, None)]),
+    ("Neutrophils ≥ 1,500/mm³", [("anc", ">=", 1.5, None)]),
+    ("Hemoglobin >9 g/dL.", [("hemoglobin", ">", 90, None)]),
+    ("SGPT (ALT) and SGOT (AST) < 2.5 times institutional upper limit of normal",
+     [("alt", "<", 2.5, U), ("ast", "<", 2.5, U)]),
+    ("Hemoglobin ≥ 9 g/dL", [("hemoglobin", ">=", 90, None)]),
+    ("Aspartate aminotransferase (AST) and alanine aminotransferase (ALT) \\< 5 x ULN",
+     [("ast", "<", 5, U), ("alt", "<", 5, U)]),
+    ("WBC ≥ 3,000/mm^3", [("wbc", ">=", 3.0, None)]),
+    ("Serum creatinine ≤ 1.5 x upper limit of normal (ULN)", [("creatinine", "<=", 1.5, U)]),
+    ("Hemoglobin ≥ 8 g/dL", [("hemoglobin", ">=", 80, None)]),
+    ("White blood cells (WBC) >= 3,000/mm^3", [("wbc", ">=", 3.0, None)]),
+    ("Serum total bilirubin > 2.0 mg/dL", [("total_bilirubin", ">", 2.0 * BILI, None)]),
+    ("absolute neutrophil count >=1,000/mcL", [("anc", ">=", 1.0, None)]),
+    ("INR ≤ 1.5 times ULN", [("inr", "<=", 1.5, U)]),
+    ("Platelet count ≥ 100,000/mm^3", [("platelets", ">=", 100, None)]),
+    ("Absolute neutrophil count greater than 1,500/mm^3", [("anc", ">", 1.5, None)]),
+    ("Aspartate aminotransferase (AST) ≤1.5x ULN", [("ast", "<=", 1.5, U)]),
+    ("hemoglobin > 10 g/dL", [("hemoglobin", ">", 100, None)]),
+    ("Creatinine ≤ 2.5 times ULN", [("creatinine", "<=", 2.5, U)]),
+    ("Hemoglobin ≥ 8.0 g/dL", [("hemoglobin", ">=", 80, None)]),
+    ("Absolute neutrophil count ≥ 1,000/mm^3", [("anc", ">=", 1.0, None)]),
+    ("Bilirubin ≤ 1.5 x ULN", [("total_bilirubin", "<=", 1.5, U)]),
+    ("SGOT/SGPT < 1.5 times ULN", [("ast", "<", 1.5, U), ("alt", "<", 1.5, U)]),
+    ("Adequate renal function as evidenced by serum creatinine < 1.5 mg/dL",
+     [("creatinine", "<", 1.5 * CREA, None)]),
+    ("Amylase or Lipase > 2 x institutional ULN", [("amylase", ">", 2, U), ("lipase", ">", 2, U)]),
+    ("Alkaline phosphatase ≤ 2.5 X ULN", [("alp", "<=", 2.5, U)]),
+    ("Bilirubin ≤ 1.5 x upper limit of normal (ULN)", [("total_bilirubin", "<=", 1.5, U)]),
+    ("Alkaline phosphatase =< 2.5 x ULN", [("alp", "<=", 2.5, U)]),
+    ("Total bilirubin < 2.0 times the institutional Upper Limit of Normal (ULN)",
+     [("total_bilirubin", "<", 2.0, U)]),
+    ("QTc > 470 msec", [("qtc", ">", 470, None)]),
+    ("AST and ALT ≤ 4 times upper limit of normal", [("ast", "<=", 4, U), ("alt", "<=", 4, U)]),
+    ("Bilirubin ≤ 1.5 times upper limit of normal (ULN)", [("total_bilirubin", "<=", 1.5, U)]),
+    ("ANC > 1,000/ul", [("anc", ">", 1.0, None)]),
+    ("Prothrombin time (PT)/INR = ≤1.2 x ULN", [("pt", "<=", 1.2, U), ("inr", "<=", 1.2, U)]),
+    ("Adequate renal function as demonstrated by serum creatinine ≤1.5 x ULN", [("creatinine", "<=", 1.5, U)]),
+    ("Absolute neutrophil count less than 1,500/mm3", [("anc", "<", 1.5, None)]),
+    # 26 µmol/L restates 1.5 mg/dL = 25.66 µmol/L (1.3 % apart): the written mg/dL bound is used
+    ("Bilirubin greater than 1.5 mg/dl (> 26 µmol/L)", [("total_bilirubin", ">", 1.5 * BILI, None)]),
+    ("Platelet count ≥100×10^9/L.", [("platelets", ">=", 100, None)]),
+    ("INR < 1.5 times ULN", [("inr", "<", 1.5, U)]),
+    ("Hemoglobin > 7 g/dL", [("hemoglobin", ">", 70, None)]),
+    ("Aspartate aminotransferase (AST) or alanine aminotransferase (ALT) ≤ 2 x ULN",
+     [("ast", "<=", 2, U), ("alt", "<=", 2, U)]),
+    ("Testosterone <50 ng/dL", [("testosterone", "<", 50 * TESTO, None)]),
+    ("absolute neutrophil count (ANC) ≥1.5 x 109/L", [("anc", ">=", 1.5, None)]),  # 109: a lost superscript
+    ("Hemoglobin <11.0 g/deciliter", [("hemoglobin", "<", 110, None)]),
+    ("Total bilirubin: ≤ 1.2 x institutional upper limit of normal (ULN)", [("total_bilirubin", "<=", 1.2, U)]),
+    ("Bilirubin ≤ 3 times upper limit of normal (ULN)", [("total_bilirubin", "<=", 3, U)]),
+    ("Absolute neutrophil count ≥ 1,500/mcL", [("anc", ">=", 1.5, None)]),
+    ("WBC count ≥ 3.0 × 10^9/L", [("wbc", ">=", 3.0, None)]),
+    ("absolute neutrophil count ≥1,000/mcL", [("anc", ">=", 1.0, None)]),
+    ("ANC > 1.5 x 109/L", [("anc", ">", 1.5, None)]),
+    ("Serum creatinine < 3.0 mg/dL", [("creatinine", "<", 3.0 * CREA, None)]),
+    ("Serum aspartate aminotransferase (AST) >3.0 x upper limit of normal (ULN);", [("ast", ">", 3.0, U)]),
+    ("Prothrombin time (PT) / international normalized ratio (INR) ≤ 1.5 × ULN.",
+     [("pt", "<=", 1.5, U), ("inr", "<=", 1.5, U)]),
+    ("Platelet count \\< 100 x 109/L", [("platelets", "<", 100, None)]),
+    ("Hemoglobin ≥ 9 g/dl.", [("hemoglobin", ">=", 90, None)]),
+    ("White blood cell count > 25 x 10^9/L", [("wbc", ">", 25, None)]),
+    ("Creatinine clearance at least 60 mL/min", [("creatinine_clearance", ">=", 60, None)]),
+    ("Leukocytes ≥ 3,000/mcl", [("wbc", ">=", 3.0, None)]),
+    ("Absolute neutrophil count ≥ 1,500/mm^3", [("anc", ">=", 1.5, None)]),
+    ("Absolute neutrophil count ≥ 1500 cells/mm3", [("anc", ">=", 1.5, None)]),
+    ("Total bilirubin ≤ 2.0 x ULN", [("total_bilirubin", "<=", 2.0, U)]),
+    ("Creatinine clearance > 50 mL/min", [("creatinine_clearance", ">", 50, None)]),
+    ("A hemoglobin \\< 9 g/dL.", [("hemoglobin", "<", 90, None)]),
+    ("HCV RNA level >10,000 IU/mL", [("hcv_rna", ">", 10000, None)]),
+    ("QTC \\< 480 msec", [("qtc", "<", 480, None)]),
+    ("Absolute granulocyte count ≥ 1,500/mm³", [("anc", ">=", 1.5, None)]),
+    ("Absolute neutrophil count ≥1,500/µL", [("anc", ">=", 1.5, None)]),
+    ("Platelets >100 x 109/L", [("platelets", ">", 100, None)]),
+    ("Absolute neutrophil count (ANC) ≥1,500 cells/mm³", [("anc", ">=", 1.5, None)]),
+    ("Absolute neutrophil count (ANC) ≥1500/mm^3", [("anc", ">=", 1.5, None)]),
+    ("Serum bilirubin ≤ 1.5 times ULN", [("total_bilirubin", "<=", 1.5, U)]),
+    ("Absolute neutrophil count (ANC) ≥ 1.5 × 109/L.", [("anc", ">=", 1.5, None)]),
+    ("Aspartate transaminase (AST)/alanine transaminase (ALT) =< 2.5 x ULN",
+     [("ast", "<=", 2.5, U), ("alt", "<=", 2.5, U)]),
+    ("AST (SGOT) and ALT (SGPT) ≤ 2.5 X ULN", [("ast", "<=", 2.5, U), ("alt", "<=", 2.5, U)]),
+    ("WBC >= 3,000/mm^3", [("wbc", ">=", 3.0, None)]),
+    ("Creatinine clearance <30 mL/min", [("creatinine_clearance", "<", 30, None)]),
+    ("Absolute neutrophil count >= 1,500/mm^3", [("anc", ">=", 1.5, None)]),
+    ("Total bilirubin =< 1.5 x upper limit of normal (ULN)", [("total_bilirubin", "<=", 1.5, U)]),
+    ("Platelets ≥ 100,000 / mcL", [("platelets", ">=", 100, None)]),
+    ("Hemoglobin ≥9.0 gm/dL", [("hemoglobin", ">=", 90, None)]),
+    ("Serum creatinine =< 1.5 x upper limit of normal (ULN)", [("creatinine", "<=", 1.5, U)]),
+    ("Hemoglobin >= 8.0 g/dl", [("hemoglobin", ">=", 80, None)]),
+    ("International normalised ratio (INR) and activated partial thromboplastin time (aPTT) ≤1.5 times the "
+     "upper limit of normal (ULN).", [("inr", "<=", 1.5, U), ("aptt", "<=", 1.5, U)]),
+    ("aspartate aminotransferase (AST)/alanine aminotransferase (ALT) <2.5 X institutional upper limit of normal",
+     [("ast", "<", 2.5, U), ("alt", "<", 2.5, U)]),
+    ("AST/ALT \\> 5 x ULN", [("ast", ">", 5, U), ("alt", ">", 5, U)]),
+    ("Creatinine < 1.5 mg/dL", [("creatinine", "<", 1.5 * CREA, None)]),
+    ("Creatinine ≤ 1.5 mg/dL", [("creatinine", "<=", 1.5 * CREA, None)]),
+    ("Total Bilirubin ≤ 2.0 mg/dL", [("total_bilirubin", "<=", 2.0 * BILI, None)]),
+    ("Bilirubin less than 1.25 times upper limit of normal (ULN)", [("total_bilirubin", "<", 1.25, U)]),
+    ("Creatinine =< 1.5 mg/dL OR creatinine clearance >= 60mL/min",
+     [("creatinine", "<=", 1.5 * CREA, None), ("creatinine_clearance", ">=", 60, None)]),
+    ("Creatinine >= 2 x upper limit of normal (ULN)", [("creatinine", ">=", 2, U)]),
+    ("Leukocytes \\> 3,000/mcL", [("wbc", ">", 3.0, None)]),
+    ("Platelets \\>= 100,000/ul", [("platelets", ">=", 100, None)]),
+    ("Platelet count >= 100,000/mm^3", [("platelets", ">=", 100, None)]),
+    ("Serum creatinine > 1.5 mg/dl and/or creatinine clearance < 60 ml/min",
+     [("creatinine", ">", 1.5 * CREA, None), ("creatinine_clearance", "<", 60, None)]),
+    ("White blood cells ≥ 3,000/mm³", [("wbc", ">=", 3.0, None)]),
+    ("Adequate bone marrow function: Haemoglobin (Hb) ≥100g/L and White Cell Count (WCC) ≥ 4.0 x 109/L and "
+     "platelets ≥100 x 109/L.",
+     [("hemoglobin", ">=", 100, None), ("wbc", ">=", 4.0, None), ("platelets", ">=", 100, None)]),
+    ("Platelet count ≥ 100,000/mm3", [("platelets", ">=", 100, None)]),
+    ("AST(SGOT)/ALT(SGPT) ≤2.5 × institutional ULN.", [("ast", "<=", 2.5, U), ("alt", "<=", 2.5, U)]),
+    # the parenthesis restates 100 x 10^9/L as 100,000/mm3: the same bound
+    ("Platelet count < 100 x 109/L (100,000/mm3)", [("platelets", "<", 100, None)]),
+    ("Serum ionized calcium above lower limit of normal and ≤ 1.5 x ULN.",
+     [("ionized_calcium", ">", 1, L), ("ionized_calcium", "<=", 1.5, U)]),
+    ("Left ventricular ejection fraction \\< 55%.", [("lvef", "<", 55, None)]),
+    ("Platelet count > or equal to 100,000/uL", [("platelets", ">=", 100, None)]),
+    ("Absolute Neutrophil count ≥ 1,500/μL", [("anc", ">=", 1.5, None)]),
+    ("Granulocyte count ≥ 1,000/mm^3", [("anc", ">=", 1.0, None)]),
+    ("Alkaline phosphatase =< 3 x upper limits of normal", [("alp", "<=", 3, U)]),
+    ("alanine aminotransferase (ALT) and aspartate aminotransferase (AST) ≤ 1.5 × institutional upper limit of "
+     "normal", [("alt", "<=", 1.5, U), ("ast", "<=", 1.5, U)]),
+    ("Serum creatinine =< 2.1 mg/dL", [("creatinine", "<=", 2.1 * CREA, None)]),
+    ("Absolute neutrophil count (ANC) >1.5 x 109/L", [("anc", ">", 1.5, None)]),
+    ("Albumin: \\> 2.5 gm/dL", [("albumin", ">", 25, None)]),
+    ("Total bilirubin greater than 1.5 mg/dL", [("total_bilirubin", ">", 1.5 * BILI, None)]),
+    ("ALP >= 3 x ULN", [("alp", ">=", 3, U)]),
+    ("Serum albumin \\>3g/dL", [("albumin", ">", 30, None)]),
+    ("Platelet count ≥100,000/mm^3", [("platelets", ">=", 100, None)]),
+    ("AST ≤ 1.5 x upper limits of normal", [("ast", "<=", 1.5, U)]),
+    ("Creatinine clearance < 70 ml/min", [("creatinine_clearance", "<", 70, None)]),
+    ("Alkaline phosphatase ≤ 5 times ULN", [("alp", "<=", 5, U)]),
+    ("White blood cell (WBC) ≥ 2,000/uL", [("wbc", ">=", 2.0, None)]),
+    # 14 mg/dL x 0.24951 = 3.493 mmol/L; "(3.5 mmol/L)" restates it (0.2 % apart)
+    ("Corrected serum calcium <14 mg/dL (3.5 mmol/L).", [("corrected_calcium", "<", 14 * CALC, None)]),
+    ("Granulocyte count ≥ 1,500/mm^3", [("anc", ">=", 1.5, None)]),
+    ("Absolute granulocyte count >1.5 x 109/L", [("anc", ">", 1.5, None)]),
+    ("AST(SGOT)/ALT(SGPT) ≤2.5 × institutional upper limit of normal",
+     [("ast", "<=", 2.5, U), ("alt", "<=", 2.5, U)]),
+    ("Total bilirubin ≤ 3 times the upper limit of normal (ULN)", [("total_bilirubin", "<=", 3, U)]),
+    ("Hemoglobin ≥ 8.5 g/dL.", [("hemoglobin", ">=", 85, None)]),
+    ("Serum testosterone \\> 100 ng/dL", [("testosterone", ">", 100 * TESTO, None)]),
+    ("platelets greater than or equal to 100,000/mcL", [("platelets", ">=", 100, None)]),
+    ("Creatinine < 1.5 times ULN", [("creatinine", "<", 1.5, U)]),
+    ("Serum creatinine < 1.5 times upper limit of normal (ULN)", [("creatinine", "<", 1.5, U)]),
+    ("ANC ≥1.5 x 10^9/L;", [("anc", ">=", 1.5, None)]),
+    ("Bilirubin no greater than 1.5 mg/dL", [("total_bilirubin", "<=", 1.5 * BILI, None)]),
+    ("Hemoglobin ≥ 9.0 g/dL", [("hemoglobin", ">=", 90, None)]),
+    ("Platelets ≥ 100 K/mm3", [("platelets", ">=", 100, None)]),  # 100 K/mm3 = 100,000/mm3
+    ("Absolute neutrophil count (ANC) must be greater than or equal to 1500/mm3;", [("anc", ">=", 1.5, None)]),
+    ("Platelet count ≥100x10^9/L", [("platelets", ">=", 100, None)]),
+    ("Platelets ≥100,000/mcL;", [("platelets", ">=", 100, None)]),
+    ("Neutrophils >1.5 x 10^9/L and platelets > 100 x 10^9/L",
+     [("anc", ">", 1.5, None), ("platelets", ">", 100, None)]),
+    ("platelets \\>=100,000/mcL", [("platelets", ">=", 100, None)]),
+    ("Albumin \\< 3.0 g/dl.", [("albumin", "<", 30, None)]),
+    ("Creatinine ≤ 1.5x ULN", [("creatinine", "<=", 1.5, U)]),
+    ("Absolute neutrophil count at least 1,500/mm^3", [("anc", ">=", 1.5, None)]),
+    ("Platelet count ≥ 100,000/µl", [("platelets", ">=", 100, None)]),
+    ("creatinine clearance less than 30 ml/min", [("creatinine_clearance", "<", 30, None)]),
+    ("total bilirubin <= 1.5 x upper limit of normal (ULN)", [("total_bilirubin", "<=", 1.5, U)]),
+    ("Left Ventricular Ejection Fraction (LVEF) of >50%", [("lvef", ">", 50, None)]),
+    ("ALT and AST ≤ 2.5 times ULN", [("alt", "<=", 2.5, U), ("ast", "<=", 2.5, U)]),
+    ("Platelet count ≥ 75,000/mm^3", [("platelets", ">=", 75, None)]),
+    ("Serum total bilirubin < 1.5 mg/dL", [("total_bilirubin", "<", 1.5 * BILI, None)]),
+    ("Serum albumin ≥ 2 g/dL", [("albumin", ">=", 20, None)]),
+    ("AST < 5 X institutional ULN", [("ast", "<", 5, U)]),
+    ("Platelets ≥100,000/mcL", [("platelets", ">=", 100, None)]),
+    ("Platelet count of ≥100,000/mm3", [("platelets", ">=", 100, None)]),
+    ("Total bilirubin ≤ 1.25 times upper limit of normal (ULN)", [("total_bilirubin", "<=", 1.25, U)]),
+    ("Creatinine ≤ 1.5 x ULN", [("creatinine", "<=", 1.5, U)]),
+    ("LVEF ≥55%", [("lvef", ">=", 55, None)]),
+    ("platelets >=50,000/mcL", [("platelets", ">=", 50, None)]),
+    ("Hemoglobin must be ≥ 8 g/dL.", [("hemoglobin", ">=", 80, None)]),
+    ("AST(SGOT)/ALT(SGPT) <2.5 X institutional upper limit of normal", [("ast", "<", 2.5, U), ("alt", "<", 2.5, U)]),
+    ("PT \\< 1.5 × ULN.", [("pt", "<", 1.5, U)]),
+]
+
+
+def test_at_least_150_cases() -> None:
+    assert len(CASES) >= 150
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[t[:50] for t, _ in CASES])
+def test_compiled_form_is_exactly_the_hand_written_one(
+        text: str, expected: list[tuple[str, str, float, str | None]]) -> None:
+    crits = [c for c in compile_trial(trial_from_text(f"Inclusion Criteria:\n- {text}\n")).criteria
+             if not c.id.startswith("registry.")]
+    assert len(crits) == 1
+    checks = leaves(crits[0].predicate)
+    assert all(isinstance(c, NumericCheck) for c in checks), checks
+    got = [(c.concept, c.op, c.threshold, c.limit) for c in checks if isinstance(c, NumericCheck)]
+    assert [(c, op, lim) for c, op, _, lim in got] == [(c, op, lim) for c, op, _, lim in expected]
+    for (_, _, value, _), (_, _, want, _) in zip(got, expected, strict=True):
+        assert value == pytest.approx(want, rel=1e-3)
