@@ -229,3 +229,26 @@ def test_compiled_form_is_exactly_the_hand_written_one(
     assert [(c, op, lim) for c, op, _, lim in got] == [(c, op, lim) for c, op, _, lim in expected]
     for (_, _, value, _), (_, _, want, _) in zip(got, expected, strict=True):
         assert value == pytest.approx(want, rel=1e-3)
+
+
+# Lines from dev_nli4ct_breast.jsonl, whose source stripped ≥ and ≤: a threshold whose comparator
+# was lost is for a person, never read as "equal to" or guessed.
+LOST_COMPARATORS = [
+    "Platelet count  100,000/mm^3",
+    "Platelet count 100,000/µl",
+    "Absolute neutrophil count  1,500/mm^3",
+    "Hemoglobin  8.0 g/dL",
+    "Bilirubin  1.5 mg/dL",
+    "Creatinine  1.2 mg/dL",
+    "a) Hematology: i) Neutrophils  2.0 109/L ii) Platelets  100 109/L iii) Hemoglobin  10 g/Dl",
+    "Adequate renal function as evidenced by serum creatinine  1.5 mg/dL or calculated creatinine clearance  "
+    "50 mL/minute (min) per the Cockcroft and Gault",
+]
+
+
+@pytest.mark.parametrize("text", LOST_COMPARATORS)
+def test_a_lost_comparator_is_never_a_check(text: str) -> None:
+    crits = [c for c in compile_trial(trial_from_text(f"Inclusion Criteria:\n- {text}\n")).criteria
+             if not c.id.startswith("registry.")]
+    assert crits and not any(isinstance(leaf, NumericCheck) for c in crits if c.predicate is not None
+                             for leaf in leaves(c.predicate))
