@@ -383,6 +383,9 @@ class Resolver:
             raise UnitError(f"{amount.value:g} has no unit; {concept.id} needs one such as "
                             f"{describe_unit(concept.unit)}")
         if concept.unit is None:
+            # a score written with a decoration its vocabulary entry allows: "Karnofsky ≥ 70%"
+            if concept.bare_units.get(amount.unit.strip()) == "1":
+                return amount.value
             raise UnitError(f"{amount.value:g} {amount.unit}: {concept.id} takes no unit")
         factor = conversion_factor(amount.unit, concept, value_text=f"{amount.value:g} {amount.unit}")
         return amount.value * factor

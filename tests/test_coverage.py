@@ -305,3 +305,16 @@ def test_a_bare_bound_after_either_subject_is_about_either() -> None:
     low = p.children[-1]  # PT < 0.5 x LLN or aPTT < 0.5 x LLN: either one, like the first bound
     assert isinstance(low, AnyOf) and [(c.concept, c.op, c.threshold, c.limit) for c in leaves(low)] == [
         ("pt", "<", 0.5, "lln"), ("aptt", "<", 0.5, "lln")]
+
+
+def test_karnofsky_written_with_percent_is_the_score() -> None:
+    assert _checks("Karnofsky performance status ≥ 70%") == [("karnofsky", ">=", 70.0)]
+    # a unit a score does not allow is still refused
+    assert isinstance(_only("Karnofsky performance status ≥ 70 mg"), NeedsReview)
+
+
+def test_egfr_and_creatinine_clearance_are_not_interchangeable() -> None:
+    # eGFR is normalised to 1.73 m² of body surface, creatinine clearance (Cockcroft-Gault) is not
+    assert _checks("Estimated GFR ≥ 45 mL/min/1.73m²") == [("egfr", ">=", 45.0)]
+    assert isinstance(_only("eGFR ≥ 60 mL/min"), NeedsReview)
+    assert isinstance(_only("Creatinine clearance ≥ 60 mL/min/1.73 m2"), NeedsReview)
