@@ -120,8 +120,9 @@ def split_clauses(text: str) -> list[tuple[int, int]]:
 # "Adequate renal function as evidenced by serum creatinine < 1.5 mg/dL": the words before
 # "as evidenced by" only announce the checks that follow, like a "Label:"
 _EVIDENCED_LEAD = re.compile(
-    r"(?:adequate|normal|sufficient|acceptable)\s+[A-Za-z/\- ]{0,40}?(?:function|reserve|status)\s*,?\s*"
-    r"(?:as\s+)?(?:evidenced|defined|demonstrated|documented|shown|indicated|measured)\s+by\s*:?\s*",
+    r"[A-Za-z][A-Za-z/\- ]{0,40}?\s(?:function|reserve|status|abnormality|impairment|dysfunction|insufficiency)"
+    r"\s*,?\s*(?:(?:as\s+)?(?:evidenced|defined|demonstrated|documented|shown|indicated|measured)\s+by"
+    r"|(?:as\s+)?defined\s+as)\s*:?\s*",
     re.I)
 
 
@@ -545,6 +546,13 @@ def parse_clause(text: str, offset: int = 0) -> Syntax:
 _LIST_JOIN = re.compile(r"(and\s*/\s*or|and|or)\s+", re.I)
 
 
+def _shared_bound(node: Syntax) -> bool:
+    """"AST and ALT ≤ 3 × ULN": names followed by one complete threshold that they share."""
+    return (isinstance(node, Junction) and not node.and_or and len(node.parts) > 1
+            and all(isinstance(p, Presence) and p.window is None for p in node.parts[:-1])
+            and isinstance(node.parts[-1], Threshold) and bool(node.parts[-1].subjects))
+
+
 def _threshold_list(text: str, offset: int) -> Junction | None:
     """"ANC ≥ 1.5 × 10^9/L, platelets ≥ 100 × 10^9/L, and hemoglobin ≥ 9 g/dL".
 
@@ -559,8 +567,8 @@ def _threshold_list(text: str, offset: int) -> Junction | None:
             depth += 1
         elif ch in ")]":
             depth = max(0, depth - 1)
-        elif ch == "," and depth == 0:
-            cuts.append(i)
+        elif ch == "," and depth == 0 and not (i and text[i - 1].isdigit() and text[i + 1:i + 4].isdigit()):
+            cuts.append(i)  # not the thousands separator of "50,000/uL"
     if not cuts:
         return None
     pieces = []
@@ -581,13 +589,13 @@ def _threshold_list(text: str, offset: int) -> Junction | None:
             node = _ToNodes(text[s:e], offset + s).transform(_parser().parse(text[s:e]))
         except (LarkError, VisitError, ValueError, KeyError, RecursionError):
             return None
-        if last and op is None and isinstance(node, Junction):
+        if last and op is None and isinstance(node, Junction) and not _shared_bound(node):
             op = node.op  # "..., platelets ≥ 100 and hemoglobin ≥ 9": the last word joins all
             if not all(isinstance(p, Threshold) and p.subjects for p in node.parts):
                 return None
             parts.extend(node.parts)
             continue
-        if not (isinstance(node, Threshold) and node.subjects):
+        if not ((isinstance(node, Threshold) and node.subjects) or _shared_bound(node)):
             return None
         parts.append(node)
     if op is None:

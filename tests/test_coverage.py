@@ -318,3 +318,33 @@ def test_egfr_and_creatinine_clearance_are_not_interchangeable() -> None:
     assert _checks("Estimated GFR ≥ 45 mL/min/1.73m²") == [("egfr", ">=", 45.0)]
     assert isinstance(_only("eGFR ≥ 60 mL/min"), NeedsReview)
     assert isinstance(_only("Creatinine clearance ≥ 60 mL/min/1.73 m2"), NeedsReview)
+
+
+def test_comma_lists_keep_thousands_separators_and_shared_bounds() -> None:
+    # 1000/uL = 1.0, 50,000/uL = 50 (x 10^9/L); 10 g/dL = 100 g/L; the last word is "or"
+    assert _checks("Absolute neutrophil counts <1000/uL, hemoglobin <10 g/dL, platelet count <50,000/uL or "
+                   "creatinine clearance <50 mL/minute") == [
+        ("anc", "<", 1.0), ("hemoglobin", "<", 100.0), ("platelets", "<", 50.0), ("creatinine_clearance", "<", 50.0)]
+    # "AST and ALT ≤ 3 × ULN" inside the list: both names share the bound
+    assert _checks("total serum bilirubin ≤1.5 × ULN, AST and ALT ≤3 × ULN, and ALP ≤2.5 × ULN") == [
+        ("total_bilirubin", "<=", 1.5), ("ast", "<=", 3.0), ("alt", "<=", 3.0), ("alp", "<=", 2.5)]
+
+
+def test_in_presence_of_is_a_condition_and_at_screening_is_the_screening_date() -> None:
+    from screening.nodes import AllOf, AnyOf
+
+    p = _only("AST (SGOT)/ALT (SGPT) ≤ 2.5 x institutional ULN, or \\< 5x ULN in presence of liver metastases")
+    assert isinstance(p, AnyOf)
+    conditional = p.children[1]
+    assert isinstance(conditional, AllOf)
+    assert any(isinstance(c, PresenceCheck) and c.concept == "liver_metastases" for c in conditional.children[0].children)
+    assert _checks("Body mass index ≤35 kg/m^2 at screening") == [("bmi", "<=", 35.0)]
+    assert _checks("ECOG performance status of ≤ 2 at study entry") == [("ecog", "<=", 2.0)]
+
+
+def test_more_leads_and_slash_abbreviations() -> None:
+    assert _checks("Bone marrow impairment as evidenced by hemoglobin < 9.0 g/dL") == [("hemoglobin", "<", 90.0)]
+    assert _checks("The patient has adequate renal function as defined by serum creatinine level <1.5 mg/dL") == [
+        ("creatinine", "<", 132.603)]   # 1.5 x 88.40
+    assert _checks("Serum alanine aminotransferase/aspartate aminotransferase (ALT/AST) less or equal to 2.5 times "
+                   "the upper limit of normal") == [("alt", "<=", 2.5), ("ast", "<=", 2.5)]
