@@ -77,9 +77,10 @@ def canonical(p: Predicate) -> str:
     if isinstance(p, NumericCheck):
         if p.limit:
             return f"{p.concept} {OP_TEXT[p.op]} {p.threshold:g} × {p.limit.upper()}" + _extras(p)
+        unit = "" if p.unit in (None, "1") else p.unit  # a ratio (INR) has no unit to show
         if p.upper is not None:
-            return f"{p.concept} {p.threshold:g} to {p.upper:g} {p.unit or ''}".rstrip() + _extras(p)
-        return f"{p.concept} {OP_TEXT[p.op]} {p.threshold:.6g} {p.unit or ''}".rstrip() + _extras(p)
+            return f"{p.concept} {p.threshold:g} to {p.upper:g} {unit}".rstrip() + _extras(p)
+        return f"{p.concept} {OP_TEXT[p.op]} {p.threshold:.6g} {unit}".rstrip() + _extras(p)
     if isinstance(p, CategoryCheck):
         return f"{p.concept} in ({', '.join(p.allowed)})"
     if isinstance(p, PresenceCheck):

@@ -41,7 +41,7 @@ from .nodes import (
 )
 from .notes import filler_words, find_qualifier, is_plain_lead_in, is_reference_event, lookup_method, person_words
 from .parse import parse_item
-from .units import conversion_factor, describe_unit
+from .units import normalize_unit, conversion_factor, describe_unit
 from .vocabulary import Concept, Vocabulary, load_vocabulary, normalize_phrase
 
 NUMERIC_KINDS = {"lab", "score", "measurement", "count", "demographic"}
@@ -378,8 +378,11 @@ class Resolver:
 
     def convert(self, amount: Amount, concept: Concept) -> float:
         if amount.unit is None:
-            if concept.unit is None or concept.kind in {"score", "count"}:
-                return amount.value
+            if concept.unit is None or concept.kind in {"score", "count"} or normalize_unit(concept.unit) == "1":
+                return amount.value  # INR 1.5: a ratio has no unit to write
+            if concept.bare_units.get("1"):  # the vocabulary says what a bare number means here
+                amount = Amount(span=amount.span, value=amount.value, unit=concept.bare_units["1"])
+                return amount.value * conversion_factor(amount.unit or "", concept)
             raise UnitError(f"{amount.value:g} has no unit; {concept.id} needs one such as "
                             f"{describe_unit(concept.unit)}")
         if concept.unit is None:

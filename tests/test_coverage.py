@@ -348,3 +348,10 @@ def test_more_leads_and_slash_abbreviations() -> None:
         ("creatinine", "<", 132.603)]   # 1.5 x 88.40
     assert _checks("Serum alanine aminotransferase/aspartate aminotransferase (ALT/AST) less or equal to 2.5 times "
                    "the upper limit of normal") == [("alt", "<=", 2.5), ("ast", "<=", 2.5)]
+
+
+def test_bare_numbers_where_the_vocabulary_says_what_they_mean() -> None:
+    assert _checks("Age ≥ 18") == [("age", ">=", 18.0)]   # age: years (vocabulary bare_units "1")
+    assert _checks("INR ≤ 1.5") == [("inr", "<=", 1.5)]  # a ratio has no unit
+    # a count without its unit stays for review: 1500 could be per µL or per mm³... or 10^9/L
+    assert isinstance(_only("ANC ≥ 1500"), NeedsReview)
