@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from lark import Lark, Token, Transformer, v_args
 from lark import __version__ as lark_version
@@ -207,6 +207,17 @@ def _number(text: str) -> float:
 
 
 
+_NORMAL_RANGE: tuple[tuple[Literal[">="], Literal["lln"]], tuple[Literal["<="], Literal["uln"]]] = (
+    (">=", "lln"), ("<=", "uln"))
+
+
+@dataclass(frozen=True, slots=True)
+class _WithinNormal:
+    """"within normal limits" (internal to the transformer; becomes two bounds)."""
+
+    span: Span
+
+
 @dataclass(frozen=True, slots=True)
 class _Alternative:
     """A parenthesised bound after a threshold's bound (internal to the transformer)."""
@@ -298,6 +309,10 @@ class _ToNodes(Transformer[Token, Any]):
                           value=items[0], condition=cond)
 
     @v_args(meta=True)
+    def within_normal(self, meta: Any, items: list[Any]) -> _WithinNormal:
+        return _WithinNormal(span=self._span(meta))
+
+    @v_args(meta=True)
     def between(self, meta: Any, items: list[Any]) -> Comparison:
         low, high = items
         if not (isinstance(low, Amount) and isinstance(high, Amount)):
@@ -358,9 +373,18 @@ class _ToNodes(Transformer[Token, Any]):
         return _Alternative(items[0], span=self._span(meta))
 
     @v_args(meta=True)
-    def threshold(self, meta: Any, items: list[Any]) -> Threshold:
+    def threshold(self, meta: Any, items: list[Any]) -> Threshold | Junction:
         subjects = items[0]
         bounds = items[1]
+        if isinstance(bounds, _WithinNormal):
+            if len(items) > 2:
+                raise ValueError("'within normal limits' with further bounds or notes")
+            # both limits of the lab's own range: ≥ 1 × LLN and ≤ 1 × ULN
+            span = self._span(meta)
+            return Junction(span=span, op="and", parts=tuple(
+                Threshold(span=span, subjects=subjects, comparisons=(Comparison(
+                    span=bounds.span, op=op, value=LimitMultiple(span=bounds.span, multiple=1.0, limit=limit)),))
+                for op, limit in _NORMAL_RANGE))
         exposures: tuple[Exposure, ...] = ()
         notes: list[Name] = []
         if isinstance(bounds, Comparison):
@@ -381,7 +405,7 @@ class _ToNodes(Transformer[Token, Any]):
                          exposures=exposures, notes=tuple(notes), restated=tuple(restated))
 
     @v_args(meta=True)
-    def bare_threshold(self, meta: Any, items: list[Any]) -> Threshold:
+    def bare_threshold(self, meta: Any, items: list[Any]) -> Threshold | Junction:
         # "..., or ≤ 3x ULN if Gilbert syndrome": the subject is the previous threshold's
         return self.threshold(meta, [(), *items])
 

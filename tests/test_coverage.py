@@ -355,3 +355,23 @@ def test_bare_numbers_where_the_vocabulary_says_what_they_mean() -> None:
     assert _checks("INR ≤ 1.5") == [("inr", "<=", 1.5)]  # a ratio has no unit
     # a count without its unit stays for review: 1500 could be per µL or per mm³... or 10^9/L
     assert isinstance(_only("ANC ≥ 1500"), NeedsReview)
+
+
+def test_within_normal_limits_is_both_limits_of_the_range() -> None:
+    from screening import screen
+    from screening.nodes import AllOf, leaves
+
+    p = _only("Total Bilirubin must be within normal limits.")
+    assert isinstance(p, AllOf)
+    assert [(c.concept, c.op, c.threshold, c.limit) for c in leaves(p)] == [
+        ("total_bilirubin", ">=", 1.0, "lln"), ("total_bilirubin", "<=", 1.0, "uln")]
+    trial = compile_trial(trial_from_text("Inclusion Criteria:\n- Total bilirubin within normal limits\n"))
+
+    def verdict(value: float) -> str:
+        patient = {"patient_id": "p", "as_of": "2026-11-20", "observations": [
+            {"concept": "total_bilirubin", "value": value, "unit": "umol/L", "date": "2026-11-18",
+             "reference_range": {"low": 5, "high": 21}}]}
+        return screen(trial, patient).verdict
+
+    # the lab's range is 5-21 umol/L: 12 is inside, 3 below, 25 above
+    assert [verdict(12), verdict(3), verdict(25)] == ["eligible", "ineligible", "ineligible"]
