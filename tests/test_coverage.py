@@ -375,3 +375,15 @@ def test_within_normal_limits_is_both_limits_of_the_range() -> None:
 
     # the lab's range is 5-21 umol/L: 12 is inside, 3 below, 25 above
     assert [verdict(12), verdict(3), verdict(25)] == ["eligible", "ineligible", "ineligible"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # mg/dL -> mmol/L: x 10 / 885.7 (triglycerides as triolein) and x 10 / 386.65 (cholesterol)
+    ("Fasting serum triglycerides > 400 mg/dL", [("triglycerides", ">", 4.516)]),   # 4000 / 885.7
+    ("Fasting serum cholesterol > 300 mg/dL", [("total_cholesterol", ">", 7.759)]),  # 3000 / 386.65
+    ("Fasting LDL-C ≥ 190 mg/dL", [("ldl_cholesterol", ">=", 4.914)]),              # 1900 / 386.65
+    ("Estimated creatinine clearance ≥ 50 mL/min", [("creatinine_clearance", ">=", 50.0)]),
+    ("Alk phos ≤ 2.5 x ULN", [("alp", "<=", 2.5)]),
+])
+def test_lipids_and_more_synonyms(text: str, expected: list[tuple[str, str, float]]) -> None:
+    assert _checks(text) == expected
