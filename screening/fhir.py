@@ -37,7 +37,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import InputError, UnitError
+from .errors import InputError
 from .patient import Observation, Patient, PerformanceStatus, her2_part, parse_patient
 from .vocabulary import Concept, Vocabulary, load_vocabulary
 
@@ -888,7 +888,4 @@ def load_fhir(paths: Sequence[Path], *, as_of: dt.date | None = None) -> list[Fh
                 raise InputError("not a FHIR resource (no resourceType)", location=where)
         resources_ += items
     source = str(paths[0]) if len(paths) == 1 else f"{paths[0]} (+{len(paths) - 1} more)"
-    try:
-        return read_fhir(resources_, source=source, as_of=as_of)
-    except UnitError as err:  # pragma: no cover - units are read per value above
-        raise InputError(err.message, location=source) from None
+    return read_fhir(resources_, source=source, as_of=as_of)
