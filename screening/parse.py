@@ -359,6 +359,13 @@ class _ToNodes(Transformer[Token, Any]):
         # "at least one measurable lesion": a count bound on the thing named after the number
         comparator, number, name, *notes = items
         number_span = self._tspan(number)
+        unit = _TIME_UNITS.get(name.text.lower())
+        if unit is not None and notes:
+            # "(Must be) at least 18 years of age": the "name" is the unit, the note the subject
+            amount = Amount(span=Span(number_span.start, name.span.end), value=_number(number), unit=unit)
+            comparison = Comparison(span=Span(self._tspan(comparator).start, name.span.end),
+                                    op=comparator_op(str(comparator)), value=amount)  # type: ignore[arg-type]
+            return Threshold(span=self._span(meta), subjects=(), comparisons=(comparison,), notes=tuple(notes))
         amount = Amount(span=number_span, value=_number(number), unit=None)
         comparison = Comparison(span=Span(self._tspan(comparator).start, number_span.end),
                                 op=comparator_op(str(comparator)), value=amount)  # type: ignore[arg-type]
@@ -490,7 +497,24 @@ class _ToNodes(Transformer[Token, Any]):
     # --- logic
     @v_args(meta=True)
     def any_of(self, meta: Any, items: list[Syntax]) -> Junction:
+        for it in items:
+            if self._unbracketed_requirements(it):
+                # "cholesterol ≤ 300 mg/dL or ≤ 7.75 mmol/L AND triglycerides ≤ 2.5 × ULN": the
+                # grammar would read "A or (B and C)", the writer likely meant "(A or B) and C"
+                raise ValueError("'or' and 'and' are mixed without parentheses: which binds first is unclear")
         return _junction("or", self._span(meta), items)
+
+    def _unbracketed_requirements(self, node: Syntax) -> bool:
+        """An "and" of two or more bounds, not written inside parentheses."""
+        if not (isinstance(node, Junction) and node.op == "and"):
+            return False
+        if sum(isinstance(p, Threshold | ValueList) for p in node.parts) < 2:
+            return False  # "AST and ALT ≤ 2.5 × ULN": names sharing one bound
+        if all(getattr(p, "span", None) == node.span for p in node.parts):
+            return False  # "within normal limits": two bounds the grammar made from one phrase
+        start, end = node.span.start - self.offset, node.span.end - self.offset
+        before, after = self.text[:start].rstrip(), self.text[end:].lstrip()
+        return not (before.endswith(("(", "[")) and after.startswith((")", "]")))
 
     @v_args(meta=True)
     def and_or(self, meta: Any, items: list[Syntax]) -> Junction:

@@ -387,3 +387,43 @@ def test_within_normal_limits_is_both_limits_of_the_range() -> None:
 ])
 def test_lipids_and_more_synonyms(text: str, expected: list[tuple[str, str, float]]) -> None:
     assert _checks(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Must be at least 18 years of age", [("age", ">=", 18.0)]),
+    ("Subjects ≥ 18 years of age at the time of signing the informed consent", [("age", ">=", 18.0)]),
+    ("Is ≥18 years of age on the day of signing informed consent", [("age", ">=", 18.0)]),
+    ("Total bilirubin =< 1.5 x institutional upper limit of normal (IULN)", [("total_bilirubin", "<=", 1.5)]),
+    ("Creatinine ≤ 1.5 x IULN", [("creatinine", "<=", 1.5)]),
+    # per µL and per mm³ are the same volume: 1,500/µL = 1.5 x 10^9/L, 100,000/mm³ = 100 x 10^9/L
+    ("Absolute neutrophil count ≥ 1,500 cells per microliter", [("anc", ">=", 1.5)]),
+    ("Platelets ≥ 100,000 per mm3", [("platelets", ">=", 100.0)]),
+    ("absolute neutrophil count >1,500/microliter (mcL)", [("anc", ">", 1.5)]),
+    ("Platelet count ≥ 100,000 per cubic millimeter", [("platelets", ">=", 100.0)]),
+])
+def test_age_notes_and_spelled_out_volumes(text: str, expected: list[tuple[str, str, float]]) -> None:
+    assert _checks(text) == expected
+
+
+def test_age_at_randomization_is_not_the_screening_date() -> None:
+    # randomisation can be weeks after screening: for a person to decide
+    assert isinstance(_only("Between 18 and 65 years of age at the time of randomization"), NeedsReview)
+
+
+@pytest.mark.parametrize("text", [
+    # read by the grammar as "A or (B and C)"; the writer meant "(A or B) and C": for a person
+    "Fasting serum cholesterol ≤300 mg/dL or ≤7.75 mmol/L AND fasting triglycerides ≤ 2.5 x ULN",
+    "Eastern Cooperative Oncology Group (ECOG) performance status of 0 or 1 and life expectancy of ≥12 weeks",
+])
+def test_or_and_and_mixed_without_parentheses_is_for_review(text: str) -> None:
+    assert isinstance(_only(text), NeedsReview)
+
+
+def test_or_and_and_with_parentheses_or_shared_names_are_read() -> None:
+    from screening.nodes import AnyOf
+
+    # 1.5 mg/dL x 88.40 = 132.6 umol/L
+    assert _checks("Creatinine ≤ 1.5 mg/dL or (creatinine clearance ≥ 60 mL/min and potassium ≥ 3.5 mmol/L)") == [
+        ("creatinine", "<=", 132.603), ("creatinine_clearance", ">=", 60.0), ("potassium", ">=", 3.5)]
+    p = _only("INR < 1.5 or a PT/PTT within normal limits")   # "within normal limits" is one phrase
+    assert isinstance(p, AnyOf)
