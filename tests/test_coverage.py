@@ -427,3 +427,19 @@ def test_or_and_and_with_parentheses_or_shared_names_are_read() -> None:
         ("creatinine", "<=", 132.603), ("creatinine_clearance", ">=", 60.0), ("potassium", ">=", 3.5)]
     p = _only("INR < 1.5 or a PT/PTT within normal limits")   # "within normal limits" is one phrase
     assert isinstance(p, AnyOf)
+
+
+def test_has_leads_name_only_the_person() -> None:
+    from screening.nodes import AnyOf
+
+    p = _only("Has a history of myocardial infarction within 6 months")
+    # 6 months = 6 x 30.4375 days (the mean month) = 182.625 days
+    assert isinstance(p, PresenceCheck) and (p.concept, p.within_days) == ("myocardial_infarction", 182.625)
+    assert _checks("The subject has a corrected QT interval (QTc) > 500 ms") == [("qtc", ">", 500.0)]
+    assert _checks("Has a life expectancy of at least 3 months") == [("life_expectancy", ">=", 13.045)]  # 3 x 30.4375 / 7
+    assert isinstance(_only("Have a history of stroke or transient ischemic attack within six months"), AnyOf)
+
+
+def test_evaluable_disease_is_not_measurable_disease() -> None:
+    # evaluable (RECIST non-target lesions count) is broader than measurable: not the same concept
+    assert isinstance(_only("Have evaluable disease"), NeedsReview)
