@@ -67,6 +67,7 @@ class _Tables:
     state_observations: dict[str, dict[str, Any]]
     positive: frozenset[str]
     negative: frozenset[str]
+    primary_tumour: dict[str, Any]
 
 
 @functools.cache
@@ -83,6 +84,7 @@ def _tables() -> _Tables:
         state_observations={k: dict(v) for k, v in raw["state_observations"].items()},
         positive=frozenset(a.casefold() for a in answers["positive"]),
         negative=frozenset(a.casefold() for a in answers["negative"]),
+        primary_tumour=dict(raw["primary_tumour"]),
     )
 
 
@@ -532,15 +534,8 @@ class _Builder:
             self.conditions.append(item)
 
     def _is_cancer(self, concept: Concept) -> bool:
-        seen, todo = set(), [concept.id]
-        while todo:
-            cid = todo.pop()
-            if cid == "malignancy":
-                return concept.id not in ("malignancy", "solid_tumor")
-            if cid not in seen:
-                seen.add(cid)
-                todo += list(self.vocab.get(cid).broader)
-        return False
+        rule = _tables().primary_tumour
+        return concept.id in self.vocab.expand(rule["under"]) and concept.id not in rule["too_general"]
 
     def _coded(self, value: Any, systems: tuple[str, ...]) -> tuple[Concept | None, str | None, str | None]:
         """The concept a CodeableConcept names: by a code first, then by its exact words."""
