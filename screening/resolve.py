@@ -165,7 +165,7 @@ class Resolver:
                 self._lead_used = True
             elif not node.subjects and self.heading is not None:  # under "Life expectancy:"
                 node = dataclasses.replace(node, subjects=(Name(span=node.span, text=self.heading),))
-            node = self.note_as_subject(node)
+            node = self.note_as_subject(self.of_note_joined(node))
             if not node.subjects:
                 return self.review(node.span, "a bound without a subject")
             return self.threshold(node, node.subjects)
@@ -174,6 +174,20 @@ class Resolver:
         if isinstance(node, Presence):
             return self.presence(node)
         raise AssertionError(f"unhandled syntax node {type(node).__name__}")
+
+    def of_note_joined(self, node: Threshold) -> Threshold:
+        """"at least 2 prior lines OF THERAPY": the grammar reads "of therapy" as a note; when the
+        subject and the note written together name a concept, that concept is the subject."""
+        if len(node.subjects) != 1 or not node.notes:
+            return node
+        subject, note = node.subjects[0], node.notes[0]
+        between = self.text[subject.span.end:note.span.start]
+        if between.strip().lower() != "of":
+            return node
+        joined = Name(span=Span(subject.span.start, note.span.end), text=self.quote(Span(subject.span.start, note.span.end)))
+        if self.concept_of(joined) is None:
+            return node
+        return dataclasses.replace(node, subjects=(joined,), notes=node.notes[1:])
 
     def note_as_subject(self, node: Threshold) -> Threshold:
         """"(Patients must be) > 18 years OF AGE": a note naming a measurement is the subject when

@@ -443,3 +443,13 @@ def test_has_leads_name_only_the_person() -> None:
 def test_evaluable_disease_is_not_measurable_disease() -> None:
     # evaluable (RECIST non-target lesions count) is broader than measurable: not the same concept
     assert isinstance(_only("Have evaluable disease"), NeedsReview)
+
+
+def test_of_note_joined_to_its_subject() -> None:
+    from screening.nodes import NumericCheck as N
+
+    for text, op, n in (("At least 2 prior lines of therapy", ">=", 2.0), ("Has ≥ 2 prior lines of therapy", ">=", 2.0)):
+        p = _only(text)
+        assert isinstance(p, N) and (p.concept, p.op, p.threshold) == ("prior_lines", op, n)
+    # lines of chemotherapy are fewer than lines of therapy: not the same count
+    assert isinstance(_only("No more than 3 prior lines of chemotherapy"), NeedsReview)
