@@ -152,7 +152,12 @@ def _check(args: argparse.Namespace) -> int:
     if isinstance(known, dict):
         preload_factor_cache(known)
     notes: list[str] = []
-    if _is_fhir_input(args.patient):
+    fhir_input = _is_fhir_input(args.patient)
+    if not fhir_input and (args.patient_id or args.as_of):
+        # a patient JSON holds one patient and its own as_of: the options would be ignored
+        raise InputError("--patient-id and --as-of are for FHIR input; a patient JSON holds one patient "
+                         "and its own as_of")
+    if fhir_input:
         found = _load_fhir(args)
         patients = [f.patient for f in found]
         for f in found:
@@ -163,8 +168,6 @@ def _check(args: argparse.Namespace) -> int:
                          location=str(args.patient[1]))
     else:
         patients, where = [load_patient(args.patient[0])], str(args.patient[0])
-    if args.patient_id and not _is_fhir_input(args.patient):
-        raise InputError("--patient-id is for FHIR input; a patient JSON holds one patient")
     trial = compile_trial(args.trial)
     cohorts: list[str | None] = [args.cohort] if args.cohort else ([c.id for c in trial.cohorts] or [None])
     results = []

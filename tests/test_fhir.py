@@ -500,3 +500,10 @@ def test_active_order_whose_course_ended_is_not_ongoing() -> None:
                 dosageInstruction=[{"timing": {"repeat": {"boundsPeriod": {"start": "2026-10-01", "end": "2026-10-05"}}}}])
     [m] = one(bundle(order))["medications"]
     assert (m["start_date"], m["end_date"], m["ongoing"]) == ("2026-10-01", "2026-10-05", False)
+
+
+def test_fhir_options_on_a_patient_json_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    # a patient JSON has its own as_of and one patient: the options would be silently ignored
+    trial = str(ROOT / "rules" / "NCT03944499.toml")
+    assert main(["check", str(ROOT / "examples" / "patient.json"), "--trial", trial, "--as-of", "2026-11-20"]) == 2
+    assert "--as-of are for FHIR input" in capsys.readouterr().err
