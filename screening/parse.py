@@ -124,13 +124,39 @@ _EVIDENCED_LEAD = re.compile(
     r"\s*,?\s*(?:(?:as\s+)?(?:evidenced|defined|demonstrated|documented|shown|indicated|measured)\s+by"
     r"|(?:as\s+)?defined\s+as)\s*:?\s*",
     re.I)
+# "Adequate renal function (serum creatinine < 1.5 mg/dL or creatinine clearance > 50 mL/min)":
+# the same lead with its checks in parentheses that run to the end of the clause
+_PAREN_LEAD = re.compile(
+    r"[A-Za-z][A-Za-z/\- ]{0,40}?\s(?:function|reserve|status|abnormality|impairment|dysfunction|insufficiency)"
+    r"\s*\(", re.I)
 
 
-def split_lead(text: str, start: int, end: int) -> tuple[tuple[int, int] | None, int]:
-    """A "Label:" lead before the body of a clause: ((lead start, lead end), body start)."""
+def _paren_body(text: str, open_at: int, end: int) -> int | None:
+    """End of the parenthesised body opened at ``open_at`` if it closes at the clause's end
+    (or never closes: "(estimated creatinine clearance < 50 mL/min as calculated ...")."""
+    depth = 0
+    for i in range(open_at, end):
+        if text[i] == "(":
+            depth += 1
+        elif text[i] == ")":
+            depth -= 1
+            if depth == 0:
+                return i if not text[i + 1:end].strip() else None
+    return end if depth == 1 else None
+
+
+def split_lead(text: str, start: int, end: int) -> tuple[tuple[int, int] | None, int, int]:
+    """A "Label:" lead before the body of a clause: ((lead start, lead end), body start, body end)."""
     evidenced = _EVIDENCED_LEAD.match(text, start, end)
     if evidenced and evidenced.end() < end:
-        return (start, evidenced.end()), evidenced.end()
+        return (start, evidenced.end()), evidenced.end(), end
+    paren = _PAREN_LEAD.match(text, start, end)
+    if paren and (close := _paren_body(text, paren.end() - 1, end)) is not None:
+        body = paren.end()
+        while body < close and text[body].isspace():
+            body += 1
+        if body < close:
+            return (start, paren.end() - 1), body, close
     depth = 0
     for i in range(start, end):
         ch = text[i]
@@ -143,9 +169,9 @@ def split_lead(text: str, start: int, end: int) -> tuple[tuple[int, int] | None,
             while body < end and text[body].isspace():
                 body += 1
             if body >= end:
-                return (start, i), end
-            return (start, i), body
-    return None, start
+                return (start, i), end, end
+            return (start, i), body, end
+    return None, start, end
 
 
 # ---------------------------------------------------------------------------- tree -> nodes
@@ -670,16 +696,22 @@ def parse_item(text: str) -> list[tuple[Span | None, Syntax]]:
     """
     out: list[tuple[Span | None, Syntax]] = []
     for start, end in split_clauses(text):
-        lead, body = split_lead(text, start, end)
+        lead, body, body_end = split_lead(text, start, end)
         lead_span = Span(*lead) if lead else None
-        if body >= end:  # a lead-in with nothing after it ("... one of the following:")
+        if body >= body_end:  # a lead-in with nothing after it ("... one of the following:")
             out.append((lead_span, Unparsed(span=Span(start, end), text=text[start:end],
                                             reason="lead-in")))
             continue
-        node = parse_clause(text[body:end], body)
-        if isinstance(node, Unparsed) and lead is not None:
+        if body_end < end or text[body - 1] == "(":
+            # checks in parentheses after the lead: "(ANC ≥ 1500/µL; hemoglobin ≥ 9 g/dL)"
+            inner = [(body + s, body + e) for s, e in split_clauses(text[body:body_end])]
+        else:
+            inner = [(body, body_end)]
+        nodes = [parse_clause(text[s:e], s) for s, e in inner]
+        if lead is not None and any(isinstance(n, Unparsed) for n in nodes):
             # the colon may not have been a lead ("... (2 weeks before first administration)")
-            node = Unparsed(span=Span(start, end), text=text[start:end], reason=node.reason)
-            lead_span = None
-        out.append((lead_span, node))
+            reason = next(n.reason for n in nodes if isinstance(n, Unparsed))
+            out.append((None, Unparsed(span=Span(start, end), text=text[start:end], reason=reason)))
+            continue
+        out.extend((lead_span, n) for n in nodes)
     return out

@@ -125,6 +125,7 @@ class Resolver:
         """Every clause of the item as a predicate (lead-ins dropped), conditional alternatives merged."""
         out: list[Predicate] = []
         concepts_at: dict[frozenset[str], int] = {}
+        reviewed_lead: tuple[Span, int] | None = None
         for lead, node in parse_item(self.text):
             if isinstance(node, Unparsed) and node.reason == "lead-in":
                 continue
@@ -133,13 +134,19 @@ class Resolver:
             pred = self.node(node, lead_subject)
             if lead_subject is not None and not self._lead_used \
                     and not is_plain_lead_in(lead_subject.text, exclusion=self.section == "exclusion"):
-                # The text before ":" is neither the subject of the values after it nor a plain
+                # The text before ":" (or before the checks in parentheses) is neither the subject of the values after it nor a plain
                 # label ("Adequate organ function:"). It may restrict, negate or describe what
                 # follows ("Breast cancer: women aged 40 to 74", "Must avoid contact with:
                 # pregnant women"), so the whole clause goes to a person.
                 span = _cover(lead_subject.span, pred.span)
-                pred = self.review(span, f"the text before ':' ({lead_subject.text!r}) is not "
-                                   "understood, and it may change what follows")
+                if reviewed_lead is not None and reviewed_lead[0] == lead:
+                    # the clauses in parentheses after one lead: one review for all of them
+                    span = _cover(out[reviewed_lead[1]].span, span)
+                    out[reviewed_lead[1]] = self.review(span, out[reviewed_lead[1]].reason)  # type: ignore[union-attr]
+                    continue
+                pred = self.review(span, f"the words before the checks ({lead_subject.text.strip()!r}) are "
+                                   "not understood, and they may change what follows")
+                reviewed_lead = (lead, len(out))
             key = frozenset(_concepts(pred))
             if _is_conditional(node) and key and key in concepts_at:
                 # "AST and ALT ≤ 2.5 × ULN; AST and ALT ≤ 5 × ULN if liver metastasis": an

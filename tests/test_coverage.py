@@ -453,3 +453,39 @@ def test_of_note_joined_to_its_subject() -> None:
         assert isinstance(p, N) and (p.concept, p.op, p.threshold) == ("prior_lines", op, n)
     # lines of chemotherapy are fewer than lines of therapy: not the same count
     assert isinstance(_only("No more than 3 prior lines of chemotherapy"), NeedsReview)
+
+
+def _section_only(text: str, section: str) -> object:
+    (crit,) = [c for c in compile_trial(trial_from_text(f"{section} Criteria:\n- {text}\n")).criteria
+               if not c.id.startswith("registry.")]
+    return crit.predicate
+
+
+def test_a_lead_with_its_checks_in_parentheses() -> None:
+    from screening.nodes import AllOf, AnyOf
+
+    # 1.5 mg/dL x 88.40 = 132.603 µmol/L
+    either = _only("Adequate renal function (serum creatinine < 1.5 mg/dL or creatinine clearance > 50 ml/min)")
+    assert isinstance(either, AnyOf)
+    assert [(c.concept, c.op, round(c.threshold, 3)) for c in either.children] == [
+        ("creatinine", "<", 132.603), ("creatinine_clearance", ">", 50.0)]
+    # ";" inside the parentheses separates requirements; 1,500/uL = 1.5 x 10^9/L; 9 g/dL = 90 g/L
+    each = _only("Adequate hematologic function (absolute neutrophil count [ANC] >= 1,500 cells/uL; "
+                 "hemoglobin >= 9 g/dL)")
+    assert isinstance(each, AllOf)
+    assert [(c.concept, c.op, round(c.threshold, 3)) for c in each.children] == [
+        ("anc", ">=", 1.5), ("hemoglobin", ">=", 90.0)]
+    # "[ULN]" after the spelled-out limit is its abbreviation
+    assert _checks("Adequate hepatic function (bilirubin ≤ 1.0 x upper limit of normal [ULN])") == [
+        ("total_bilirubin", "<=", 1.0)]
+    # a parenthesis that does not run to the end is not the lead's checks
+    assert isinstance(_only("Adequate renal function (serum creatinine < 1.5 mg/dL) unless on dialysis"), NeedsReview)
+
+
+def test_an_adequate_function_lead_among_exclusions_is_for_review() -> None:
+    # "Adequate hematologic function (...)" listed as an exclusion reads inverted: one review,
+    # quoting the lead, not one per clause and never the bare checks
+    p = _section_only("Adequate hematologic function (absolute neutrophil count >= 1,500/uL; hemoglobin >= 9 g/dL)",
+                      "Exclusion")
+    assert isinstance(p, NeedsReview) and p.text.startswith("Adequate hematologic function (absolute")
+    assert p.text.endswith("hemoglobin >= 9 g/dL")
