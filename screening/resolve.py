@@ -125,7 +125,7 @@ class Resolver:
         """Every clause of the item as a predicate (lead-ins dropped), conditional alternatives merged."""
         out: list[Predicate] = []
         concepts_at: dict[frozenset[str], int] = {}
-        reviewed_lead: tuple[Span, int] | None = None
+        reviewed_lead: tuple[Span | None, int] | None = None
         for lead, node in parse_item(self.text):
             if isinstance(node, Unparsed) and node.reason == "lead-in":
                 continue
