@@ -157,6 +157,9 @@ class Unparsed:
     span: Span
     text: str
     reason: str
+    # an exception to the clause before it, which only a person can check: "unless ..." (the
+    # clause's own exception) or "permission" (a later sentence letting a group of patients in)
+    exception: Literal["unless", "permission"] | None = None
 
 
 Syntax = Union[Threshold, ValueList, Presence, Junction, Unparsed]

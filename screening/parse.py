@@ -688,30 +688,79 @@ def _describe(err: LarkError) -> str:
     return "not understood"
 
 
+# "Prothrombin time ≤ 1.5 × ULN, unless receiving therapeutic anticoagulation": what follows
+# "unless" can only lift the clause, so it is kept apart as an exception for a person
+_UNLESS = re.compile(r",?\s*\bunless\b", re.I)
+# "Known brain metastases. Patients with treated, stable brain metastases are eligible.": a later
+# sentence that lets a group of patients in despite the item ("only", "not", "must" restrict instead)
+_PERMISSION = re.compile(
+    r"^(?:however,?\s+|note:?\s+)?(?:(?:patients?|subjects?|participants?|women|men|females?|males?|those|"
+    r"individuals|persons?|people)\s+(?:with|who|on|receiving|taking|having|whose|that|in\s+whom)\b.*"
+    r"\b(?:is|are|will\s+be|may\s+be|can\s+be|would\s+be|be)\s+(?:eligible|allowed|permitted|acceptable|"
+    r"enrolled|included)\b|[^\d<>≤≥]*\b(?:is|are|will\s+be|may\s+be)\s+(?:allowed|permitted|acceptable)\b)",
+    re.I | re.S)
+_RESTRICTION = re.compile(r"\b(?:only|not|ineligible|excluded|exclude|must|no|maximum|minimum|up\s+to|at\s+most|"
+                          r"at\s+least|more|less|fewer|greater|exceed\w*)\b|n't", re.I)
+
+
+def _unless_at(text: str, start: int, end: int) -> int | None:
+    """Where an "unless" exception begins in the clause, outside parentheses."""
+    depth = 0
+    for m in _UNLESS.finditer(text, start, end):
+        depth = text.count("(", start, m.start()) - text.count(")", start, m.start())
+        if depth <= 0 and text[start:m.start()].strip():
+            return m.start()
+    return None
+
+
+def is_permission(text: str) -> bool:
+    """A sentence that lets a group of patients in: "Patients with Gilbert's syndrome are eligible"."""
+    return _PERMISSION.match(text.strip()) is not None and _RESTRICTION.search(text) is None
+
+
 def parse_item(text: str) -> list[tuple[Span | None, Syntax]]:
     """Parse the text of one criterion item: one (lead span, node) per clause, in reading order.
 
     Spans are offsets into ``text``. A "Label:" lead is returned separately: it may name the
-    subject of a bare value list ("HER2 expression: IHC3+, IHC2+/FISH+").
+    subject of a bare value list ("HER2 expression: IHC3+, IHC2+/FISH+"). Exceptions ("unless
+    ...", a later sentence letting a group in) are ``Unparsed`` nodes marked ``exception``.
     """
     out: list[tuple[Span | None, Syntax]] = []
     for start, end in split_clauses(text):
-        lead, body, body_end = split_lead(text, start, end)
-        lead_span = Span(*lead) if lead else None
-        if body >= body_end:  # a lead-in with nothing after it ("... one of the following:")
-            out.append((lead_span, Unparsed(span=Span(start, end), text=text[start:end],
-                                            reason="lead-in")))
+        if out and is_permission(text[start:end]):
+            out.append((None, Unparsed(span=Span(start, end), text=text[start:end], exception="permission",
+                                       reason="a later sentence lets some patients in; whether it applies "
+                                              "is for a person")))
             continue
-        if body_end < end or text[body - 1] == "(":
-            # checks in parentheses after the lead: "(ANC ≥ 1500/µL; hemoglobin ≥ 9 g/dL)"
-            inner = [(body + s, body + e) for s, e in split_clauses(text[body:body_end])]
-        else:
-            inner = [(body, body_end)]
-        nodes = [parse_clause(text[s:e], s) for s, e in inner]
-        if lead is not None and any(isinstance(n, Unparsed) for n in nodes):
-            # the colon may not have been a lead ("... (2 weeks before first administration)")
-            reason = next(n.reason for n in nodes if isinstance(n, Unparsed))
-            out.append((None, Unparsed(span=Span(start, end), text=text[start:end], reason=reason)))
-            continue
-        out.extend((lead_span, n) for n in nodes)
+        unless = _unless_at(text, start, end)
+        waiver: Unparsed | None = None
+        if unless is not None:
+            w_start = unless + len(text[unless:end]) - len(text[unless:end].lstrip(" ,"))
+            waiver = Unparsed(span=Span(w_start, end), text=text[w_start:end], exception="unless",
+                              reason="an exception to the clause before it; whether it applies is for a person")
+            end = unless
+            while end > start and text[end - 1] in " ,":
+                end -= 1
+        out.extend(_parse_clause_with_lead(text, start, end))
+        if waiver is not None:
+            out.append((None, waiver))
     return out
+
+
+def _parse_clause_with_lead(text: str, start: int, end: int) -> list[tuple[Span | None, Syntax]]:
+    """One clause, after its lead if it has one; checks in parentheses after a lead may be several."""
+    lead, body, body_end = split_lead(text, start, end)
+    lead_span = Span(*lead) if lead else None
+    if body >= body_end:  # a lead-in with nothing after it ("... one of the following:")
+        return [(lead_span, Unparsed(span=Span(start, end), text=text[start:end], reason="lead-in"))]
+    if body_end < end or text[body - 1] == "(":
+        # checks in parentheses after the lead: "(ANC ≥ 1500/µL; hemoglobin ≥ 9 g/dL)"
+        inner = [(body + s, body + e) for s, e in split_clauses(text[body:body_end])]
+    else:
+        inner = [(body, body_end)]
+    nodes = [parse_clause(text[s:e], s) for s, e in inner]
+    if lead is not None and any(isinstance(n, Unparsed) for n in nodes):
+        # the colon may not have been a lead ("... (2 weeks before first administration)")
+        reason = next(n.reason for n in nodes if isinstance(n, Unparsed))
+        return [(None, Unparsed(span=Span(start, end), text=text[start:end], reason=reason))]
+    return [(lead_span, n) for n in nodes]

@@ -121,13 +121,32 @@ class Resolver:
         return NeedsReview(span=span, text=self.quote(span), reason=reason)
 
     # ------------------------------------------------------------------ clauses
-    def clauses(self) -> list[Predicate]:
-        """Every clause of the item as a predicate (lead-ins dropped), conditional alternatives merged."""
+    def clauses(self) -> list[tuple[Predicate, bool]]:
+        """Every clause of the item as a predicate (lead-ins dropped), conditional alternatives
+        merged, "unless" exceptions joined to their clause; True marks a permission sentence."""
         out: list[Predicate] = []
+        permissions: set[int] = set()
         concepts_at: dict[frozenset[str], int] = {}
         reviewed_lead: tuple[Span | None, int] | None = None
+        last: int | None = None  # where the previous clause went
         for lead, node in parse_item(self.text):
             if isinstance(node, Unparsed) and node.reason == "lead-in":
+                continue
+            if isinstance(node, Unparsed) and node.exception is not None:
+                exception = self.review(node.span, node.reason)
+                if node.exception == "permission":
+                    permissions.add(len(out))
+                    out.append(exception)
+                    last = None
+                elif last is not None:
+                    # "A unless B": B can only lift A. An inclusion is met when A holds (or B
+                    # does); an exclusion applies when A holds and B does not.
+                    prev = out[last]
+                    span = _cover(prev.span, exception.span)
+                    joined = AnyOf if self.section != "exclusion" else AllOf
+                    out[last] = joined(span=span, text=self.quote(span), children=(prev, exception))
+                else:
+                    out.append(exception)
                 continue
             lead_subject = Name(span=lead, text=self.quote(lead)) if lead else None
             self._lead_used = False
@@ -155,11 +174,13 @@ class Resolver:
                 prev = out[i]
                 out[i] = AnyOf(span=_cover(prev.span, pred.span),
                                text=self.quote(_cover(prev.span, pred.span)), children=(prev, pred))
+                last = i
                 continue
             if key:
                 concepts_at.setdefault(key, len(out))
+            last = len(out)
             out.append(pred)
-        return out
+        return [(p, i in permissions) for i, p in enumerate(out)]
 
     def node(self, node: Syntax, lead: Name | None = None) -> Predicate:
         if isinstance(node, Unparsed):
@@ -568,13 +589,32 @@ def _concepts(pred: Predicate) -> list[str]:
 
 def resolve_item(text: str, section: str, heading: str | None = None) -> Predicate | None:
     """The predicate of one item's own text; None when it has no clause (a pure heading)."""
-    clauses = Resolver(text, section, heading=heading).clauses()
-    if not clauses:
-        return None
-    if len(clauses) == 1:
-        return clauses[0]
-    span = Span(clauses[0].span.start, clauses[-1].span.end)
+    parts: list[Predicate] = []
+    for pred, permission in Resolver(text, section, heading=heading).clauses():
+        if not (permission and parts):
+            parts.append(pred)
+        elif section == "exclusion":
+            # "Known brain metastases. Patients with treated, stable brain metastases are
+            # eligible.": what came before excludes only if the permission does not apply
+            before = _combine(parts, section, text)
+            span = _cover(before.span, pred.span)
+            parts = [AllOf(span=span, text=text[span.start : span.end], children=(before, pred))]
+        else:
+            # in an inclusion the sentence may lift the requirement ("... are eligible with
+            # bilirubin ≤ 3 × ULN") or add one for that group ("... are eligible if stable"):
+            # either reading of the checks could be wrong, so the whole item goes to a person
+            span = Span(len(text) - len(text.lstrip()), len(text.rstrip(" .;")))
+            return NeedsReview(span=span, text=text[span.start : span.end],
+                               reason=f"a later sentence lets some patients in ({pred.text!r}); whether "
+                                      "it lifts or adds to this requirement is for a person")
+    return _combine(parts, section, text) if parts else None
+
+
+def _combine(parts: list[Predicate], section: str, text: str) -> Predicate:
+    if len(parts) == 1:
+        return parts[0]
+    span = Span(parts[0].span.start, parts[-1].span.end)
     if section == "exclusion":
         # an exclusion lists what excludes: any one of its clauses is enough
-        return AnyOf(span=span, text=text[span.start : span.end], children=tuple(clauses))
-    return AllOf(span=span, text=text[span.start : span.end], children=tuple(clauses))
+        return AnyOf(span=span, text=text[span.start : span.end], children=tuple(parts))
+    return AllOf(span=span, text=text[span.start : span.end], children=tuple(parts))

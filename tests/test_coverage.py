@@ -479,7 +479,7 @@ def test_a_lead_with_its_checks_in_parentheses() -> None:
     assert _checks("Adequate hepatic function (bilirubin ≤ 1.0 x upper limit of normal [ULN])") == [
         ("total_bilirubin", "<=", 1.0)]
     # a parenthesis that does not run to the end is not the lead's checks
-    assert isinstance(_only("Adequate renal function (serum creatinine < 1.5 mg/dL) unless on dialysis"), NeedsReview)
+    assert isinstance(_only("Adequate renal function (serum creatinine < 1.5 mg/dL) per the investigator"), NeedsReview)
 
 
 def test_an_adequate_function_lead_among_exclusions_is_for_review() -> None:
@@ -489,3 +489,52 @@ def test_an_adequate_function_lead_among_exclusions_is_for_review() -> None:
                       "Exclusion")
     assert isinstance(p, NeedsReview) and p.text.startswith("Adequate hematologic function (absolute")
     assert p.text.endswith("hemoglobin >= 9 g/dL")
+
+
+def test_unless_is_an_exception_that_can_only_lift_the_clause() -> None:
+    from screening.nodes import AllOf, AnyOf
+
+    text = "Prothrombin time ≤1.5x ULN, unless receiving therapeutic anticoagulation"
+    # inclusion: met when PT ≤ 1.5 × ULN; otherwise the exception may still apply (a person checks)
+    inc = _section_only(text, "Inclusion")
+    assert isinstance(inc, AnyOf)
+    pt, exception = inc.children
+    assert isinstance(pt, NumericCheck) and (pt.concept, pt.op, pt.threshold, pt.limit) == ("pt", "<=", 1.5, "uln")
+    assert isinstance(exception, NeedsReview) and exception.text == "unless receiving therapeutic anticoagulation"
+    # exclusion: applies only when the clause holds and the exception does not
+    exc = _section_only("History of brain metastases, unless treated and stable for 4 weeks", "Exclusion")
+    assert isinstance(exc, AllOf)
+    mets, exception = exc.children
+    assert isinstance(mets, PresenceCheck) and mets.concept == "cns_metastases"
+    assert isinstance(exception, NeedsReview) and exception.text.startswith("unless treated")
+
+
+def test_a_later_sentence_letting_a_group_in() -> None:
+    from screening.nodes import AllOf
+
+    # exclusion: the first sentence excludes only if the permission does not apply
+    exc = _section_only("Known brain metastases. Patients with treated, stable brain metastases are eligible.",
+                        "Exclusion")
+    assert isinstance(exc, AllOf)
+    mets, permission = exc.children
+    assert isinstance(mets, PresenceCheck) and mets.concept == "cns_metastases"
+    assert isinstance(permission, NeedsReview)
+    # inclusion: the sentence may lift the requirement (Gilbert's) or add one for the group, so
+    # failing "bilirubin ≤ 1.5 × ULN" must not make the patient ineligible: the item is reviewed
+    inc = _section_only("Serum bilirubin ≤ 1.5 x ULN. Patients with known Gilbert disease who have serum bilirubin "
+                        "level ≤ 2 x ULN may be enrolled.", "Inclusion")
+    assert isinstance(inc, NeedsReview) and inc.text.startswith("Serum bilirubin")
+    # restrictions are not permissions: "only", "not", "must"
+    only = _section_only("Measurable disease. Only patients with stable disease are eligible.", "Inclusion")
+    assert not (isinstance(only, NeedsReview) and "lets some patients in" in only.reason)
+
+
+def test_is_permission_words() -> None:
+    from screening.parse import is_permission
+
+    assert is_permission("Patients with Gilbert's syndrome are eligible")
+    assert is_permission("Prior treatment with interferon alfa is allowed")
+    assert not is_permission("Only patients with stable disease are eligible")
+    assert not is_permission("Patients with brain metastases are not eligible")
+    assert not is_permission("No more than 2 prior regimens are allowed")
+    assert not is_permission("Patients are eligible if they have undergone a prostate MRI")
