@@ -172,8 +172,7 @@ class Resolver:
                 # alternative to the earlier clause on the same analytes, not a second requirement.
                 i = concepts_at[key]
                 prev = out[i]
-                out[i] = AnyOf(span=_cover(prev.span, pred.span),
-                               text=self.quote(_cover(prev.span, pred.span)), children=(prev, pred))
+                out[i] = self.alternatives(_cover(prev.span, pred.span), [prev, pred])
                 last = i
                 continue
             if key:
@@ -259,6 +258,8 @@ class Resolver:
             if isinstance(part, Threshold):
                 shared = bool(pending)  # "AST or ALT > 3 × ULN": the bound is shared
                 subjects = tuple(p.subject for p in pending) + part.subjects
+                if pending:  # the checks quote every name that shares the bound
+                    part = dataclasses.replace(part, span=_cover(pending[0].span, part.span))
                 if not subjects:
                     # "PT or aPTT > 1.5 × ULN or < 0.5 × LLN": the bare bound is about the same
                     # subjects, read the same way (either of them)
@@ -357,8 +358,7 @@ class Resolver:
             if len(alternatives) == 1:
                 checks.append(alternatives[0])
             else:
-                checks.append(AnyOf(span=node.span, text=self.quote(node.span),
-                                    children=tuple(alternatives)))
+                checks.append(self.alternatives(node.span, alternatives))
         checks = [*context, *checks]
         if len(checks) == 1:
             return checks[0]
@@ -369,6 +369,32 @@ class Resolver:
                 return either
             return AllOf(span=node.span, text=self.quote(node.span), children=(*context, either))
         return AllOf(span=node.span, text=self.quote(node.span), children=tuple(checks))
+
+    def alternatives(self, span: Span, alternatives: list[Predicate]) -> Predicate:
+        """Bounds of which one must hold, some only under a condition: "AST ≤ 2.5 × ULN (≤ 5 × ULN
+        if liver metastases)". The default bound holds unless the condition does; a conditional
+        bound that widens the default needs only its condition ("either"), one that narrows it or
+        cannot be compared replaces the default when its condition holds."""
+        text = self.quote(span)
+        defaults = [a for a in alternatives if _split_conditional(a) is None]
+        conditionals = [c for a in alternatives if (c := _split_conditional(a)) is not None]
+        if not defaults or not conditionals:
+            return AnyOf(span=span, text=text, children=tuple(alternatives))
+        default = defaults[0] if len(defaults) == 1 else AnyOf(span=span, text=text, children=tuple(defaults))
+        if all(_implies(default, bound) for _, bound in conditionals):
+            return AnyOf(span=span, text=text, children=tuple(alternatives))
+        if len(conditionals) > 1:
+            return self.review(span, "several conditional bounds that do not all widen the default: "
+                                     "which one applies when several conditions hold is unclear")
+        (has, bound), = conditionals
+        unless = AllOf(span=default.span, text=default.text,
+                       children=(default, Not(span=has.span, text=has.text, child=has)))
+        if _implies(bound, default):
+            # "AST > 2.5 × ULN (> 5 × ULN if liver metastases)" as an exclusion: above 5 × ULN
+            # excludes whatever the condition; between the two, only without liver metastases
+            return AnyOf(span=span, text=text, children=(bound, unless))
+        guarded = AllOf(span=bound.span, text=bound.text, children=(has, bound))
+        return AnyOf(span=span, text=text, children=(guarded, unless))
 
     def comparison(self, comp: Comparison, concept: Concept, node: Threshold,
                    exposures: tuple[ExposureWindow, ...], method: str | None) -> Predicate:
@@ -567,6 +593,48 @@ def _same_bound(a: Predicate, b: Predicate) -> bool:
 
 def _cover(a: Span, b: Span) -> Span:
     return Span(min(a.start, b.start), max(a.end, b.end))
+
+
+def _split_conditional(pred: Predicate) -> tuple[PresenceCheck, Predicate] | None:
+    """(condition, bound) of a bound that applies only under a condition: ``AllOf(has, bound)``,
+    or a junction of those sharing one condition ("AST and ALT ≤ 5 × ULN if liver metastases")."""
+    if isinstance(pred, AllOf) and len(pred.children) == 2 and isinstance(pred.children[0], PresenceCheck) \
+            and isinstance(pred.children[1], NumericCheck):
+        return pred.children[0], pred.children[1]
+    if isinstance(pred, (AllOf, AnyOf)) and pred.children:
+        parts = [_split_conditional(c) for c in pred.children]
+        if any(p is None for p in parts):
+            return None
+        conditions = {p[0].concept for p in parts if p is not None}
+        if len(conditions) != 1:
+            return None
+        has = parts[0][0]  # type: ignore[index]
+        bounds = tuple(p[1] for p in parts if p is not None)
+        return has, dataclasses.replace(pred, children=bounds)
+    return None
+
+
+def _implies(a: Predicate, b: Predicate) -> bool:
+    """True when ``a`` holding guarantees ``b`` (checked on bounds of the same analyte only);
+    False when that cannot be shown."""
+    if isinstance(b, AllOf):
+        return all(_implies(a, c) for c in b.children)
+    if isinstance(a, AnyOf):
+        return all(_implies(c, b) for c in a.children)
+    if isinstance(a, AllOf):
+        return any(_implies(c, b) for c in a.children)
+    if isinstance(b, AnyOf):
+        return any(_implies(a, c) for c in b.children)
+    if not (isinstance(a, NumericCheck) and isinstance(b, NumericCheck)):
+        return False
+    if (a.concept, a.limit, a.unit, a.method) != (b.concept, b.limit, b.unit, b.method) \
+            or a.upper is not None or b.upper is not None or a.exposures != b.exposures:
+        return False
+    if a.op in ("<", "<=") and b.op in ("<", "<="):
+        return a.threshold < b.threshold or (a.threshold == b.threshold and not (a.op == "<=" and b.op == "<"))
+    if a.op in (">", ">=") and b.op in (">", ">="):
+        return a.threshold > b.threshold or (a.threshold == b.threshold and not (a.op == ">=" and b.op == ">"))
+    return False
 
 
 def _is_conditional(node: Syntax) -> bool:

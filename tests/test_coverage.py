@@ -538,3 +538,46 @@ def test_is_permission_words() -> None:
     assert not is_permission("Patients with brain metastases are not eligible")
     assert not is_permission("No more than 2 prior regimens are allowed")
     assert not is_permission("Patients are eligible if they have undergone a prostate MRI")
+
+
+def _verdict_of(text: str, section: str, ast_x_uln: float, liver_mets: bool | None) -> str:
+    """The status of one criterion for a patient with AST at ``ast_x_uln`` × ULN (ULN 40 U/L)."""
+    from screening.evaluate import screen
+
+    trial = compile_trial(trial_from_text(f"{section} Criteria:\n- {text}\n"))
+    patient: dict[str, object] = {
+        "patient_id": "p", "as_of": "2026-11-20",
+        "observations": [{"concept": "ast", "value": 40 * ast_x_uln, "unit": "U/L", "date": "2026-11-18",
+                          "reference_range": {"high": 40}}],
+    }
+    if liver_mets is not None:
+        patient["conditions"] = [{"name": "liver metastases", "present": liver_mets}]
+    (result,) = [c for c in screen(trial, patient).criteria if not c.id.startswith("registry.")]
+    return str(result.status)
+
+
+@pytest.mark.parametrize(("ast", "mets", "expected"), [
+    # an exclusion is "met" (passed) when the patient is not excluded, "not_met" when excluded
+    # AST 3 × ULN: above the default 2.5, below the 5 allowed with liver metastases
+    (3.0, True, "met"), (3.0, False, "not_met"), (3.0, None, "unknown"),
+    # AST 6 × ULN is above 5 × ULN: excluded whatever the metastases
+    (6.0, True, "not_met"), (6.0, None, "not_met"),
+    # AST 2 × ULN is below both bounds: not excluded
+    (2.0, None, "met"),
+])
+def test_a_narrower_conditional_bound_in_an_exclusion(ast: float, mets: bool | None, expected: str) -> None:
+    # "AST > 2.5 × ULN (> 5 × ULN if liver metastases)" excludes above 5 × ULN, and between 2.5
+    # and 5 × ULN only a patient without liver metastases; read as "either bound" it would
+    # exclude a patient with liver metastases at 3 × ULN, whom the trial lets in
+    assert _verdict_of("AST > 2.5 x ULN (> 5 x ULN if liver metastases)", "Exclusion", ast, mets) == expected
+
+
+@pytest.mark.parametrize(("ast", "mets", "expected"), [
+    (2.0, None, "met"),     # within the default bound: the condition does not matter
+    (3.0, True, "met"),     # 3 ≤ 5 with liver metastases
+    (3.0, False, "not_met"),
+    (3.0, None, "unknown"),
+    (6.0, True, "not_met"),
+])
+def test_a_wider_conditional_bound_in_an_inclusion(ast: float, mets: bool | None, expected: str) -> None:
+    assert _verdict_of("AST ≤ 2.5 x ULN (≤ 5 x ULN if liver metastases)", "Inclusion", ast, mets) == expected
