@@ -109,6 +109,8 @@ def _extras(p: NumericCheck) -> str:
         s += f" without {e.concept} within {e.days:g} days"
     if p.method:
         s += f" by {p.method}"
+    if p.within_days is not None:
+        s += f" obtained within {p.within_days:g} days prior to screening"
     return s
 
 

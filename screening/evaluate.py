@@ -471,6 +471,14 @@ class Evaluator:
             _remember(check, static)
         c, required = static
         v, why = self._current(check.concept)
+        if v is not None and check.within_days is not None:
+            # "(obtained ≤ 14 days prior to registration)": an older result does not count
+            days, when = check.within_days, v.date
+            if when is None:
+                v, why = None, f"{c.label} has no date; the criterion needs a result from the {days:g} days before {self.idx.as_of}"
+            elif (self.idx.as_of - when).days > days:
+                v, why = None, (f"{c.label} of {when} is older than the {days:g} days before {self.idx.as_of} "
+                                "the criterion allows; a more recent result is needed")
         if v is not None and v.canonical is None and v.category and check.limit is None:
             return self._numeric_options(check, v, required, out)
         if v is None or v.canonical is None:

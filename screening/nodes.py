@@ -120,6 +120,7 @@ class Threshold:
     exposures: tuple[Exposure, ...] = ()
     notes: tuple[Name, ...] = ()  # parenthesised method or specimen: "(Cockcroft-Gault)"
     restated: tuple[Comparison, ...] = ()  # "(1500/mm3)": the bound again, in another unit
+    recency: Duration | None = None  # "(obtained ≤ 14 days prior to registration)"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -192,6 +193,9 @@ class NumericCheck:
     written: str = ""  # the bound as the trial wrote it: "1.0x1E9/L", "1.5x ULN"
     exposures: tuple[ExposureWindow, ...] = ()
     method: str | None = None
+    # "(obtained ≤ 14 days prior to registration)": the result must be dated at most this many
+    # days before the screening date (within the trial's own limit on lab age, never beyond it)
+    within_days: float | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

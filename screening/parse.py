@@ -420,6 +420,7 @@ class _ToNodes(Transformer[Token, Any]):
                 for op, limit in _NORMAL_RANGE))
         exposures: tuple[Exposure, ...] = ()
         notes: list[Name] = []
+        recency: Duration | None = None
         if isinstance(bounds, Comparison):
             bounds = (bounds,)
         restated: list[Comparison] = []
@@ -434,8 +435,26 @@ class _ToNodes(Transformer[Token, Any]):
                     bounds = (*bounds, alt)
                 else:
                     restated.append(alt)
+            elif isinstance(it, Duration):
+                recency = it
         return Threshold(span=self._span(meta), subjects=subjects, comparisons=bounds,
-                         exposures=exposures, notes=tuple(notes), restated=tuple(restated))
+                         exposures=exposures, notes=tuple(notes), restated=tuple(restated),
+                         recency=recency)
+
+    @v_args(meta=True)
+    def recency(self, meta: Any, items: list[Any]) -> Duration:
+        anchor = items[-1]
+        tokens = [t for t in items if isinstance(t, Token)]
+        if tokens[0].type == "COMPARATOR" and comparator_op(str(tokens[0])) not in ("<", "<="):
+            raise ValueError(f"a result {tokens[0]} some days before an event is not a recency")
+        window = next(t for t in tokens if t.type in ("BEFORE_WINDOW", "NUMBER"))
+        if window.type == "BEFORE_WINDOW":
+            m = re.match(r"(\d+(?:\.\d+)?)\s*([A-Za-z]+)", str(window))
+            assert m is not None
+            value, unit = float(m.group(1)), _TIME_UNITS[m.group(2).lower()]
+        else:
+            value, unit = _number(window), _TIME_UNITS[str(tokens[tokens.index(window) + 1]).lower()]
+        return Duration(span=self._span(meta), value=value, unit=unit, anchor=anchor)
 
     @v_args(meta=True)
     def bare_threshold(self, meta: Any, items: list[Any]) -> Threshold | Junction:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 
 from .errors import UnitError
 from .nodes import (
@@ -233,6 +234,12 @@ class Resolver:
 
     def junction(self, node: Junction, lead: Name | None) -> Predicate:
         parts = list(node.parts)
+        last = parts[-1] if parts else None
+        if isinstance(last, Threshold) and last.recency is not None:
+            # "ANC ≥ 1500/µL and platelets ≥ 100,000/µL (within 14 days prior to registration)":
+            # the recency written once at the end is about every result of the list
+            parts = [dataclasses.replace(p, recency=last.recency) if isinstance(p, Threshold)
+                     and p.recency is None else p for p in parts]
         preds: list[Predicate] = []
         pending: list[Presence] = []  # "AST and ALT ≤ 2.5 × ULN": names waiting for a bound
         last_subjects: tuple[Name, ...] = ()
@@ -317,6 +324,26 @@ class Resolver:
 
     # ------------------------------------------------------------------ thresholds
     def threshold(self, node: Threshold, subjects: tuple[Name, ...], any_subject: bool = False) -> Predicate:
+        pred = self._threshold(node, subjects, any_subject)
+        if node.recency is None or isinstance(pred, NeedsReview):
+            return pred
+        recency = node.recency
+        if recency.anchor is not None and not is_reference_event(recency.anchor.text):
+            return self.review(node.span, f"the result's age is counted from {recency.anchor.text!r}, "
+                                          "which is not a known reference event")
+        checks = list(leaves(pred))
+        for check in checks:
+            if isinstance(check, PresenceCheck):  # the condition of a conditional bound
+                continue
+            if not isinstance(check, NumericCheck):
+                return self.review(node.span, "how recent a result must be is only read for numeric results")
+            c = self.vocab.get(check.concept)
+            if c.kind not in {"lab", "category", "measurement"} or c.lasting:
+                return self.review(node.span, f"{c.label} is not a dated result: how recent it must be "
+                                              "is for a person")
+        return _map_checks(pred, lambda c: dataclasses.replace(c, within_days=recency.days))
+
+    def _threshold(self, node: Threshold, subjects: tuple[Name, ...], any_subject: bool) -> Predicate:
         method: str | None = None
         context: list[PresenceCheck] = []
         for note in node.notes:
@@ -593,6 +620,17 @@ def _same_bound(a: Predicate, b: Predicate) -> bool:
 
 def _cover(a: Span, b: Span) -> Span:
     return Span(min(a.start, b.start), max(a.end, b.end))
+
+
+def _map_checks(pred: Predicate, change: Callable[[NumericCheck], NumericCheck]) -> Predicate:
+    """The predicate with every numeric check changed."""
+    if isinstance(pred, NumericCheck):
+        return change(pred)
+    if isinstance(pred, (AllOf, AnyOf)):
+        return dataclasses.replace(pred, children=tuple(_map_checks(c, change) for c in pred.children))
+    if isinstance(pred, Not):
+        return dataclasses.replace(pred, child=_map_checks(pred.child, change))
+    return pred
 
 
 def _split_conditional(pred: Predicate) -> tuple[PresenceCheck, Predicate] | None:

@@ -415,6 +415,10 @@ class CohortQuery:
     def _numeric(self, check: NumericCheck) -> str:
         c = self.vocab.get(check.concept)
         value, date, usable, _ = self._value_state(check.concept)
+        if check.within_days is not None:
+            # "(obtained ≤ 14 days prior to registration)": an older result does not count
+            recent = f"{self.d.days_between('as_of', date)} <= {_num(check.within_days)}" if date else "FALSE"
+            usable = f"({usable} AND {recent})"
         cases: list[str] = []
         self._reasons.append((f"NOT ({usable})", f"{c.label} ({c.id})"))
         if check.limit is not None:
@@ -453,7 +457,7 @@ class CohortQuery:
         have = self._has_value(check.concept)
         for method in derivations(check.concept):
             if method == "cockcroft_gault" and isinstance(check, NumericCheck):
-                crcl = self._cockcroft_gault()
+                crcl = self._cockcroft_gault(check.within_days)
                 if crcl is None:
                     return ""
                 formula, ready = crcl
@@ -488,8 +492,11 @@ class CohortQuery:
         t = _compare(x, check.op, check.threshold, None, check.upper)
         return T if t is Truth.TRUE else F if t is Truth.FALSE else U
 
-    def _cockcroft_gault(self) -> tuple[str, str] | None:
-        creat_value, _, creat_usable, _ = self._value_state("creatinine")
+    def _cockcroft_gault(self, within_days: float | None = None) -> tuple[str, str] | None:
+        creat_value, creat_date, creat_usable, _ = self._value_state("creatinine")
+        if within_days is not None:  # the clearance is as recent as the creatinine it is computed from
+            recent = f"{self.d.days_between('as_of', creat_date)} <= {_num(within_days)}" if creat_date else "FALSE"
+            creat_usable = f"({creat_usable} AND {recent})"
         wi = self._col("value", "body_weight")
         si = self._col("sex")
         if wi is None or si is None or self._col("value", "creatinine") is None:

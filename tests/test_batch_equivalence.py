@@ -3,7 +3,8 @@
 Hypothesis draws random cohorts: a random subset of columns, every unit spelling the vocabulary
 accepts, values on and around each threshold, dates on and around each window, missing cells and
 unreadable cells. Each cohort is screened twice (DuckDB SQL, and row by row through
-``row_to_patient`` and the evaluator) for every cohort of the seed trial, and every criterion
+``row_to_patient`` and the evaluator) for every cohort of the seed trial and for a second trial
+with shapes the seed trial lacks, and every criterion
 status and every verdict must agree.
 """
 
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 from screening.batch import read_cohort_header, run_batch, screen_row
 from screening.compile import compile_trial
 from screening.errors import UnitError
+from screening.rules import trial_from_text
 from screening.sql import CohortQuery
 from screening.units import conversion_factor
 from screening.vocabulary import load_vocabulary
@@ -28,6 +30,21 @@ duckdb = pytest.importorskip("duckdb")
 
 ROOT = Path(__file__).resolve().parents[1]
 TRIAL = compile_trial(ROOT / "rules" / "NCT03944499.toml")
+# shapes the seed trial does not have: results that must be recent ("obtained ≤ 14 days prior to
+# registration"), conditional bounds that narrow the default, "unless" and permission exceptions
+OTHER = compile_trial(trial_from_text("""Inclusion Criteria:
+- Hemoglobin ≥ 9 g/dL (obtained ≤ 14 days prior to registration)
+- Creatinine clearance ≥ 50 mL/min within 7 days prior to registration
+- AST ≤ 2.5 x ULN (≤ 5 x ULN if liver metastases)
+- Platelets ≥ 100 x 10^9/L, unless bone marrow involvement by tumour
+Exclusion Criteria:
+- Total bilirubin > 1.5 x ULN (> 3 x ULN if Gilbert syndrome)
+- Known brain metastases. Patients with treated, stable brain metastases are eligible.
+- ALT > 3 x ULN obtained within 28 days prior to registration
+- Serum creatinine > 1.5 mg/dL (> 2.0 mg/dL if liver metastases) within 14 days prior to registration
+""", nct_id="NCT00000001"))
+# (trial, cohort) pairs screened for every drawn table
+SCREENS = [(TRIAL, c.id) for c in TRIAL.cohorts] + [(OTHER, None)]
 VOCAB = load_vocabulary()
 AS_OF = dt.date(2026, 11, 1)
 
@@ -80,7 +97,7 @@ def _thresholds(concept: str) -> list[float]:
     from screening.nodes import NumericCheck, leaves
 
     out = []
-    for crit in TRIAL.criteria:
+    for crit in (*TRIAL.criteria, *OTHER.criteria):
         for leaf in leaves(crit.predicate) if crit.predicate is not None else []:
             if isinstance(leaf, NumericCheck) and leaf.concept == concept:
                 out.append(leaf.threshold)
@@ -181,14 +198,14 @@ def test_sql_statuses_equal_the_evaluator(tmp_path_factory: pytest.TempPathFacto
         w.writerow(header)
         w.writerows(rows)
     _, schema = read_cohort_header(path)
-    for cohort_id in [c.id for c in TRIAL.cohorts]:
-        out = folder / f"{cohort_id}.csv"
-        summary = run_batch(TRIAL, cohort_id, path, out, as_of=AS_OF, progress=False)
+    for trial, cohort_id in SCREENS:
+        out = folder / f"{trial.nct_id}-{cohort_id}.csv"
+        summary = run_batch(trial, cohort_id, path, out, as_of=AS_OF, progress=False)
         with out.open(newline="", encoding="utf-8") as f:
             got = list(csv.DictReader(f))
         assert summary.rows == len(rows) == len(got)
         for row, sql_row in zip(rows, got, strict=True):
-            ref = screen_row(TRIAL, schema, row, cohort_id, as_of=AS_OF)
+            ref = screen_row(trial, schema, row, cohort_id, as_of=AS_OF)
             assert sql_row["patient_id"] == row[0]
             for c in ref.criteria:
                 if c.status == "not_applicable" and c.id not in sql_row:
@@ -204,7 +221,7 @@ def test_sql_statuses_equal_the_evaluator(tmp_path_factory: pytest.TempPathFacto
         # gives the same statuses over the same table
         con = duckdb.connect()
         con.execute(f"CREATE TABLE cohort AS SELECT * FROM read_csv('{path}', all_varchar = true, header = true)")
-        printed = CohortQuery(TRIAL, cohort_id, schema, table="cohort", default_as_of=AS_OF).sql()
+        printed = CohortQuery(trial, cohort_id, schema, table="cohort", default_as_of=AS_OF).sql()
         result = con.execute(printed)
         names = [d[0] for d in result.description]
         for sql_row, printed_row in zip(got, result.fetchall(), strict=True):

@@ -581,3 +581,50 @@ def test_a_narrower_conditional_bound_in_an_exclusion(ast: float, mets: bool | N
 ])
 def test_a_wider_conditional_bound_in_an_inclusion(ast: float, mets: bool | None, expected: str) -> None:
     assert _verdict_of("AST ≤ 2.5 x ULN (≤ 5 x ULN if liver metastases)", "Inclusion", ast, mets) == expected
+
+
+def _hb_status(text: str, days_old: int | None) -> str:
+    """Status of one inclusion for hemoglobin 10 g/dL dated ``days_old`` days before 2026-11-20."""
+    import datetime as dt
+
+    from screening.evaluate import screen
+
+    trial = compile_trial(trial_from_text(f"Inclusion Criteria:\n- {text}\n"))
+    obs: dict[str, object] = {"concept": "hemoglobin", "value": 10, "unit": "g/dL"}
+    if days_old is not None:
+        obs["date"] = (dt.date(2026, 11, 20) - dt.timedelta(days=days_old)).isoformat()
+    patient = {"patient_id": "p", "as_of": "2026-11-20", "observations": [obs]}
+    (result,) = [c for c in screen(trial, patient).criteria if not c.id.startswith("registry.")]
+    return str(result.status)
+
+
+@pytest.mark.parametrize(("text", "days"), [
+    ("Hemoglobin ≥ 8.0 g/dL (obtained ≤ 14 days prior to registration)", 14.0),
+    ("Hemoglobin >= 9 g/dL obtained within 28 days prior to registration", 28.0),
+    ("Hemoglobin \\>= 10.0 g/dL (within 21 days of randomization/enrollment)", 21.0),
+    ("Hemoglobin ≥ 10 g/dL (measured within 4 weeks prior to administration of study treatment)", 28.0),
+])
+def test_how_recent_a_result_must_be(text: str, days: float) -> None:
+    (check,) = [c for c in [_only(text)] if isinstance(c, NumericCheck)]
+    assert check.concept == "hemoglobin" and check.within_days == days
+
+
+def test_a_result_older_than_the_criterion_allows_is_unknown() -> None:
+    text = "Hemoglobin ≥ 9 g/dL (obtained ≤ 14 days prior to registration)"
+    assert _hb_status(text, 14) == "met"       # 10 g/dL ≥ 9, and 14 days old is within 14 days
+    assert _hb_status(text, 15) == "unknown"   # 15 days old: too old to count, never "not met"
+    assert _hb_status(text, None) == "unknown"  # no date: its age cannot be known
+
+
+def test_a_recency_written_once_after_a_list_is_about_every_result() -> None:
+    p = _only("ANC ≥ 1500/uL and platelets ≥ 100,000/uL within 14 days prior to registration")
+    from screening.nodes import leaves
+
+    assert [(c.concept, c.within_days) for c in leaves(p)] == [("anc", 14.0), ("platelets", 14.0)]
+
+
+def test_recency_that_is_not_read() -> None:
+    # "> 14 days prior" is not a recency; a score is not a dated result; an unknown event
+    assert isinstance(_only("ANC > 1500/uL > 14 days prior to registration"), NeedsReview)
+    assert isinstance(_only("ECOG 0-1 within 14 days prior to registration"), NeedsReview)
+    assert isinstance(_only("Hemoglobin ≥ 9 g/dL within 14 days prior to the central review"), NeedsReview)
