@@ -59,6 +59,16 @@ def scale_conversions(concept_id: str) -> dict[str, dict[str, list[float]]]:
     return {name.removeprefix("from_"): table for name, table in tables.items()}
 
 
+@cache
+def _neutral_notes() -> frozenset[str]:
+    return frozenset(normalize_phrase(p) for p in _notes_data()["neutral_notes"]["phrases"])
+
+
+def is_neutral_note(text: str) -> bool:
+    """True for a note that allows what the bound already allows: "(transfusions allowed)"."""
+    return normalize_phrase(text) in _neutral_notes()
+
+
 def is_reference_event(text: str) -> bool:
     """True for "the start of study drug administration", false for anything with other words."""
     words = normalize_phrase(text).split()

@@ -40,7 +40,8 @@ from .nodes import (
     ValueList,
     leaves,
 )
-from .notes import filler_words, find_qualifier, is_plain_lead_in, is_reference_event, lookup_method, person_words
+from .notes import (filler_words, find_qualifier, is_neutral_note, is_plain_lead_in, is_reference_event, lookup_method,
+                    person_words)
 from .parse import parse_item
 from .units import normalize_unit, conversion_factor, describe_unit
 from .vocabulary import Concept, Vocabulary, load_vocabulary, normalize_phrase
@@ -350,6 +351,8 @@ class Resolver:
             m = lookup_method(note.text)
             if m is not None:
                 method = m
+                continue
+            if is_neutral_note(note.text):
                 continue
             about = self.concept_of(note)
             if about is None:

@@ -628,3 +628,26 @@ def test_recency_that_is_not_read() -> None:
     assert isinstance(_only("ANC > 1500/uL > 14 days prior to registration"), NeedsReview)
     assert isinstance(_only("ECOG 0-1 within 14 days prior to registration"), NeedsReview)
     assert isinstance(_only("Hemoglobin ≥ 9 g/dL within 14 days prior to the central review"), NeedsReview)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # registry text escapes "^": 10\^9/L is 10^9/L; 1,500/mm\^3 = 1.5 x 10^9/L
+    ("Absolute neutrophil count ≥ 1.5 x 10\\^9/L", [("anc", ">=", 1.5)]),
+    ("Platelet count \\>=75,000/mm\\^3", [("platelets", ">=", 75.0)]),
+    # "microL" is a microlitre: 100,000/µL = 100 x 10^9/L
+    ("Platelets greater than or equal to 100,000/microL", [("platelets", ">=", 100.0)]),
+    # the institution's ULN is the ULN
+    ("Bilirubin ≤ 1.5 x upper limit of normal for the institution (ULN)", [("total_bilirubin", "<=", 1.5)]),
+    ("AST and ALT less than 3 times the upper limit of normal for the institution", [("ast", "<", 3.0), ("alt", "<", 3.0)]),
+    # a note that allows what the bound allows already: 9 g/dL = 90 g/L
+    ("Hemoglobin ≥ 9 g/dL (transfusions allowed)", [("hemoglobin", ">=", 90.0)]),
+    ("hemoglobin >9 g/dL (may be transfused to this level)", [("hemoglobin", ">", 90.0)]),
+])
+def test_escapes_spelled_units_institutional_limits_and_neutral_notes(
+        text: str, expected: list[tuple[str, str, float]]) -> None:
+    assert _checks(text) == expected
+
+
+def test_a_note_that_restricts_is_not_neutral() -> None:
+    assert isinstance(_only("Hemoglobin ≥ 9 g/dL (transfusion independent)"), NeedsReview)
+    assert isinstance(_only("Bilirubin ≤ 1.5 x ULN for age"), NeedsReview)
