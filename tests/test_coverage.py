@@ -634,6 +634,7 @@ def test_recency_that_is_not_read() -> None:
     # registry text escapes "^": 10\^9/L is 10^9/L; 1,500/mm\^3 = 1.5 x 10^9/L
     ("Absolute neutrophil count ≥ 1.5 x 10\\^9/L", [("anc", ">=", 1.5)]),
     ("Platelet count \\>=75,000/mm\\^3", [("platelets", ">=", 75.0)]),
+    ("eGFR \\>= 45 mL/min/1.73 m\\^2", [("egfr", ">=", 45.0)]),
     # "microL" is a microlitre: 100,000/µL = 100 x 10^9/L
     ("Platelets greater than or equal to 100,000/microL", [("platelets", ">=", 100.0)]),
     # the institution's ULN is the ULN
