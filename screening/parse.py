@@ -211,7 +211,7 @@ def comparator_op(text: str) -> str:
     }
     if t in symbols:
         return symbols[t]
-    m = re.fullmatch(r"(>|<|≥|≤|greater|more|higher|less|lower) ?or equal (to|than)", t)
+    m = re.fullmatch(r"(>|<|≥|≤|greater|more|higher|less|lower) ?or (equal (to|than)|=)", t)
     if m:  # "> or equal to", "greater or equal to"
         return ">=" if m[1] in (">", "≥", "greater", "more", "higher") else "<="
     for pattern, op in _COMPARATOR_WORDS:
@@ -715,8 +715,8 @@ _UNLESS = re.compile(r",?\s*\bunless\b", re.I)
 _PERMISSION = re.compile(
     r"^(?:however,?\s+|note:?\s+)?(?:(?:patients?|subjects?|participants?|women|men|females?|males?|those|"
     r"individuals|persons?|people)\s+(?:with|who|on|receiving|taking|having|whose|that|in\s+whom)\b.*"
-    r"\b(?:is|are|will\s+be|may\s+be|can\s+be|would\s+be|be)\s+(?:eligible|allowed|permitted|acceptable|"
-    r"enrolled|included)\b|[^\d<>≤≥]*\b(?:is|are|will\s+be|may\s+be)\s+(?:allowed|permitted|acceptable)\b)",
+    r"(?:\b(?:is|are|will\s+be|may\s+be|can\s+be|would\s+be|be)\s+(?:eligible|allowed|permitted|acceptable|"
+    r"enrolled|included)\b|\b(?:may|can|will)\s+(?:enroll|enrol|participate|take\s+part)\b)|[^\d<>≤≥]*\b(?:is|are|will\s+be|may\s+be)\s+(?:allowed|permitted|acceptable)\b)",
     re.I | re.S)
 _RESTRICTION = re.compile(r"\b(?:only|not|ineligible|excluded|exclude|must|no|maximum|minimum|up\s+to|at\s+most|"
                           r"at\s+least|more|less|fewer|greater|exceed\w*)\b|n't", re.I)

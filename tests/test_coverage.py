@@ -652,3 +652,15 @@ def test_escapes_spelled_units_institutional_limits_and_neutral_notes(
 def test_a_note_that_restricts_is_not_neutral() -> None:
     assert isinstance(_only("Hemoglobin ≥ 9 g/dL (transfusion independent)"), NeedsReview)
     assert isinstance(_only("Bilirubin ≤ 1.5 x ULN for age"), NeedsReview)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("AST and ALT < or = 2.5 x ULN", [("ast", "<=", 2.5), ("alt", "<=", 2.5)]),
+    # "x 109 / l": 10^9/L with the superscript lost and spaces around "/"
+    ("WBC> 2.5 x 109 / l", [("wbc", ">", 2.5)]),
+    # "Patients with" before a lab names only the person
+    ("Patients with Total Bilirubin > 1.5x ULN", [("total_bilirubin", ">", 1.5)]),
+    ("patients with body mass index (BMI) > 35 kg/m2", [("bmi", ">", 35.0)]),
+])
+def test_more_comparator_unit_and_person_spellings(text: str, expected: list[tuple[str, str, float]]) -> None:
+    assert _checks(text) == expected
