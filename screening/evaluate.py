@@ -185,6 +185,9 @@ def _demographics(idx: PatientIndex, vocab: Vocabulary) -> None:
             except UnitError as err:
                 raise InputError(str(err), location=f"demographics.{'weight' if concept_id == 'body_weight' else 'height'}") from None
             idx.values[concept_id] = [Value(q.value * f, None, q.value, q.unit, idx.as_of)]
+    if p.demographics.sex in ("female", "male"):  # a bound written for one sex reads it
+        idx.values["sex"] = [Value(None, (p.demographics.sex,), p.demographics.sex, None, None,
+                                   origin=p.sources.get("demographics.sex") if p.sources else None)]
     t = p.tumour
     for concept_id, n in (("prior_lines", t.prior_lines), ("prior_anti_her2_lines", t.prior_anti_her2_lines)):
         if n is not None:

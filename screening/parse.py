@@ -348,7 +348,12 @@ class _ToNodes(Transformer[Token, Any]):
         return Comparison(span=self._span(meta), op=">=", value=low, upper=high)
 
     def condition(self, items: list[Any]) -> Name:
-        return items[0]
+        item = items[0]
+        if isinstance(item, Token):  # FOR_SEX: "for women" names the group "women"
+            words = str(item).split(None, 1)[1]
+            span = self._tspan(item)
+            return Name(span=Span(span.end - len(words), span.end), text=words)
+        return item  # type: ignore[no-any-return]
 
     def bounds(self, items: list[Any]) -> tuple[Comparison, ...]:
         out: list[Comparison] = []

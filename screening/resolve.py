@@ -169,7 +169,7 @@ class Resolver:
                                    "not understood, and they may change what follows")
                 reviewed_lead = (lead, len(out))
             key = frozenset(_concepts(pred))
-            if _is_conditional(node) and key and key in concepts_at:
+            if (_is_conditional(node) or _split_conditional(pred) is not None) and key and key in concepts_at:
                 # "AST and ALT ≤ 2.5 × ULN; AST and ALT ≤ 5 × ULN if liver metastasis": an
                 # alternative to the earlier clause on the same analytes, not a second requirement.
                 i = concepts_at[key]
@@ -319,6 +319,16 @@ class Resolver:
                                  written=" or ".join(q.written for q in lists))
         if len(preds) == 1:
             return preds[0]
+        by_group = _by_group(node.span, text, preds)
+        if by_group is not None:  # "≤ 450 ms for men and ≤ 470 ms for women": each for its own
+            return by_group
+        split = [_split_conditional(p) for p in preds]
+        if any(s is not None and _is_sex(s[0]) for s in split):
+            # a bound for one sex next to parts that are not read as the other sex's bound:
+            # "and" or "or" could each be wrong here
+            return self.review(node.span, "bounds for one sex next to other parts: how they combine is unclear")
+        if node.op == "or" and any(s is not None for s in split):
+            return self.alternatives(node.span, preds)  # "≤ 2.5 × ULN, or ≤ 5 × ULN if liver metastases"
         if node.op == "and":
             return AllOf(span=node.span, text=text, children=tuple(preds))
         return AnyOf(span=node.span, text=text, children=tuple(preds))
@@ -346,13 +356,17 @@ class Resolver:
 
     def _threshold(self, node: Threshold, subjects: tuple[Name, ...], any_subject: bool) -> Predicate:
         method: str | None = None
-        context: list[PresenceCheck] = []
+        context: list[PresenceCheck | CategoryCheck] = []
         for note in node.notes:
             m = lookup_method(note.text)
             if m is not None:
                 method = m
                 continue
             if is_neutral_note(note.text):
+                continue
+            group = self.sex_group(note)
+            if group is not None:  # "QTcF > 450 ms (male)": the bound is for that sex
+                context.append(group)
                 continue
             about = self.concept_of(note)
             if about is None:
@@ -400,6 +414,14 @@ class Resolver:
             return AllOf(span=node.span, text=self.quote(node.span), children=(*context, either))
         return AllOf(span=node.span, text=self.quote(node.span), children=tuple(checks))
 
+    def sex_group(self, name: Name) -> CategoryCheck | None:
+        """"women", "male patients": the sex a bound is written for, as a check on the patient."""
+        words = [w for w in normalize_phrase(name.text).split() if w not in person_words()]
+        codes = self.vocab.category("sex", " ".join(words)) if words else None
+        if not codes:
+            return None
+        return CategoryCheck(span=name.span, text=name.text, concept="sex", allowed=tuple(codes), written=name.text)
+
     def alternatives(self, span: Span, alternatives: list[Predicate]) -> Predicate:
         """Bounds of which one must hold, some only under a condition: "AST ≤ 2.5 × ULN (≤ 5 × ULN
         if liver metastases)". The default bound holds unless the condition does; a conditional
@@ -408,11 +430,19 @@ class Resolver:
         text = self.quote(span)
         defaults = [a for a in alternatives if _split_conditional(a) is None]
         conditionals = [c for a in alternatives if (c := _split_conditional(a)) is not None]
-        if not defaults or not conditionals:
+        if not conditionals:
             return AnyOf(span=span, text=text, children=tuple(alternatives))
+        guarded = [AllOf(span=b.span, text=b.text, children=(g, b)) for g, b in conditionals]
+        if not defaults:
+            by_group = _by_group(span, text, alternatives)  # "≤ 11 g/dL for men; ≤ 10 g/dL for women"
+            if by_group is not None:
+                return by_group
+            if any(_is_sex(g) for g, _ in conditionals) and len(conditionals) > 1:
+                return self.review(span, "bounds for one sex next to other conditional bounds: which applies is unclear")
+            return guarded[0] if len(guarded) == 1 else AnyOf(span=span, text=text, children=tuple(guarded))
         default = defaults[0] if len(defaults) == 1 else AnyOf(span=span, text=text, children=tuple(defaults))
         if all(_implies(default, bound) for _, bound in conditionals):
-            return AnyOf(span=span, text=text, children=tuple(alternatives))
+            return AnyOf(span=span, text=text, children=(*defaults, *guarded))
         if len(conditionals) > 1:
             return self.review(span, "several conditional bounds that do not all widen the default: "
                                      "which one applies when several conditions hold is unclear")
@@ -423,8 +453,15 @@ class Resolver:
             # "AST > 2.5 × ULN (> 5 × ULN if liver metastases)" as an exclusion: above 5 × ULN
             # excludes whatever the condition; between the two, only without liver metastases
             return AnyOf(span=span, text=text, children=(bound, unless))
-        guarded = AllOf(span=bound.span, text=bound.text, children=(has, bound))
-        return AnyOf(span=span, text=text, children=(guarded, unless))
+        return AnyOf(span=span, text=text, children=(guarded[0], unless))
+
+    def guarded(self, guard: PresenceCheck | CategoryCheck, bound: Predicate, span: Span, text: str) -> Predicate:
+        """A bound that applies only under a condition ("≤ 470 ms for women", "≤ 5 × ULN if liver
+        metastases"), read on its own: a requirement binds only those it is written for (not
+        the condition, or the bound); an exclusion excludes only them (the condition and the bound)."""
+        if self.section == "exclusion":
+            return AllOf(span=span, text=text, children=(guard, bound))
+        return AnyOf(span=span, text=text, children=(Not(span=guard.span, text=guard.text, child=guard), bound))
 
     def comparison(self, comp: Comparison, concept: Concept, node: Threshold,
                    exposures: tuple[ExposureWindow, ...], method: str | None) -> Predicate:
@@ -433,12 +470,15 @@ class Resolver:
         check = self.bound(comp, concept, span, text, exposures, method)
         if comp.condition is None or isinstance(check, NeedsReview):
             return check
+        group = self.sex_group(comp.condition)
+        if group is not None:  # "≤ 470 ms for women"
+            return self.guarded(group, check, span, text)
         cond = self.concept_of(comp.condition)
         if cond is None or cond.kind not in PRESENCE_KINDS:
             return self.review(comp.span, f"unknown condition {comp.condition.text!r}")
         has = PresenceCheck(span=comp.condition.span, text=comp.condition.text, concept=cond.id,
                             written=comp.condition.text)
-        return AllOf(span=comp.span, text=self.quote(comp.span), children=(has, check))
+        return self.guarded(has, check, span, text)
 
     def bound(self, comp: Comparison, concept: Concept, span: Span, text: str,
               exposures: tuple[ExposureWindow, ...], method: str | None) -> Predicate:
@@ -636,23 +676,65 @@ def _map_checks(pred: Predicate, change: Callable[[NumericCheck], NumericCheck])
     return pred
 
 
-def _split_conditional(pred: Predicate) -> tuple[PresenceCheck, Predicate] | None:
+Guard = PresenceCheck | CategoryCheck
+
+
+def _guard_key(g: Guard) -> tuple[str, tuple[str, ...]]:
+    return (g.concept, g.allowed if isinstance(g, CategoryCheck) else ())
+
+
+def _only_bounds(pred: Predicate) -> bool:
+    if isinstance(pred, NumericCheck):
+        return True
+    return isinstance(pred, (AllOf, AnyOf)) and all(_only_bounds(c) for c in pred.children)
+
+
+def _split_conditional(pred: Predicate) -> tuple[Guard, Predicate] | None:
     """(condition, bound) of a bound that applies only under a condition: ``AllOf(has, bound)``,
-    or a junction of those sharing one condition ("AST and ALT ≤ 5 × ULN if liver metastases")."""
-    if isinstance(pred, AllOf) and len(pred.children) == 2 and isinstance(pred.children[0], PresenceCheck) \
-            and isinstance(pred.children[1], NumericCheck):
+    or a junction of those sharing one condition ("AST and ALT ≤ 5 × ULN if liver metastases").
+    The condition may be a group of patients: "≤ 470 ms for women"."""
+    if isinstance(pred, AllOf) and len(pred.children) == 2 and isinstance(pred.children[0], (PresenceCheck, CategoryCheck)) \
+            and _only_bounds(pred.children[1]):
         return pred.children[0], pred.children[1]
+    if isinstance(pred, AnyOf) and len(pred.children) == 2 and isinstance(pred.children[0], Not) \
+            and isinstance(pred.children[0].child, (PresenceCheck, CategoryCheck)) and _only_bounds(pred.children[1]):
+        return pred.children[0].child, pred.children[1]  # the implication form ``guarded`` gives
     if isinstance(pred, (AllOf, AnyOf)) and pred.children:
         parts = [_split_conditional(c) for c in pred.children]
         if any(p is None for p in parts):
             return None
-        conditions = {p[0].concept for p in parts if p is not None}
+        conditions = {_guard_key(p[0]) for p in parts if p is not None}
         if len(conditions) != 1:
             return None
         has = parts[0][0]  # type: ignore[index]
         bounds = tuple(p[1] for p in parts if p is not None)
         return has, dataclasses.replace(pred, children=bounds)
     return None
+
+
+def _is_sex(g: Guard) -> bool:
+    return isinstance(g, CategoryCheck) and g.concept == "sex"
+
+
+def _by_group(span: Span, text: str, preds: list[Predicate]) -> Predicate | None:
+    """"QTcF ≤ 450 ms for men and ≤ 470 ms for women": each bound for its own sex, however the
+    bounds are joined. (B1 or B2) and (not men or B1) and (not women or B2): exact when the sex
+    is known, and it still decides without the sex when both bounds agree."""
+    split = [_split_conditional(p) for p in preds]
+    if len(split) < 2 or any(s is None for s in split):
+        return None
+    groups = [s for s in split if s is not None]
+    if any(not isinstance(g, CategoryCheck) or g.concept != "sex" for g, _ in groups):
+        return None
+    seen: set[str] = set()
+    for g, _ in groups:
+        assert isinstance(g, CategoryCheck)
+        if seen & set(g.allowed):
+            return None  # two bounds for the same group: not a split by sex
+        seen |= set(g.allowed)
+    either = AnyOf(span=span, text=text, children=tuple(b for _, b in groups))
+    each = [AnyOf(span=b.span, text=b.text, children=(Not(span=g.span, text=g.text, child=g), b)) for g, b in groups]
+    return AllOf(span=span, text=text, children=(either, *each))
 
 
 def _implies(a: Predicate, b: Predicate) -> bool:

@@ -687,6 +687,15 @@ class CohortQuery:
         if check.concept == "her2" and self._col("her2_ihc", "her2") is None and self._col("her2_ish", "her2") is None:
             self._reasons.append(("TRUE", missing_value))
             return U
+        if check.concept == "sex":  # a bound written for one sex: the sex column
+            si = self._col("sex")
+            if si is None:
+                self._reasons.append(("TRUE", missing_value))
+                return U
+            sex = self._ok(si)
+            self._reasons.append((f"NOT COALESCE({sex} IN ('female', 'male'), FALSE)", missing_value))
+            return (f"CASE WHEN {sex} = 'female' THEN {truth(('female',))} "
+                    f"WHEN {sex} = 'male' THEN {truth(('male',))} ELSE {U} END")
         if check.concept == "her2":
             ihc, ish = self._col("her2_ihc", "her2"), self._col("her2_ish", "her2")
             ihc_v = self._ok(ihc) if ihc is not None else "NULL"

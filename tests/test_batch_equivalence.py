@@ -31,13 +31,17 @@ duckdb = pytest.importorskip("duckdb")
 ROOT = Path(__file__).resolve().parents[1]
 TRIAL = compile_trial(ROOT / "rules" / "NCT03944499.toml")
 # shapes the seed trial does not have: results that must be recent ("obtained ≤ 14 days prior to
-# registration"), conditional bounds that narrow the default, "unless" and permission exceptions
+# registration"), conditional bounds that narrow the default, "unless" and permission exceptions,
+# bounds for one sex
 OTHER = compile_trial(trial_from_text("""Inclusion Criteria:
 - Hemoglobin ≥ 9 g/dL (obtained ≤ 14 days prior to registration)
 - Creatinine clearance ≥ 50 mL/min within 7 days prior to registration
 - AST ≤ 2.5 x ULN (≤ 5 x ULN if liver metastases)
 - Platelets ≥ 100 x 10^9/L, unless bone marrow involvement by tumour
+- QTcF ≤ 450 msec for males and ≤ 470 msec for females
+- Creatinine ≤ 1.5 mg/dL (≤ 1.4 mg/dL for women)
 Exclusion Criteria:
+- Hemoglobin ≤ 11.0 g/dL for men; hemoglobin ≤ 10.0 g/dL for women
 - Total bilirubin > 1.5 x ULN (> 3 x ULN if Gilbert syndrome)
 - Known brain metastases. Patients with treated, stable brain metastases are eligible.
 - ALT > 3 x ULN obtained within 28 days prior to registration

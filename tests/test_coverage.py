@@ -337,7 +337,8 @@ def test_in_presence_of_is_a_condition_and_at_screening_is_the_screening_date() 
     assert isinstance(p, AnyOf)
     conditional = p.children[1]
     assert isinstance(conditional, AllOf)
-    assert any(isinstance(c, PresenceCheck) and c.concept == "liver_metastases" for c in conditional.children[0].children)
+    guard = conditional.children[0]  # liver metastases and (AST < 5 × ULN and ALT < 5 × ULN)
+    assert isinstance(guard, PresenceCheck) and guard.concept == "liver_metastases"
     assert _checks("Body mass index ≤35 kg/m^2 at screening") == [("bmi", "<=", 35.0)]
     assert _checks("ECOG performance status of ≤ 2 at study entry") == [("ecog", "<=", 2.0)]
 
@@ -664,3 +665,65 @@ def test_a_note_that_restricts_is_not_neutral() -> None:
 ])
 def test_more_comparator_unit_and_person_spellings(text: str, expected: list[tuple[str, str, float]]) -> None:
     assert _checks(text) == expected
+
+
+def _qtc_status(text: str, section: str, qtc_ms: float, sex: str | None) -> str:
+    from screening.evaluate import screen
+
+    trial = compile_trial(trial_from_text(f"{section} Criteria:\n- {text}\n"))
+    patient: dict[str, object] = {
+        "patient_id": "p", "as_of": "2026-11-20",
+        "observations": [{"concept": "qtc", "value": qtc_ms, "unit": "ms", "date": "2026-11-18"}],
+    }
+    if sex is not None:
+        patient["demographics"] = {"sex": sex}
+    (result,) = [c for c in screen(trial, patient).criteria if not c.id.startswith("registry.")]
+    return str(result.status)
+
+
+@pytest.mark.parametrize(("qtc", "sex", "expected"), [
+    (460.0, "female", "met"),      # 460 ≤ 470, the bound for women
+    (460.0, "male", "not_met"),    # 460 > 450, the bound for men
+    (460.0, None, "unknown"),      # between the two bounds: the sex decides
+    (440.0, None, "met"),          # within both bounds: met whatever the sex
+    (480.0, None, "not_met"),      # above both bounds: not met whatever the sex
+    (480.0, "other", "not_met"),
+])
+def test_bounds_for_each_sex(qtc: float, sex: str | None, expected: str) -> None:
+    # read as "both bounds" the criterion could never be met; as "either" a man at 460 ms would
+    # pass a bound written for women
+    assert _qtc_status("QTcF ≤ 450 msec for males and ≤ 470 msec for females", "Inclusion", qtc, sex) == expected
+
+
+@pytest.mark.parametrize(("qtc", "sex", "expected"), [
+    (460.0, "male", "not_met"),    # excluded: 460 > 450 (men)
+    (460.0, "female", "met"),      # not excluded: 460 ≤ 470 (women)
+    (460.0, None, "unknown"),
+    (480.0, None, "not_met"),      # above both: excluded whatever the sex
+])
+def test_bounds_for_each_sex_in_an_exclusion(qtc: float, sex: str | None, expected: str) -> None:
+    assert _qtc_status("QTcF > 450 msec (male) or QTcF > 470 msec (female)", "Exclusion", qtc, sex) == expected
+
+
+@pytest.mark.parametrize(("section", "ast", "mets", "expected"), [
+    # "AST ≤ 5 × ULN for patients with liver metastases" as its own inclusion binds only them:
+    ("Inclusion", 6.0, False, "met"),       # no liver metastases: the bound is not for this patient
+    ("Inclusion", 6.0, True, "not_met"),    # 6 > 5 with liver metastases
+    ("Inclusion", 4.0, True, "met"),
+    ("Inclusion", 6.0, None, "unknown"),
+])
+def test_a_bound_for_a_group_on_its_own(section: str, ast: float, mets: bool | None, expected: str) -> None:
+    assert _verdict_of("AST ≤ 5 x ULN for patients with liver metastases", section, ast, mets) == expected
+
+
+def test_an_exclusion_bound_for_a_group_excludes_only_them() -> None:
+    # "AST > 5 × ULN in patients with liver metastases": a patient without them is not excluded
+    text = "AST > 5 x ULN in patients with liver metastases"
+    assert _verdict_of(text, "Exclusion", 6.0, False) == "met"
+    assert _verdict_of(text, "Exclusion", 6.0, True) == "not_met"
+
+
+def test_without_is_not_with() -> None:
+    # "for subjects without liver metastases" must never be read as "with liver metastases"
+    p = _only("AST ≤ 2.5 x ULN for subjects without liver metastases")
+    assert isinstance(p, NeedsReview)
