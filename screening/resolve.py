@@ -190,7 +190,7 @@ class Resolver:
             return self.junction(node, lead)
         if isinstance(node, Threshold):
             if not node.subjects and lead is not None:  # "Hemoglobin: at least 9 g/dL"
-                node = dataclasses.replace(node, subjects=(lead,))
+                node = dataclasses.replace(node, subjects=self.lead_subjects(lead))
                 self._lead_used = True
             elif not node.subjects and self.heading is not None:  # under "Life expectancy:"
                 node = dataclasses.replace(node, subjects=(Name(span=node.span, text=self.heading),))
@@ -233,6 +233,22 @@ class Resolver:
                 return node
         return dataclasses.replace(node, subjects=(note,), notes=tuple(n for n in node.notes if n is not note))
 
+    def lead_subjects(self, lead: Name) -> tuple[Name, ...]:
+        """"ALT and AST: ≤ 1.5 × ULN": a lead naming several labs that share the bound (each must
+        hold); one name when the parts are not all known labs."""
+        parts = [p for p in re.split(r"\s*(?:,\s*and|,|\band\b|/)\s*", lead.text) if p.strip()]
+        if len(parts) < 2:
+            return (lead,)
+        names = []
+        at = lead.span.start
+        for part in parts:
+            start = lead.text.index(part, at - lead.span.start) + lead.span.start
+            at = start + len(part)
+            names.append(Name(span=Span(start, at), text=part))
+        if all((c := self.concept_of(n)) is not None and c.kind in NUMERIC_KINDS for n in names):
+            return tuple(names)
+        return (lead,)
+
     def junction(self, node: Junction, lead: Name | None) -> Predicate:
         parts = list(node.parts)
         last = parts[-1] if parts else None
@@ -272,6 +288,9 @@ class Resolver:
                     # "PT or aPTT > 1.5 × ULN or < 0.5 × LLN": the bare bound is about the same
                     # subjects, read the same way (either of them)
                     subjects, shared = last_subjects, last_shared
+                if not subjects and lead is not None:  # "Bilirubin: within normal range"
+                    subjects = self.lead_subjects(lead)
+                    self._lead_used = True
                 pending = []
                 if not subjects:
                     preds.append(self.review(part.span, "a bound without a subject"))

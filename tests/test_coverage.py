@@ -727,3 +727,13 @@ def test_without_is_not_with() -> None:
     # "for subjects without liver metastases" must never be read as "with liver metastases"
     p = _only("AST ≤ 2.5 x ULN for subjects without liver metastases")
     assert isinstance(p, NeedsReview)
+
+
+def test_a_lead_names_the_labs_of_a_bare_bound() -> None:
+    # "ALT and AST: ≤ 1.5 × ULN": both; "Bilirubin: within normal range": ≥ 1 × LLN and ≤ 1 × ULN
+    assert _checks("ALT and AST: ≤ 1.5 x ULN") == [("alt", "<=", 1.5), ("ast", "<=", 1.5)]
+    assert _checks("AST, ALT, and alkaline phosphatase: <= 2.5 x ULN") == [
+        ("ast", "<=", 2.5), ("alt", "<=", 2.5), ("alp", "<=", 2.5)]
+    assert _checks("Bilirubin: within normal range") == [("total_bilirubin", ">=", 1.0), ("total_bilirubin", "<=", 1.0)]
+    # a lead that is not all labs stays one name, and the clause is reviewed
+    assert isinstance(_only("Liver and AST: ≤ 1.5 x ULN"), NeedsReview)
