@@ -149,6 +149,7 @@ class Junction:
     op: Literal["and", "or"]
     parts: tuple[Syntax, ...]
     and_or: bool = False  # written "and/or": either, but before one shared bound it is unclear
+    normal_range: bool = False  # "within normal limits": ≥ 1 × LLN and ≤ 1 × ULN, kept together
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

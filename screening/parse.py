@@ -419,7 +419,7 @@ class _ToNodes(Transformer[Token, Any]):
                 raise ValueError("'within normal limits' with further bounds or notes")
             # both limits of the lab's own range: ≥ 1 × LLN and ≤ 1 × ULN
             span = self._span(meta)
-            return Junction(span=span, op="and", parts=tuple(
+            return Junction(span=span, op="and", normal_range=True, parts=tuple(
                 Threshold(span=span, subjects=subjects, comparisons=(Comparison(
                     span=bounds.span, op=op, value=LimitMultiple(span=bounds.span, multiple=1.0, limit=limit)),))
                 for op, limit in _NORMAL_RANGE))
@@ -556,10 +556,12 @@ class _ToNodes(Transformer[Token, Any]):
 
     def _unbracketed_requirements(self, node: Syntax) -> bool:
         """An "and" of two or more bounds, not written inside parentheses."""
-        if not (isinstance(node, Junction) and node.op == "and"):
+        if not (isinstance(node, Junction) and node.op == "and") or node.normal_range:
             return False
-        if sum(isinstance(p, Threshold | ValueList) for p in node.parts) < 2:
-            return False  # "AST and ALT ≤ 2.5 × ULN": names sharing one bound
+        bounds = [i for i, p in enumerate(node.parts)
+                  if isinstance(p, Threshold | ValueList) or (isinstance(p, Junction) and p.normal_range)]
+        if len(bounds) < 2 and not (bounds and bounds[0] < len(node.parts) - 1):
+            return False  # "AST and ALT ≤ 2.5 × ULN": names sharing one bound (the bound comes last)
         if all(getattr(p, "span", None) == node.span for p in node.parts):
             return False  # "within normal limits": two bounds the grammar made from one phrase
         start, end = node.span.start - self.offset, node.span.end - self.offset
@@ -589,7 +591,7 @@ def _junction(op: str, span: Span, items: list[Syntax]) -> Junction:
     parts: list[Syntax] = []
     and_or = False
     for it in items:
-        if isinstance(it, Junction) and it.op == op:
+        if isinstance(it, Junction) and it.op == op and not it.normal_range:
             parts.extend(it.parts)
             and_or = and_or or it.and_or  # flattened, the "and/or" still reads as written
         else:

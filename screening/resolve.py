@@ -255,8 +255,7 @@ class Resolver:
         if isinstance(last, Threshold) and last.recency is not None:
             # "ANC ≥ 1500/µL and platelets ≥ 100,000/µL (within 14 days prior to registration)":
             # the recency written once at the end is about every result of the list
-            parts = [dataclasses.replace(p, recency=last.recency) if isinstance(p, Threshold)
-                     and p.recency is None else p for p in parts]
+            parts = [_with_recency(p, last.recency) for p in parts]
         preds: list[Predicate] = []
         pending: list[Presence] = []  # "AST and ALT ≤ 2.5 × ULN": names waiting for a bound
         last_subjects: tuple[Name, ...] = ()
@@ -279,6 +278,17 @@ class Resolver:
             if isinstance(part, Presence) and part.window is None and len(windows) == 1 and node.op == "or":
                 part = Presence(span=part.span, subject=part.subject, window=windows[0],
                                 exceptions=part.exceptions, status=part.status)
+            if isinstance(part, Junction) and part.normal_range and pending:
+                # "Urea and creatinine within normal limits": both limits for every name
+                names = tuple(p.subject for p in pending)
+                pending = []
+                if node.op != "and":  # "urea or creatinine normal": each, or either?
+                    preds.append(self.review(node.span, "names joined by 'or' before 'normal': each or either is unclear"))
+                    continue
+                low_high = [self.threshold(t, names + t.subjects) for t in part.parts if isinstance(t, Threshold)]
+                preds.append(AllOf(span=_cover(names[0].span, part.span),
+                                   text=self.quote(_cover(names[0].span, part.span)), children=tuple(low_high)))
+                continue
             if isinstance(part, Threshold):
                 shared = bool(pending)  # "AST or ALT > 3 × ULN": the bound is shared
                 subjects = tuple(p.subject for p in pending) + part.subjects
@@ -311,6 +321,14 @@ class Resolver:
                 last_value_subject = subject
                 preds.append(self.value_list(part, subject))
                 continue
+            if isinstance(part, Junction) and part.op == "and" and len(part.parts) > 1 \
+                    and all(isinstance(q, Presence) and q.window is None for q in part.parts[:-1]) \
+                    and isinstance(part.parts[-1], Threshold) and part.parts[-1].subjects:
+                # "AST and ALT ≤ 2.5 × ULN or ≤ 5 × ULN if liver metastases": the bare bound
+                # after it is about the same names, each of them
+                last_subjects = tuple(q.subject for q in part.parts[:-1] if isinstance(q, Presence)) \
+                    + part.parts[-1].subjects
+                last_shared = False
             preds.append(self.node(part, lead))
         for p in pending:  # a lab named with no bound at all
             preds.append(self.review(p.span, f"{p.subject.text!r} has no threshold"))
@@ -682,6 +700,15 @@ def _same_bound(a: Predicate, b: Predicate) -> bool:
 
 def _cover(a: Span, b: Span) -> Span:
     return Span(min(a.start, b.start), max(a.end, b.end))
+
+
+def _with_recency(node: Syntax, recency: Duration) -> Syntax:
+    """Every threshold of ``node`` without a recency of its own gets this one."""
+    if isinstance(node, Threshold):
+        return node if node.recency is not None else dataclasses.replace(node, recency=recency)
+    if isinstance(node, Junction):
+        return dataclasses.replace(node, parts=tuple(_with_recency(p, recency) for p in node.parts))
+    return node
 
 
 def _map_checks(pred: Predicate, change: Callable[[NumericCheck], NumericCheck]) -> Predicate:

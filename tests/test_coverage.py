@@ -24,7 +24,7 @@ TEXT = """Inclusion Criteria:
 
 - Age >= 18 years
 - Able to swallow tablets
-- ECOG 0 or 1 and able to swallow tablets
+- ECOG 0 or 1; able to swallow tablets
 
 Exclusion Criteria:
 
@@ -84,7 +84,7 @@ def test_coverage_counts_worked_by_hand(tmp_path: Path) -> None:
                                     "- Hemoglobin >= 9 g/dL\n- Lives within driving distance of the clinic"}) + "\n",
                       encoding="utf-8")
     cov = measure(read_corpus(corpus))
-    # trial 1: age (structured), swallowing (review), ECOG and swallowing (partly), pregnancy
+    # trial 1: age (structured), swallowing (review), ECOG; swallowing (partly: two clauses), pregnancy
     # (structured); trial 2: hemoglobin (structured), driving distance (review) -> 6 criteria: 3 + 1 + 2
     assert cov.trials == 2 and not cov.crashes
     assert (cov.all.criteria, cov.all.structured, cov.all.partly, cov.all.needs_review) == (6, 3, 1, 2)
@@ -737,3 +737,41 @@ def test_a_lead_names_the_labs_of_a_bare_bound() -> None:
     assert _checks("Bilirubin: within normal range") == [("total_bilirubin", ">=", 1.0), ("total_bilirubin", "<=", 1.0)]
     # a lead that is not all labs stays one name, and the clause is reviewed
     assert isinstance(_only("Liver and AST: ≤ 1.5 x ULN"), NeedsReview)
+
+
+def test_normal_at_the_end_is_both_limits_for_every_name() -> None:
+    assert _checks("Creatinine normal") == [("creatinine", ">=", 1.0), ("creatinine", "<=", 1.0)]
+    # both names, both limits: urea above its ULN must fail this
+    assert _checks("Urea and creatinine within normal limits") == [
+        ("urea", ">=", 1.0), ("creatinine", ">=", 1.0), ("urea", "<=", 1.0), ("creatinine", "<=", 1.0)]
+    assert isinstance(_only("Urea or creatinine normal"), NeedsReview)
+    # "normal" that does not end the clause or a list item is a word of a name
+    assert not isinstance(_only("Normal bone marrow function (ANC ≥ 1500/uL)"), NeedsReview)
+
+
+def test_a_bare_conditional_bound_after_names_sharing_a_bound() -> None:
+    from screening.nodes import AllOf, AnyOf
+
+    # "AST and ALT ≤ 2.5 × ULN or ≤ 5 × ULN if liver metastases": the second bound is for both
+    p = _only("AST and ALT ≤ 2.5 x ULN or ≤ 5 x ULN if liver metastases")
+    assert isinstance(p, AnyOf)
+    default, conditional = p.children
+    assert isinstance(default, AllOf) and [c.concept for c in default.children] == ["ast", "alt"]
+    assert isinstance(conditional, AllOf) and isinstance(conditional.children[0], PresenceCheck)
+    assert [(c.concept, c.threshold) for c in conditional.children[1].children] == [("ast", 5.0), ("alt", 5.0)]
+
+
+def test_a_bound_then_a_name_joined_by_and_inside_or_is_unclear() -> None:
+    # "AP normal AND SGOT or SGPT ≤ 2.5 × ULN": "(A and B) or C" would pass on SGPT alone
+    assert isinstance(_only("AP normal AND SGOT or SGPT ≤ 2.5 times ULN"), NeedsReview)
+
+
+def test_pre_registration_leads_and_a_recency_over_nested_bounds() -> None:
+    from screening.nodes import leaves
+
+    p = _only("PRE-REGISTRATION: AST and ALT =\\< 3 x ULN or =\\< 5 x ULN for patients with liver metastases "
+              "(obtained =\\< 28 days prior to pre-registration)")
+    assert {(c.concept, c.threshold, c.within_days) for c in leaves(p) if isinstance(c, NumericCheck)} == {
+        ("ast", 3.0, 28.0), ("alt", 3.0, 28.0), ("ast", 5.0, 28.0), ("alt", 5.0, 28.0)}
+    # a later step's registration is another time point: those criteria are not read as screening
+    assert isinstance(_only("STEP 2 REGISTRATION: Total bilirubin =\\< 1.5 x ULN"), NeedsReview)
