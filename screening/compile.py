@@ -99,6 +99,8 @@ def canonical(p: Predicate) -> str:
     if isinstance(p, AnyOf):
         return "(" + " or ".join(canonical(c) for c in p.children) + ")"
     if isinstance(p, Not):
+        if isinstance(p.child, Not):  # "not (not has X)" from a bound for those without X
+            return canonical(p.child.child)
         return f"not {canonical(p.child)}"
     raise AssertionError(type(p).__name__)
 

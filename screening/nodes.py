@@ -99,6 +99,7 @@ class Comparison:
     value: Amount | LimitMultiple | Tag
     upper: Amount | None = None  # a range "18 to 75 years" uses op ">=" and this upper bound
     condition: Name | None = None
+    condition_absent: bool = False  # "for patients without liver metastases"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import dataclasses
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -257,6 +258,24 @@ class _Alternative:
         assert self.span is not None
         return Comparison(span=self.span, op=main.op, value=self.item)
 
+@dataclass(frozen=True, slots=True)
+class _BoundCondition:
+    """"≤ 2.5 × ULN (in the absence of liver metastases)": the condition of the bound before it."""
+
+    condition: Any  # Name or _Absent
+
+
+@dataclass(frozen=True, slots=True)
+class _Absent:
+    """A condition written as an absence: "for patients without liver metastases"."""
+
+    name: Name
+
+
+def _name_of(cond: Name | _Absent | None) -> Name | None:
+    return cond.name if isinstance(cond, _Absent) else cond
+
+
 class _ToNodes(Transformer[Token, Any]):
     """Lark tree -> syntax nodes; spans are offsets into the clause, shifted by ``offset``."""
 
@@ -326,13 +345,13 @@ class _ToNodes(Transformer[Token, Any]):
     def compare(self, meta: Any, items: list[Any]) -> Comparison:
         cond = items[2] if len(items) > 2 else None
         return Comparison(span=self._span(meta), op=comparator_op(str(items[0])),  # type: ignore[arg-type]
-                          value=items[1], condition=cond)
+                          value=items[1], condition=_name_of(cond), condition_absent=isinstance(cond, _Absent))
 
     @v_args(meta=True)
     def compare_postfix(self, meta: Any, items: list[Any]) -> Comparison:
         cond = items[2] if len(items) > 2 else None
         return Comparison(span=self._span(meta), op=_postfix_op(str(items[1])),  # type: ignore[arg-type]
-                          value=items[0], condition=cond)
+                          value=items[0], condition=_name_of(cond), condition_absent=isinstance(cond, _Absent))
 
     @v_args(meta=True)
     def within_normal(self, meta: Any, items: list[Any]) -> _WithinNormal:
@@ -354,6 +373,9 @@ class _ToNodes(Transformer[Token, Any]):
             span = self._tspan(item)
             return Name(span=Span(span.end - len(words), span.end), text=words)
         return item  # type: ignore[no-any-return]
+
+    def condition_absent(self, items: list[Any]) -> _Absent:
+        return _Absent(items[0])
 
     def bounds(self, items: list[Any]) -> tuple[Comparison, ...]:
         out: list[Comparison] = []
@@ -410,6 +432,9 @@ class _ToNodes(Transformer[Token, Any]):
     def restated_amount(self, meta: Any, items: list[Any]) -> _Alternative:
         return _Alternative(items[0], span=self._span(meta))
 
+    def bound_condition(self, items: list[Any]) -> _BoundCondition:
+        return _BoundCondition(items[0])
+
     @v_args(meta=True)
     def threshold(self, meta: Any, items: list[Any]) -> Threshold | Junction:
         subjects = items[0]
@@ -442,6 +467,11 @@ class _ToNodes(Transformer[Token, Any]):
                     restated.append(alt)
             elif isinstance(it, Duration):
                 recency = it
+            elif isinstance(it, _BoundCondition):
+                if len(bounds) != 1 or bounds[0].condition is not None:
+                    raise ValueError("a condition in parentheses after several bounds")
+                bounds = (dataclasses.replace(bounds[0], condition=_name_of(it.condition),
+                                              condition_absent=isinstance(it.condition, _Absent)),)
         return Threshold(span=self._span(meta), subjects=subjects, comparisons=bounds,
                          exposures=exposures, notes=tuple(notes), restated=tuple(restated),
                          recency=recency)

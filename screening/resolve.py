@@ -131,8 +131,20 @@ class Resolver:
         concepts_at: dict[frozenset[str], int] = {}
         reviewed_lead: tuple[Span | None, int] | None = None
         last: int | None = None  # where the previous clause went
+        last_subjects: tuple[Name, ...] = ()  # the labs of the last clause with a bound
         for lead, node in parse_item(self.text):
             if isinstance(node, Unparsed) and node.reason == "lead-in":
+                continue
+            if isinstance(node, Unparsed) and node.exception is None and last is not None \
+                    and node.reason != "lead-in" and _CONDITIONAL_BOUND.match(node.text) \
+                    and _CONDITIONAL_WORDS.search(node.text):
+                # "ALP ≤ 2.5 × ULN; (≤ 5 × ULN if bone metastases are present)" not understood:
+                # another bound under a condition may widen the clause before it (then failing
+                # it is no verdict) or narrow it (then meeting it is none): both go to a person
+                prev = out[last]
+                span = _cover(prev.span, node.span)
+                out[last] = self.review(span, "a bound under a condition follows and is not understood: "
+                                              f"{node.reason}")
                 continue
             if isinstance(node, Unparsed) and node.exception is not None:
                 exception = self.review(node.span, node.reason)
@@ -151,6 +163,11 @@ class Resolver:
                     out.append(exception)
                 continue
             lead_subject = Name(span=lead, text=self.quote(lead)) if lead else None
+            if isinstance(node, Threshold) and not node.subjects and lead is None and _is_conditional(node) \
+                    and last_subjects:
+                # "AST/ALT ≤ 3 × ULN; ≤ 5 × ULN for patients with liver metastases": the same labs
+                node = dataclasses.replace(node, subjects=last_subjects)
+            last_subjects = _subjects_of(node) or last_subjects
             self._lead_used = False
             pred = self.node(node, lead_subject)
             if lead_subject is not None and not self._lead_used \
@@ -492,7 +509,7 @@ class Resolver:
             return AnyOf(span=span, text=text, children=(bound, unless))
         return AnyOf(span=span, text=text, children=(guarded[0], unless))
 
-    def guarded(self, guard: PresenceCheck | CategoryCheck, bound: Predicate, span: Span, text: str) -> Predicate:
+    def guarded(self, guard: Guard, bound: Predicate, span: Span, text: str) -> Predicate:
         """A bound that applies only under a condition ("≤ 470 ms for women", "≤ 5 × ULN if liver
         metastases"), read on its own: a requirement binds only those it is written for (not
         the condition, or the bound); an exclusion excludes only them (the condition and the bound)."""
@@ -515,6 +532,13 @@ class Resolver:
             return self.review(comp.span, f"unknown condition {comp.condition.text!r}")
         has = PresenceCheck(span=comp.condition.span, text=comp.condition.text, concept=cond.id,
                             written=comp.condition.text)
+        if comp.condition_absent:  # "≤ 2.5 × ULN for patients without liver metastases"
+            if cond.kind != "condition":
+                # "in the absence of growth factor support": how the value was obtained, which
+                # read as a group of patients would let those on support pass unchecked
+                return self.review(comp.span, f"'without {comp.condition.text}' may be about how the value "
+                                              "was obtained rather than which patients it binds")
+            return self.guarded(Not(span=has.span, text=has.text, child=has), check, span, text)
         return self.guarded(has, check, span, text)
 
     def bound(self, comp: Comparison, concept: Concept, span: Span, text: str,
@@ -702,6 +726,25 @@ def _cover(a: Span, b: Span) -> Span:
     return Span(min(a.start, b.start), max(a.end, b.end))
 
 
+# a clause the reader cannot parse that is another bound under a condition: "(≤ 5 × ULN if
+# liver metastases are present)", "If liver metastases are present, ≤ 5 × ULN"
+_CONDITIONAL_BOUND = re.compile(r"\s*\(?\s*(or\s+)?(\\?[<>≤≥]|=\s*\\?[<>]|less\s+than|greater\s+than|up\s+to|at\s+least"
+                                r"|no\s+more\s+than|(if|when|in)\b[^,]{0,80},[^<>≤≥\d]{0,60}?(\\?[<>≤≥]|=\s*\\?[<>]))", re.I)
+_CONDITIONAL_WORDS = re.compile(r"\b(if|when|in\s+case|in\s+the\s+presence|in\s+the\s+setting"
+                                r"|(for|in)\s+(patients|subjects|participants)\s+with)\b", re.I)
+
+
+def _subjects_of(node: Syntax) -> tuple[Name, ...]:
+    """The labs a clause's bound is about: "AST/ALT ≤ 3 × ULN", "AST and ALT ≤ 2.5 × ULN"."""
+    if isinstance(node, Threshold):
+        return node.subjects
+    if isinstance(node, Junction) and node.op == "and" and len(node.parts) > 1 \
+            and all(isinstance(q, Presence) and q.window is None for q in node.parts[:-1]) \
+            and isinstance(node.parts[-1], Threshold) and node.parts[-1].subjects:
+        return tuple(q.subject for q in node.parts[:-1] if isinstance(q, Presence)) + node.parts[-1].subjects
+    return ()
+
+
 def _with_recency(node: Syntax, recency: Duration) -> Syntax:
     """Every threshold of ``node`` without a recency of its own gets this one."""
     if isinstance(node, Threshold):
@@ -722,11 +765,18 @@ def _map_checks(pred: Predicate, change: Callable[[NumericCheck], NumericCheck])
     return pred
 
 
-Guard = PresenceCheck | CategoryCheck
+# a condition a bound applies under: a condition present, absent (Not), or a group of patients
+Guard = PresenceCheck | CategoryCheck | Not
 
 
-def _guard_key(g: Guard) -> tuple[str, tuple[str, ...]]:
-    return (g.concept, g.allowed if isinstance(g, CategoryCheck) else ())
+def _is_guard(p: Predicate) -> bool:
+    return isinstance(p, (PresenceCheck, CategoryCheck)) or (isinstance(p, Not) and isinstance(p.child, PresenceCheck))
+
+
+def _guard_key(g: Guard) -> tuple[str, tuple[str, ...], bool]:
+    if isinstance(g, Not):
+        return (*_guard_key(g.child)[:2], True)  # type: ignore[arg-type]
+    return (g.concept, g.allowed if isinstance(g, CategoryCheck) else (), False)
 
 
 def _only_bounds(pred: Predicate) -> bool:
@@ -739,12 +789,12 @@ def _split_conditional(pred: Predicate) -> tuple[Guard, Predicate] | None:
     """(condition, bound) of a bound that applies only under a condition: ``AllOf(has, bound)``,
     or a junction of those sharing one condition ("AST and ALT ≤ 5 × ULN if liver metastases").
     The condition may be a group of patients: "≤ 470 ms for women"."""
-    if isinstance(pred, AllOf) and len(pred.children) == 2 and isinstance(pred.children[0], (PresenceCheck, CategoryCheck)) \
+    if isinstance(pred, AllOf) and len(pred.children) == 2 and _is_guard(pred.children[0]) \
             and _only_bounds(pred.children[1]):
-        return pred.children[0], pred.children[1]
+        return pred.children[0], pred.children[1]  # type: ignore[return-value]
     if isinstance(pred, AnyOf) and len(pred.children) == 2 and isinstance(pred.children[0], Not) \
-            and isinstance(pred.children[0].child, (PresenceCheck, CategoryCheck)) and _only_bounds(pred.children[1]):
-        return pred.children[0].child, pred.children[1]  # the implication form ``guarded`` gives
+            and _is_guard(pred.children[0].child) and _only_bounds(pred.children[1]):
+        return pred.children[0].child, pred.children[1]  # type: ignore[return-value]  # ``guarded``'s implication
     if isinstance(pred, (AllOf, AnyOf)) and pred.children:
         parts = [_split_conditional(c) for c in pred.children]
         if any(p is None for p in parts):
@@ -763,21 +813,25 @@ def _is_sex(g: Guard) -> bool:
 
 
 def _by_group(span: Span, text: str, preds: list[Predicate]) -> Predicate | None:
-    """"QTcF ≤ 450 ms for men and ≤ 470 ms for women": each bound for its own sex, however the
-    bounds are joined. (B1 or B2) and (not men or B1) and (not women or B2): exact when the sex
-    is known, and it still decides without the sex when both bounds agree."""
+    """"QTcF ≤ 450 ms for men and ≤ 470 ms for women", "AST ≤ 2.5 × ULN without liver
+    metastases, ≤ 5 × ULN with them": each bound for its own group, however the bounds are
+    joined. (B1 or B2) and (not G1 or B1) and (not G2 or B2): exact when the group is known, and
+    it still decides without it when both bounds agree."""
     split = [_split_conditional(p) for p in preds]
     if len(split) < 2 or any(s is None for s in split):
         return None
     groups = [s for s in split if s is not None]
-    if any(not isinstance(g, CategoryCheck) or g.concept != "sex" for g, _ in groups):
-        return None
-    seen: set[str] = set()
-    for g, _ in groups:
-        assert isinstance(g, CategoryCheck)
-        if seen & set(g.allowed):
-            return None  # two bounds for the same group: not a split by sex
-        seen |= set(g.allowed)
+    keys = [_guard_key(g) for g, _ in groups]
+    complementary = len(groups) == 2 and keys[0][:2] == keys[1][:2] and keys[0][2] != keys[1][2]
+    if not complementary:  # "≤ 2.5 × ULN without liver metastases and ≤ 5 × ULN with them"
+        if any(not _is_sex(g) for g, _ in groups):
+            return None
+        seen: set[str] = set()
+        for g, _ in groups:
+            assert isinstance(g, CategoryCheck)
+            if seen & set(g.allowed):
+                return None  # two bounds for the same group: not a split by sex
+            seen |= set(g.allowed)
     either = AnyOf(span=span, text=text, children=tuple(b for _, b in groups))
     each = [AnyOf(span=b.span, text=b.text, children=(Not(span=g.span, text=g.text, child=g), b)) for g, b in groups]
     return AllOf(span=span, text=text, children=(either, *each))

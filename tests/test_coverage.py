@@ -724,9 +724,28 @@ def test_an_exclusion_bound_for_a_group_excludes_only_them() -> None:
 
 
 def test_without_is_not_with() -> None:
-    # "for subjects without liver metastases" must never be read as "with liver metastases"
-    p = _only("AST ≤ 2.5 x ULN for subjects without liver metastases")
-    assert isinstance(p, NeedsReview)
+    # "for subjects without liver metastases" must never be read as "with liver metastases":
+    # it binds those without them (inclusion: "liver metastases, or AST ≤ 2.5 × ULN")
+    text = "AST ≤ 2.5 x ULN for subjects without liver metastases"
+    assert _verdict_of(text, "Inclusion", 3.0, False) == "not_met"   # 3 > 2.5, no metastases
+    assert _verdict_of(text, "Inclusion", 3.0, True) == "met"        # not for this patient
+    assert _verdict_of(text, "Inclusion", 2.0, None) == "met"        # within the bound anyway
+    # "in the absence of growth factor support" is about how the value was obtained, not a group
+    # of patients the bound is for: read as a group, a patient on G-CSF would pass unchecked
+    assert isinstance(_only("absolute neutrophil count ≥1,000/mcL (In the absence of growth factor support)"),
+                      NeedsReview)
+
+
+@pytest.mark.parametrize(("ast", "mets", "expected"), [
+    (2.0, None, "met"),      # within both bounds
+    (3.0, True, "met"),      # ≤ 5 with liver metastases
+    (3.0, False, "not_met"),  # > 2.5 without
+    (3.0, None, "unknown"),
+    (6.0, None, "not_met"),  # above both
+])
+def test_bounds_for_those_without_and_with_a_condition(ast: float, mets: bool | None, expected: str) -> None:
+    text = "AST ≤ 2.5 x ULN for subjects without liver metastases and ≤ 5 x ULN for subjects with liver metastases"
+    assert _verdict_of(text, "Inclusion", ast, mets) == expected
 
 
 def test_a_lead_names_the_labs_of_a_bare_bound() -> None:
@@ -775,3 +794,26 @@ def test_pre_registration_leads_and_a_recency_over_nested_bounds() -> None:
         ("ast", 3.0, 28.0), ("alt", 3.0, 28.0), ("ast", 5.0, 28.0), ("alt", 5.0, 28.0)}
     # a later step's registration is another time point: those criteria are not read as screening
     assert isinstance(_only("STEP 2 REGISTRATION: Total bilirubin =\\< 1.5 x ULN"), NeedsReview)
+
+
+def test_a_parenthesised_condition_and_is_present() -> None:
+    # "(in absence of liver metastasis)" after the bound: for those without liver metastases
+    text = "Alkaline Phosphatase ≤ 2.5 X ULN (in absence of liver metastasis)"
+    from screening.nodes import AnyOf, Not
+
+    p = _only(text)
+    assert isinstance(p, AnyOf) and isinstance(p.children[0], Not)  # (not (not liver metastases)) or ALP ≤ 2.5
+    # "if ... is/are present"
+    assert not isinstance(_only("Alkaline phosphatase ≤3 x ULN or ≤5 x ULN if bone metastasis is present"), NeedsReview)
+
+
+def test_a_conditional_bound_that_is_not_understood_makes_the_clause_before_it_a_review() -> None:
+    # widening (then failing 2.5 × ULN is no verdict) or narrowing (then meeting it is none)
+    p = _only("Serum creatinine ≤1.5×ULN; if serum creatinine is >1.5×ULN, creatinine clearance must be ≥ 50 mL/min, "
+              "calculated using the Cockcroft and Gault formula")
+    assert isinstance(p, NeedsReview) and p.text.startswith("Serum creatinine ≤1.5×ULN")
+    # a conditional requirement that is not a bound stays a requirement of its own
+    from screening.nodes import AllOf
+
+    q = _only("ANC ≥ 1500/uL. If on G-CSF, must be off for 2 weeks")
+    assert isinstance(q, AllOf) and isinstance(q.children[0], NumericCheck)
