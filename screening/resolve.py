@@ -214,7 +214,11 @@ class Resolver:
             node = self.note_as_subject(self.of_note_joined(node))
             if not node.subjects:
                 return self.review(node.span, "a bound without a subject")
-            return self.threshold(node, node.subjects)
+            # "AST/ALT > 3 × ULN" among exclusions: either one above excludes (it is the negation
+            # of the requirement "AST and ALT ≤ 3 × ULN"); read as both, AST at 10 × ULN with a
+            # normal ALT would pass
+            return self.threshold(node, node.subjects,
+                                  any_subject=self.section == "exclusion" and len(node.subjects) > 1)
         if isinstance(node, ValueList):
             return self.value_list(node, node.subject or lead)
         if isinstance(node, Presence):
@@ -254,7 +258,7 @@ class Resolver:
         """"ALT and AST: ≤ 1.5 × ULN": a lead naming several labs that share the bound (each must
         hold); one name when the parts are not all known labs."""
         parts = [p for p in re.split(r"\s*(?:,\s*and|,|\band\b|/)\s*", lead.text) if p.strip()]
-        if len(parts) < 2:
+        if len(parts) < 2 or self.section == "exclusion":  # among exclusions: both, or either?
             return (lead,)
         names = []
         at = lead.span.start
@@ -309,6 +313,7 @@ class Resolver:
             if isinstance(part, Threshold):
                 shared = bool(pending)  # "AST or ALT > 3 × ULN": the bound is shared
                 subjects = tuple(p.subject for p in pending) + part.subjects
+                pending_span = pending[0].span if pending else None
                 if pending:  # the checks quote every name that shares the bound
                     part = dataclasses.replace(part, span=_cover(pending[0].span, part.span))
                 if not subjects:
@@ -328,7 +333,15 @@ class Resolver:
                     preds.append(self.review(node.span, "'and/or' before one shared bound: whether each "
                                                         "or either must hold is not written"))
                     continue
-                preds.append(self.threshold(part, subjects, any_subject=shared and node.op == "or"))
+                if shared and node.op == "and" and self.section == "exclusion" and len(subjects) > 1:
+                    # "AST and ALT > 3 × ULN" among exclusions: both, or either (the negation of
+                    # "AST and ALT ≤ 3 × ULN")? Either reading could be wrong
+                    preds.append(self.review(_cover(pending_span, part.span) if pending_span else part.span,
+                                             "'and' before one shared bound in an exclusion: whether both or "
+                                             "either must be beyond it is not written"))
+                    continue
+                preds.append(self.threshold(part, subjects, any_subject=(shared and node.op == "or")
+                                            or (self.section == "exclusion" and not shared and len(subjects) > 1)))
                 continue
             if isinstance(part, ValueList):
                 subject = part.subject or last_value_subject

@@ -817,3 +817,26 @@ def test_a_conditional_bound_that_is_not_understood_makes_the_clause_before_it_a
 
     q = _only("ANC ≥ 1500/uL. If on G-CSF, must be off for 2 weeks")
     assert isinstance(q, AllOf) and isinstance(q.children[0], NumericCheck)
+
+
+@pytest.mark.parametrize(("ast", "alt", "expected"), [
+    (5.0, 1.0, "not_met"),   # AST 5 × ULN alone excludes: "AST/ALT > 3 × ULN" is either
+    (1.0, 5.0, "not_met"),
+    (2.0, 2.0, "met"),       # neither above 3 × ULN: not excluded
+])
+def test_names_sharing_a_bound_among_exclusions_are_either(ast: float, alt: float, expected: str) -> None:
+    from screening.evaluate import screen
+
+    trial = compile_trial(trial_from_text("Exclusion Criteria:\n- AST/ALT > 3 x ULN\n"))
+    patient = {"patient_id": "p", "as_of": "2026-11-20", "observations": [
+        {"concept": "ast", "value": 40 * ast, "unit": "U/L", "date": "2026-11-18", "reference_range": {"high": 40}},
+        {"concept": "alt", "value": 40 * alt, "unit": "U/L", "date": "2026-11-18", "reference_range": {"high": 40}}]}
+    (result,) = [c for c in screen(trial, patient).criteria if not c.id.startswith("registry.")]
+    assert result.status == expected
+
+
+def test_and_before_a_shared_bound_among_exclusions_is_unclear() -> None:
+    assert isinstance(_section_only("ALT and AST levels > 5 times the upper limit of the normal range (ULN)", "Exclusion"),
+                      NeedsReview)
+    # among inclusions it is each of them
+    assert _checks("ALT and AST ≤ 5 x ULN") == [("alt", "<=", 5.0), ("ast", "<=", 5.0)]
