@@ -252,3 +252,42 @@ def test_a_lost_comparator_is_never_a_check(text: str) -> None:
              if not c.id.startswith("registry.")]
     assert crits and not any(isinstance(leaf, NumericCheck) for c in crits if c.predicate is not None
                              for leaf in leaves(c.predicate))
+
+
+# Real criteria whose whole compiled form (how the checks combine, per section) is written by hand
+# in the engine's canonical language. 1.5 mg/dL creatinine = 1.5 × 88.40 = 132.603 µmol/L;
+# hemoglobin g/dL × 10 = g/L. Sources: NCT02483078, NCT03511222, NCT06712810, NCT06450873,
+# NCT02103335, NCT05576896, NCT05799274, NCT05780684, NCT00633087, NCT01313390, NCT02275416.
+WHOLE: list[tuple[str, str, str]] = [
+    ("Inclusion", "Hemoglobin (Hb) ≥ 10.5 gm/dL (male) or ≥ 9.5 gm/dL (female)",
+     "((hemoglobin ≥ 105 g/L or hemoglobin ≥ 95 g/L) and (not sex in (male) or hemoglobin ≥ 105 g/L) "
+     "and (not sex in (female) or hemoglobin ≥ 95 g/L))"),
+    ("Exclusion", "QTcF >450 ms in men, or >470 ms in women.",
+     "((qtc > 450 ms or qtc > 470 ms) and (not sex in (male) or qtc > 450 ms) and (not sex in (female) or qtc > 470 ms))"),
+    ("Inclusion", "REGISTRATION: Hemoglobin ≥ 8.0 g/dL (obtained ≤ 14 days prior to registration)",
+     "hemoglobin ≥ 80 g/L obtained within 14 days prior to screening"),
+    ("Inclusion", "Alkaline phosphatase ≤ 1.2 x ULN (obtained ≤ 90 days prior to registration)",
+     "alp ≤ 1.2 × ULN obtained within 90 days prior to screening"),
+    ("Exclusion", "Serum total bilirubin >1.5 x ULN (>3.0 x ULN for subjects with known Gilbert's disease).",
+     "(total_bilirubin > 3 × ULN or (total_bilirubin > 1.5 × ULN and not has gilbert_syndrome))"),
+    ("Inclusion", "AST (SGOT)/ALT (SGPT) ≤ 2.5 x institutional ULN, or \\< 5x ULN in presence of liver metastases.",
+     "((ast ≤ 2.5 × ULN and alt ≤ 2.5 × ULN) or (has liver_metastases and (ast < 5 × ULN and alt < 5 × ULN)))"),
+    ("Inclusion", "AST/ALT ≤ 5 x ULN for patients with liver metastases.",
+     "((not has liver_metastases or ast ≤ 5 × ULN) and (not has liver_metastases or alt ≤ 5 × ULN))"),
+    ("Exclusion", "AST/ALT \\> 5 x ULN", "(ast > 5 × ULN or alt > 5 × ULN)"),
+    ("Inclusion", "Adequate renal function (serum creatinine < 1.5 mg/dL or creatinine clearance > 50 ml/min)",
+     "(creatinine < 132.603 umol/L or creatinine_clearance > 50 mL/min)"),
+    ("Inclusion", "Urea and creatinine normal",
+     "((urea ≥ 1 × LLN and creatinine ≥ 1 × LLN) and (urea ≤ 1 × ULN and creatinine ≤ 1 × ULN))"),
+    ("Inclusion", "AST/ALT ≤ 3 x ULN for patients without liver metastasis; ≤ 5 x ULN for patients with liver metastasis",
+     "(((ast ≤ 3 × ULN and alt ≤ 3 × ULN) or (ast ≤ 5 × ULN and alt ≤ 5 × ULN)) and "
+     "(has liver_metastases or (ast ≤ 3 × ULN and alt ≤ 3 × ULN)) and "
+     "(not has liver_metastases or (ast ≤ 5 × ULN and alt ≤ 5 × ULN)))"),
+]
+
+
+@pytest.mark.parametrize(("section", "text", "expected"), WHOLE)
+def test_whole_compiled_form_is_the_hand_written_one(section: str, text: str, expected: str) -> None:
+    trial = compile_trial(trial_from_text(f"{section} Criteria:\n- {text}\n"))
+    (crit,) = [c for c in trial.criteria if not c.id.startswith("registry.")]
+    assert crit.understood_as == expected
