@@ -351,14 +351,10 @@ class Resolver:
                 last_value_subject = subject
                 preds.append(self.value_list(part, subject))
                 continue
-            if isinstance(part, Junction) and part.op == "and" and len(part.parts) > 1 \
-                    and all(isinstance(q, Presence) and q.window is None for q in part.parts[:-1]) \
-                    and isinstance(part.parts[-1], Threshold) and part.parts[-1].subjects:
+            if isinstance(part, Junction) and (names := _subjects_of(part)):
                 # "AST and ALT ≤ 2.5 × ULN or ≤ 5 × ULN if liver metastases": the bare bound
                 # after it is about the same names, each of them
-                last_subjects = tuple(q.subject for q in part.parts[:-1] if isinstance(q, Presence)) \
-                    + part.parts[-1].subjects
-                last_shared = False
+                last_subjects, last_shared = names, False
             preds.append(self.node(part, lead))
         for p in pending:  # a lab named with no bound at all
             preds.append(self.review(p.span, f"{p.subject.text!r} has no threshold"))
