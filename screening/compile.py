@@ -165,11 +165,19 @@ def _compile(trial: TrialFile) -> CompiledTrial:
             parents[child.id] = item.id
     polarity: dict[str, str] = {}
     measured: dict[str, str] = {}  # heading id -> the measurement it names ("Life expectancy:")
+    recent: dict[str, float] = {}  # list id -> "Laboratory values within 14 days prior to registration:"
     for item in iter_items(items):
         parent = parents.get(item.id)
         named = _measurement_heading(item)
         if named is not None:
             measured[item.id] = named
+        days = recent.get(parent) if parent else None
+        if item.children:
+            own = _list_recency(item)
+            if own is not None:
+                days = own if days is None else min(days, own)
+            if days is not None:
+                recent[item.id] = days
         # exclusions exclude; "No history of any of the following:" flips the polarity of its
         # sub-items (and its own), so they pass when the listed conditions are absent
         base = polarity[parent] if parent else ("exclude" if item.section == "exclusion" else "require")
@@ -177,7 +185,8 @@ def _compile(trial: TrialFile) -> CompiledTrial:
             base = "require" if base == "exclude" else "exclude"
         polarity[item.id] = base
         criteria.append(_compile_item(item, parent, restatements.get(item.id), base,
-                                      heading=measured.get(parent) if parent else None))
+                                      heading=measured.get(parent) if parent else None,
+                                      recency=recent.get(parent) if parent else None))
     criteria.extend(_registry_criteria(trial))
     unknown = set(restatements) - {c.id for c in criteria}
     notes = tuple(f"restatement for unknown criterion id {i!r} ignored" for i in sorted(unknown))
@@ -222,10 +231,18 @@ def _measurement_heading(item: Item) -> str | None:
     return text if concept is not None and concept.kind in NUMERIC_KINDS else None
 
 
+def _list_recency(item: Item) -> float | None:
+    """How recent the results listed under this item must be, if its introduction says."""
+    from .resolve import list_recency
+
+    lead_in = item.text if item.is_heading else re.split(r"(?<=[.;])\s+", item.text.strip())[-1]
+    return list_recency(lead_in)
+
+
 def _compile_item(item: Item, parent: str | None, restatement: Any, polarity: str, *,
-                  heading: str | None = None) -> CompiledCriterion:
+                  heading: str | None = None, recency: float | None = None) -> CompiledCriterion:
     from .notes import is_plain_lead_in
-    from .resolve import resolve_item
+    from .resolve import resolve_item, with_list_recency
 
     combine = item.combine
     if polarity == "exclude" and item.children and combine == "all" and not item.negated:
@@ -263,6 +280,9 @@ def _compile_item(item: Item, parent: str | None, restatement: Any, polarity: st
         predicate = resolve_item(item.text, item.section, heading=heading)
         if predicate is not None:
             predicate = _to_source(predicate, item)
+        if predicate is not None and recency is not None:
+            # under "Laboratory values within 14 days prior to registration:"
+            predicate = with_list_recency(predicate, recency)
     if predicate is not None:
         understood = canonical(predicate)
     else:

@@ -887,6 +887,34 @@ def _concepts(pred: Predicate) -> list[str]:
     return out
 
 
+_LIST_RECENCY = re.compile(
+    r"\b(?:obtained|performed|measured|done|drawn|collected)?\s*(?:within|≤|<=|=\\?<|no\s+more\s+than)\s*"
+    r"(\d+)\s*(days?|weeks?)\s+(?:prior\s+to|before|of)\s+([A-Za-z][A-Za-z0-9/ \-]{0,60}?)\s*(?=[:,;.)]|$|defined|as\b)",
+    re.I)
+
+
+def list_recency(text: str) -> float | None:
+    """"Laboratory values within 14 days prior to registration:": the age, in days, the results
+    listed under it may have at most; None when the text says none (or counts from another event)."""
+    m = _LIST_RECENCY.search(text)
+    if m is None or not is_reference_event(m[3]):
+        return None
+    return float(m[1]) * (7 if m[2].lower().startswith("week") else 1)
+
+
+def with_list_recency(pred: Predicate, days: float) -> Predicate:
+    """Every dated result of ``pred`` at most ``days`` old (or its own window, if shorter)."""
+    vocab = load_vocabulary()
+
+    def change(c: NumericCheck) -> NumericCheck:
+        concept = vocab.get(c.concept)
+        if concept.kind not in {"lab", "category", "measurement"} or concept.lasting:
+            return c
+        return dataclasses.replace(c, within_days=days if c.within_days is None else min(days, c.within_days))
+
+    return _map_checks(pred, change)
+
+
 def resolve_item(text: str, section: str, heading: str | None = None) -> Predicate | None:
     """The predicate of one item's own text; None when it has no clause (a pure heading)."""
     parts: list[Predicate] = []

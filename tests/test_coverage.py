@@ -840,3 +840,14 @@ def test_and_before_a_shared_bound_among_exclusions_is_unclear() -> None:
                       NeedsReview)
     # among inclusions it is each of them
     assert _checks("ALT and AST ≤ 5 x ULN") == [("alt", "<=", 5.0), ("ast", "<=", 5.0)]
+
+
+def test_a_list_introduction_says_how_recent_its_results_must_be() -> None:
+    trial = compile_trial(trial_from_text(
+        "Inclusion Criteria:\n- Adequate organ function within 14 days prior to registration, defined as:\n"
+        "  - Hemoglobin ≥ 9 g/dL\n  - ECOG 0-1\n  - Platelets ≥ 100,000/uL (obtained ≤ 7 days prior to registration)\n"))
+    by_id = {c.id: c.predicate for c in trial.criteria}
+    hb, ecog, plt = by_id["inclusion.1.1"], by_id["inclusion.1.2"], by_id["inclusion.1.3"]
+    assert isinstance(hb, NumericCheck) and hb.within_days == 14.0
+    assert not isinstance(ecog, NumericCheck) or ecog.within_days is None   # a score is not dated
+    assert isinstance(plt, NumericCheck) and plt.within_days == 7.0         # its own, shorter window
