@@ -40,7 +40,11 @@ OTHER = compile_trial(trial_from_text("""Inclusion Criteria:
 - Platelets ≥ 100 x 10^9/L, unless bone marrow involvement by tumour
 - QTcF ≤ 450 msec for males and ≤ 470 msec for females
 - Creatinine ≤ 1.5 mg/dL (≤ 1.4 mg/dL for women)
+- Laboratory values within 7 days prior to registration:
+  - Potassium ≥ 3.5 mmol/L
+  - Albumin ≥ 3.0 g/dL
 Exclusion Criteria:
+- AST/ALT > 3 x ULN
 - Hemoglobin ≤ 11.0 g/dL for men; hemoglobin ≤ 10.0 g/dL for women
 - Total bilirubin > 1.5 x ULN (> 3 x ULN if Gilbert syndrome)
 - Known brain metastases. Patients with treated, stable brain metastases are eligible.
