@@ -8,9 +8,9 @@ dropped and nothing is guessed. ``parse_item`` never raises on any text.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
-import dataclasses
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -257,6 +257,7 @@ class _Alternative:
             return self.item
         assert self.span is not None
         return Comparison(span=self.span, op=main.op, value=self.item)
+
 
 @dataclass(frozen=True, slots=True)
 class _BoundCondition:
