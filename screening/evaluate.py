@@ -422,7 +422,7 @@ class Evaluator:
         c = self.vocab.get(concept)
         # lab results, lab-like categorical results (dipstick, serology) and measurements such
         # as weight must be recent; scores and lasting results (HER2 status) are taken as given
-        dated = c.kind in {"lab", "category", "measurement"} and not c.lasting
+        dated = c.dated
         if dated and v.date is None:
             return None, f"{c.label} has no date: give the date of the result"
         if dated and v.date is not None and (self.idx.as_of - v.date).days > self.max_age:

@@ -412,7 +412,7 @@ class Resolver:
             if not isinstance(check, NumericCheck):
                 return self.review(node.span, "how recent a result must be is only read for numeric results")
             c = self.vocab.get(check.concept)
-            if c.kind not in {"lab", "category", "measurement"} or c.lasting:
+            if not c.dated:
                 return self.review(node.span, f"{c.label} is not a dated result: how recent it must be "
                                               "is for a person")
         return _map_checks(pred, lambda c: dataclasses.replace(c, within_days=recency.days))
@@ -908,7 +908,7 @@ def with_list_recency(pred: Predicate, days: float) -> Predicate:
 
     def change(c: NumericCheck) -> NumericCheck:
         concept = vocab.get(c.concept)
-        if concept.kind not in {"lab", "category", "measurement"} or concept.lasting:
+        if not concept.dated:
             return c
         return dataclasses.replace(c, within_days=days if c.within_days is None else min(days, c.within_days))
 

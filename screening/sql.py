@@ -354,7 +354,7 @@ class CohortQuery:
             di = self._col("date", concept)
             return value, (self._ok(di) if di is not None else None), f"{self._ok(i)} IS NOT NULL", ""
         di = self._col("date", concept)
-        dated = c.kind in {"lab", "category", "measurement"} and not c.lasting
+        dated = c.dated
         if not dated:
             return value, (self._ok(di) if di is not None else None), f"{self._ok(i)} IS NOT NULL", ""
         if di is None:

@@ -157,6 +157,12 @@ class Concept:
     order: tuple[str, ...] = ()
     lasting: bool = False  # a result that does not go stale with the trial's lab age (HER2 status)
 
+    @property
+    def dated(self) -> bool:
+        """Results that go stale: labs, lab-like categorical results (dipstick, serology) and
+        measurements such as weight; scores and lasting results (HER2 status) are taken as given."""
+        return self.kind in {"lab", "category", "measurement"} and not self.lasting
+
     def __hash__(self) -> int:
         # Ids are unique within the vocabulary; hashing the mappings would be slow for nothing.
         return hash(self.id)
