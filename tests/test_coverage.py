@@ -541,20 +541,26 @@ def test_is_permission_words() -> None:
     assert not is_permission("Patients are eligible if they have undergone a prostate MRI")
 
 
-def _verdict_of(text: str, section: str, ast_x_uln: float, liver_mets: bool | None) -> str:
-    """The status of one criterion for a patient with AST at ``ast_x_uln`` × ULN (ULN 40 U/L)."""
+def _status(text: str, section: str, observations: list[dict[str, object]], **patient: object) -> str:
+    """The status of the one criterion ``text`` compiles to, for a patient screened on 2026-11-20."""
     from screening.evaluate import screen
 
     trial = compile_trial(trial_from_text(f"{section} Criteria:\n- {text}\n"))
-    patient: dict[str, object] = {
-        "patient_id": "p", "as_of": "2026-11-20",
-        "observations": [{"concept": "ast", "value": 40 * ast_x_uln, "unit": "U/L", "date": "2026-11-18",
-                          "reference_range": {"high": 40}}],
-    }
-    if liver_mets is not None:
-        patient["conditions"] = [{"name": "liver metastases", "present": liver_mets}]
-    (result,) = [c for c in screen(trial, patient).criteria if not c.id.startswith("registry.")]
+    record = {"patient_id": "p", "as_of": "2026-11-20", "observations": observations, **patient}
+    (result,) = [c for c in screen(trial, record).criteria if not c.id.startswith("registry.")]
     return str(result.status)
+
+
+def _x_uln(concept: str, multiple: float) -> dict[str, object]:
+    """A transaminase at ``multiple`` × its ULN of 40 U/L, drawn two days before screening."""
+    return {"concept": concept, "value": 40 * multiple, "unit": "U/L", "date": "2026-11-18",
+            "reference_range": {"high": 40}}
+
+
+def _verdict_of(text: str, section: str, ast_x_uln: float, liver_mets: bool | None) -> str:
+    """The status of one criterion for a patient with AST at ``ast_x_uln`` × ULN (ULN 40 U/L)."""
+    conditions = [] if liver_mets is None else [{"name": "liver metastases", "present": liver_mets}]
+    return _status(text, section, [_x_uln("ast", ast_x_uln)], conditions=conditions)
 
 
 @pytest.mark.parametrize(("ast", "mets", "expected"), [
@@ -588,15 +594,10 @@ def _hb_status(text: str, days_old: int | None) -> str:
     """Status of one inclusion for hemoglobin 10 g/dL dated ``days_old`` days before 2026-11-20."""
     import datetime as dt
 
-    from screening.evaluate import screen
-
-    trial = compile_trial(trial_from_text(f"Inclusion Criteria:\n- {text}\n"))
     obs: dict[str, object] = {"concept": "hemoglobin", "value": 10, "unit": "g/dL"}
     if days_old is not None:
         obs["date"] = (dt.date(2026, 11, 20) - dt.timedelta(days=days_old)).isoformat()
-    patient = {"patient_id": "p", "as_of": "2026-11-20", "observations": [obs]}
-    (result,) = [c for c in screen(trial, patient).criteria if not c.id.startswith("registry.")]
-    return str(result.status)
+    return _status(text, "Inclusion", [obs])
 
 
 @pytest.mark.parametrize(("text", "days"), [
@@ -668,17 +669,8 @@ def test_more_comparator_unit_and_person_spellings(text: str, expected: list[tup
 
 
 def _qtc_status(text: str, section: str, qtc_ms: float, sex: str | None) -> str:
-    from screening.evaluate import screen
-
-    trial = compile_trial(trial_from_text(f"{section} Criteria:\n- {text}\n"))
-    patient: dict[str, object] = {
-        "patient_id": "p", "as_of": "2026-11-20",
-        "observations": [{"concept": "qtc", "value": qtc_ms, "unit": "ms", "date": "2026-11-18"}],
-    }
-    if sex is not None:
-        patient["demographics"] = {"sex": sex}
-    (result,) = [c for c in screen(trial, patient).criteria if not c.id.startswith("registry.")]
-    return str(result.status)
+    qtc = {"concept": "qtc", "value": qtc_ms, "unit": "ms", "date": "2026-11-18"}
+    return _status(text, section, [qtc], demographics={} if sex is None else {"sex": sex})
 
 
 @pytest.mark.parametrize(("qtc", "sex", "expected"), [
@@ -825,14 +817,7 @@ def test_a_conditional_bound_that_is_not_understood_makes_the_clause_before_it_a
     (2.0, 2.0, "met"),       # neither above 3 × ULN: not excluded
 ])
 def test_names_sharing_a_bound_among_exclusions_are_either(ast: float, alt: float, expected: str) -> None:
-    from screening.evaluate import screen
-
-    trial = compile_trial(trial_from_text("Exclusion Criteria:\n- AST/ALT > 3 x ULN\n"))
-    patient = {"patient_id": "p", "as_of": "2026-11-20", "observations": [
-        {"concept": "ast", "value": 40 * ast, "unit": "U/L", "date": "2026-11-18", "reference_range": {"high": 40}},
-        {"concept": "alt", "value": 40 * alt, "unit": "U/L", "date": "2026-11-18", "reference_range": {"high": 40}}]}
-    (result,) = [c for c in screen(trial, patient).criteria if not c.id.startswith("registry.")]
-    assert result.status == expected
+    assert _status("AST/ALT > 3 x ULN", "Exclusion", [_x_uln("ast", ast), _x_uln("alt", alt)]) == expected
 
 
 def test_and_before_a_shared_bound_among_exclusions_is_unclear() -> None:
