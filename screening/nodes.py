@@ -142,6 +142,9 @@ class Presence:
     window: Duration | None = None
     exceptions: tuple[Name, ...] = ()
     status: str | None = None  # "positive", "negative", "active": a qualifier on the subject
+    # one of several names written "AST/SGOT, ALT" before a later bound they share; read only as
+    # such (resolve): alone, "diabetes, hypertension" could be a list meaning either
+    in_name_list: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from lark import Lark, Token, Transformer, v_args
@@ -88,6 +89,10 @@ def build_parser(strict: bool = True) -> Lark:
 _SENTENCE_END = re.compile(r"(?<![A-Za-z]\.[A-Za-z])(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\d)\.(?=\s+[A-Z(])")
 
 
+# "--aPTT ≤ 1.5 × ULN", "\\*AST/ALT ≤ 3 × ULN", "• Hemoglobin ≥ 9 g/dL": a list mark left in the text
+_BULLET = re.compile(r"(?:\\?\*+|[-–—•·]+)\s*(?=[A-Za-z(])")
+
+
 def split_clauses(text: str) -> list[tuple[int, int]]:
     """Clause boundaries (start, end) in ``text``: ";" and sentence ends outside parentheses."""
     bounds: list[tuple[int, int]] = []
@@ -108,9 +113,11 @@ def split_clauses(text: str) -> list[tuple[int, int]]:
     bounds.append((start, n))
     out: list[tuple[int, int]] = []
     for s, e in bounds:
-        # trim whitespace and a trailing full stop
+        # trim whitespace, a leading bullet or footnote mark and a trailing full stop
         while s < e and text[s].isspace():
             s += 1
+        if m := _BULLET.match(text, s, e):
+            s = m.end()
         while e > s and (text[e - 1].isspace() or text[e - 1] in ".;,"):
             e -= 1
         if e > s:
@@ -208,6 +215,7 @@ def comparator_op(text: str) -> str:
         ">=": ">=", "> =": ">=", "=>": ">=", "= >": ">=", "≥": ">=", "≧": ">=", "⩾": ">=",
         "<=": "<=", "< =": "<=", "=<": "<=", "= <": "<=", "≤": "<=", "≦": "<=", "⩽": "<=",
         "=≥": ">=", "= ≥": ">=", "=≤": "<=", "= ≤": "<=",  # "ANC = ≥1,500/µL"
+        ">/=": ">=", "> / =": ">=", "</=": "<=", "< / =": "<=",  # "ALT </= 5 times ULN"
         ">": ">", "＞": ">", "<": "<", "＜": "<",
     }
     if t in symbols:
@@ -433,6 +441,13 @@ class _ToNodes(Transformer[Token, Any]):
     def restated_amount(self, meta: Any, items: list[Any]) -> _Alternative:
         return _Alternative(items[0], span=self._span(meta))
 
+    def condition_first(self, items: list[Any]) -> _Alternative:
+        cond, comp = items
+        if not isinstance(comp, Comparison) or comp.condition is not None:
+            raise ValueError("a condition written before a bound that is not a plain comparison")
+        return _Alternative(dataclasses.replace(comp, condition=_name_of(cond),
+                                                condition_absent=isinstance(cond, _Absent)))
+
     def bound_condition(self, items: list[Any]) -> _BoundCondition:
         return _BoundCondition(items[0])
 
@@ -496,6 +511,17 @@ class _ToNodes(Transformer[Token, Any]):
     def bare_threshold(self, meta: Any, items: list[Any]) -> Threshold | Junction:
         # "..., or ≤ 3x ULN if Gilbert syndrome": the subject is the previous threshold's
         return self.threshold(meta, [(), *items])
+
+    @v_args(meta=True)
+    def condition_first_threshold(self, meta: Any, items: list[Any]) -> Threshold:
+        cond, rest = items[0], items[1:]
+        if not (rest and isinstance(rest[0], tuple)):
+            rest = [(), *rest]  # "for subjects with Gilbert's disease ≤ 3 x ULN": the labs come from before
+        node = self.threshold(meta, rest)
+        if not isinstance(node, Threshold) or len(node.comparisons) != 1 or node.comparisons[0].condition is not None:
+            raise ValueError("a condition written before a bound that is not one plain comparison")
+        comp = dataclasses.replace(node.comparisons[0], condition=_name_of(cond), condition_absent=isinstance(cond, _Absent))
+        return dataclasses.replace(node, comparisons=(comp,))
 
     @v_args(meta=True)
     def excepted(self, meta: Any, items: list[Any]) -> Syntax:
@@ -564,6 +590,13 @@ class _ToNodes(Transformer[Token, Any]):
         return tuple(items)
 
     @v_args(meta=True)
+    def names(self, meta: Any, items: list[Any]) -> Presence | _NameList:
+        names: tuple[Name, ...] = items[0]
+        if len(names) == 1:
+            return Presence(span=self._span(meta), subject=names[0])
+        return _NameList(span=self._span(meta), names=names)
+
+    @v_args(meta=True)
     def presence(self, meta: Any, items: list[Any]) -> Presence:
         name = items[0]
         window = next((i for i in items[1:] if isinstance(i, Duration)), None)
@@ -618,11 +651,22 @@ class _ToNodes(Transformer[Token, Any]):
         return _flip(items[0], "or", self._span(meta))
 
 
-def _junction(op: str, span: Span, items: list[Syntax]) -> Junction:
+@dataclass(frozen=True, slots=True)
+class _NameList:
+    """"AST/SGOT", "AST, ALT": names with no bound of their own, kept only where a junction
+    goes on to a bound they can share ("AST/SGOT and ALT/SGPT ≤ 2.5 × ULN")."""
+
+    span: Span
+    names: tuple[Name, ...]
+
+
+def _junction(op: str, span: Span, items: Sequence[Syntax | _NameList]) -> Junction:
     parts: list[Syntax] = []
     and_or = False
     for it in items:
-        if isinstance(it, Junction) and it.op == op and not it.normal_range:
+        if isinstance(it, _NameList):
+            parts.extend(Presence(span=n.span, subject=n, in_name_list=True) for n in it.names)
+        elif isinstance(it, Junction) and it.op == op and not it.normal_range:
             parts.extend(it.parts)
             and_or = and_or or it.and_or  # flattened, the "and/or" still reads as written
         else:
@@ -632,8 +676,7 @@ def _junction(op: str, span: Span, items: list[Syntax]) -> Junction:
 
 def _with_exceptions(node: Syntax, exceptions: tuple[Name, ...]) -> Syntax:
     if isinstance(node, Presence):
-        return Presence(span=node.span, subject=node.subject, window=node.window,
-                        exceptions=node.exceptions + exceptions, status=node.status)
+        return dataclasses.replace(node, exceptions=node.exceptions + exceptions)
     if isinstance(node, Junction):
         return Junction(span=node.span, op=node.op,
                         parts=tuple(_with_exceptions(p, exceptions) for p in node.parts))
@@ -664,6 +707,8 @@ def parse_clause(text: str, offset: int = 0) -> Syntax:
     try:
         tree = parser.parse(text)
         node = _ToNodes(text, offset).transform(tree)
+        if isinstance(node, _NameList) or not _name_lists_bounded(node):
+            return Unparsed(span=span, text=text, reason="names listed without a bound after them")
         return node  # type: ignore[no-any-return]
     except VisitError as err:
         return Unparsed(span=span, text=text, reason=f"not understood: {err.orig_exc}")
@@ -672,6 +717,27 @@ def parse_clause(text: str, offset: int = 0) -> Syntax:
         return listed if listed is not None else Unparsed(span=span, text=text, reason=_describe(err))
     except (ValueError, KeyError, RecursionError) as err:
         return Unparsed(span=span, text=text, reason=f"not understood: {err}")
+
+
+def _name_lists_bounded(node: Syntax) -> bool:
+    """Names from a list ("AST/SGOT, ALT") must be followed, past plain names, by the bound they
+    share; otherwise the list may be conditions meaning either, or a longer phrase misread."""
+    if not isinstance(node, Junction):
+        return True
+    parts = node.parts
+    for i, part in enumerate(parts):
+        if isinstance(part, Junction) and not _name_lists_bounded(part):
+            return False
+        if not (isinstance(part, Presence) and part.in_name_list):
+            continue
+        j = i + 1
+        while j < len(parts) and isinstance(parts[j], Presence) and parts[j].window is None:  # type: ignore[union-attr]
+            j += 1
+        after = parts[j] if j < len(parts) else None
+        if not ((isinstance(after, Threshold) and after.subjects)
+                or (isinstance(after, Junction) and after.normal_range)):
+            return False
+    return True
 
 
 _LIST_JOIN = re.compile(r"(and\s*/\s*or|and|or)\s+", re.I)

@@ -185,8 +185,32 @@ class Resolver:
                 pred = self.review(span, f"the words before the checks ({lead_subject.text.strip()!r}) are "
                                    "not understood, and they may change what follows")
                 reviewed_lead = (lead, len(out))
+            unread = next((q for q in leaves(pred) if isinstance(q, NeedsReview)), None)
+            if _is_conditional(node) and last is not None and isinstance(out[last], NeedsReview):
+                # "...; ≤ 5 × ULN for patients with liver metastases" after a clause left for
+                # review: an alternative to it, so for the same person
+                prev = out[last]
+                out[last] = self.review(_cover(prev.span, pred.span), prev.reason)  # type: ignore[union-attr]
+                continue
+            if _is_conditional(node) and unread is not None and last is not None:
+                # "Bilirubin ≤ 1.5 × ULN. For participants with Gilbert's syndrome ≤ 3 × ULN is
+                # permitted": read, but not entirely; like an unread one it may widen or narrow
+                prev = out[last]
+                span = _cover(prev.span, pred.span)
+                out[last] = self.review(span, f"a bound under a condition follows and is not understood: {unread.reason}")
+                continue
             key = frozenset(_concepts(pred))
-            if (_is_conditional(node) or _split_conditional(pred) is not None) and key and key in concepts_at:
+            conditional = _is_conditional(node) or _split_conditional(pred) is not None
+            overlap = next((i for k, i in concepts_at.items() if k & key and k != key), None)
+            if conditional and key and key not in concepts_at and overlap is not None:
+                # "AST, ALT and ALP ≤ 3 × ULN. ALP ≤ 5 × ULN if bone metastases": an alternative
+                # for some of the labs of an earlier clause, which cannot be split off it here
+                prev = out[overlap]
+                out[overlap] = self.review(_cover(prev.span, pred.span), "a bound under a condition for some of "
+                                           "the labs of an earlier clause: whether it widens or narrows it is for a person")
+                last = overlap
+                continue
+            if conditional and key and key in concepts_at:
                 # "AST and ALT ≤ 2.5 × ULN; AST and ALT ≤ 5 × ULN if liver metastasis": an
                 # alternative to the earlier clause on the same analytes, not a second requirement.
                 i = concepts_at[key]
@@ -271,7 +295,7 @@ class Resolver:
         return (lead,)
 
     def junction(self, node: Junction, lead: Name | None) -> Predicate:
-        parts = list(node.parts)
+        parts = _absorb_method_alternatives(list(node.parts)) if node.op == "or" else list(node.parts)
         last = parts[-1] if parts else None
         if isinstance(last, Threshold) and last.recency is not None:
             # "ANC ≥ 1500/µL and platelets ≥ 100,000/µL (within 14 days prior to registration)":
@@ -286,6 +310,13 @@ class Resolver:
         windows = [p.window for p in parts if isinstance(p, Presence) and p.window]
         last_presence: Name | None = None
         for part in parts:
+            if isinstance(part, Presence) and part.in_name_list:
+                concept = self.concept_of(part.subject)
+                if concept is None or concept.kind not in NUMERIC_KINDS | {"category"}:
+                    # "diabetes, hypertension or COPD": a list of conditions is not names sharing
+                    # a bound, and whether it means each or either depends on the section
+                    return self.review(node.span, f"{part.subject.text!r} is listed before a bound "
+                                                  "but is not a measurement")
             if isinstance(part, Presence) and not part.subject.text and last_presence is not None:
                 part = Presence(span=part.span, subject=last_presence, window=part.window,
                                 exceptions=part.exceptions, status=part.status)
@@ -390,6 +421,10 @@ class Resolver:
             # a bound for one sex next to parts that are not read as the other sex's bound:
             # "and" or "or" could each be wrong here
             return self.review(node.span, "bounds for one sex next to other parts: how they combine is unclear")
+        if node.op == "or" and any(_is_conditional(p) for p in parts) and any(isinstance(q, NeedsReview) for q in preds):
+            # "platelets < 100 or platelets < 75 if marrow involvement is documented": the unread
+            # bound under a condition may narrow the other; "A or (review)" would decide on A alone
+            return self.review(node.span, _UNREAD_CONDITIONAL)
         if node.op == "or" and any(s is not None for s in split):
             return self.alternatives(node.span, preds)  # "≤ 2.5 × ULN, or ≤ 5 × ULN if liver metastases"
         if node.op == "and":
@@ -450,10 +485,14 @@ class Resolver:
                 exposures.append(ExposureWindow(concept=concept.id, days=exp.within.days,
                                                 text=self.quote(exp.span)))
         checks: list[Predicate] = []
+        seen: set[str] = set()
         for subject in subjects:
             concept = self.concept_of(subject)
             if concept is None:
                 return self.review(node.span, f"unknown subject {subject.text!r}")
+            if concept.id in seen:  # "AST/SGOT and ALT/SGPT": two names of one lab, one check
+                continue
+            seen.add(concept.id)
             alternatives = [self.comparison(c, concept, node, tuple(exposures), method)
                             for c in node.comparisons]
             for again in node.restated:  # "≥ 1.5 × 10^9/L (1500/mm3)": must say the same
@@ -462,6 +501,9 @@ class Resolver:
                 if not _same_bound(main, other):
                     return self.review(node.span, f"the bound in parentheses {self.quote(again.span)!r} does "
                                                   f"not agree with {self.quote(node.comparisons[0].span)!r}")
+            if len(alternatives) > 1 and any(isinstance(a, NeedsReview) for a in alternatives) \
+                    and any(c.condition is not None for c in node.comparisons):
+                return self.review(node.span, _UNREAD_CONDITIONAL)  # "≤ 2.5 × ULN (≤ 5 × ULN if ...)"
             if len(alternatives) == 1:
                 checks.append(alternatives[0])
             else:
@@ -738,7 +780,7 @@ def _cover(a: Span, b: Span) -> Span:
 # a clause the reader cannot parse that is another bound under a condition: "(≤ 5 × ULN if
 # liver metastases are present)", "If liver metastases are present, ≤ 5 × ULN"
 _CONDITIONAL_BOUND = re.compile(r"\s*\(?\s*(or\s+)?(\\?[<>≤≥]|=\s*\\?[<>]|less\s+than|greater\s+than|up\s+to|at\s+least"
-                                r"|no\s+more\s+than|(if|when|in)\b[^,]{0,80},[^<>≤≥\d]{0,60}?(\\?[<>≤≥]|=\s*\\?[<>]))", re.I)
+                                r"|no\s+more\s+than|(if|when|in|for)\b[^<>≤≥]{0,140}?(\\?[<>≤≥]|=\s*\\?[<>]))", re.I)
 _CONDITIONAL_WORDS = re.compile(r"\b(if|when|in\s+case|in\s+the\s+presence|in\s+the\s+setting"
                                 r"|(for|in)\s+(patients|subjects|participants)\s+with)\b", re.I)
 
@@ -867,6 +909,26 @@ def _implies(a: Predicate, b: Predicate) -> bool:
     if a.op in (">", ">=") and b.op in (">", ">="):
         return a.threshold > b.threshold or (a.threshold == b.threshold and not (a.op == ">=" and b.op == ">"))
     return False
+
+
+def _absorb_method_alternatives(parts: list[Syntax]) -> list[Syntax]:
+    """"LVEF ≥ 50% by echocardiogram or MUGA": a method named after "or" is another way to measure
+    the same value (the same method in the vocabulary), not a condition the patient may have."""
+    out: list[Syntax] = []
+    for part in parts:
+        prev = out[-1] if out else None
+        if isinstance(part, Presence) and part.span == part.subject.span and part.window is None \
+                and not part.exceptions and not part.in_name_list and isinstance(prev, Threshold) and prev.notes:
+            method = lookup_method(part.subject.text)
+            if method is not None and any(lookup_method(n.text) == method for n in prev.notes):
+                out[-1] = dataclasses.replace(prev, span=_cover(prev.span, part.span))
+                continue
+        out.append(part)
+    return out
+
+
+_UNREAD_CONDITIONAL = ("a bound here is not understood next to a bound under a condition, which may narrow "
+                       "or widen the other: the bounds are for a person")
 
 
 def _is_conditional(node: Syntax) -> bool:

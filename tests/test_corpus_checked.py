@@ -257,7 +257,7 @@ def test_a_lost_comparator_is_never_a_check(text: str) -> None:
 # Real criteria whose whole compiled form (how the checks combine, per section) is written by hand
 # in the engine's canonical language. 1.5 mg/dL creatinine = 1.5 × 88.40 = 132.603 µmol/L;
 # hemoglobin g/dL × 10 = g/L. Sources: NCT02483078, NCT03511222, NCT06712810, NCT06450873,
-# NCT02103335, NCT05576896, NCT05799274, NCT05780684, NCT00633087, NCT01313390, NCT02275416.
+# NCT02103335, NCT05576896, NCT05799274, NCT05780684, NCT00633087, NCT01313390, NCT02275416 and those named below.
 WHOLE: list[tuple[str, str, str]] = [
     ("Inclusion", "Hemoglobin (Hb) ≥ 10.5 gm/dL (male) or ≥ 9.5 gm/dL (female)",
      "((hemoglobin ≥ 105 g/L or hemoglobin ≥ 95 g/L) and (not sex in (male) or hemoglobin ≥ 105 g/L) "
@@ -283,6 +283,13 @@ WHOLE: list[tuple[str, str, str]] = [
      "(((ast ≤ 3 × ULN and alt ≤ 3 × ULN) or (ast ≤ 5 × ULN and alt ≤ 5 × ULN)) and "
      "(has liver_metastases or (ast ≤ 3 × ULN and alt ≤ 3 × ULN)) and "
      "(not has liver_metastases or (ast ≤ 5 × ULN and alt ≤ 5 × ULN)))"),
+    # names before one shared bound, with commas and slashes (NCT01498185, NCT02835833, NCT00179712)
+    ("Exclusion", "Aspartate aminotransferase (AST), Alanine aminotransferase (ALT) or Serum total bilirubin > 2X "
+                  "Upper limit of normal (ULN)",
+     "(ast > 2 × ULN or alt > 2 × ULN or total_bilirubin > 2 × ULN)"),
+    ("Inclusion", "Prothrombin time/INR and partial thromboplastin time within normal limits",
+     "((pt ≥ 1 × LLN and inr ≥ 1 × LLN and aptt ≥ 1 × LLN) and (pt ≤ 1 × ULN and inr ≤ 1 × ULN and aptt ≤ 1 × ULN))"),
+    ("Exclusion", "Serum SGOT/AST or SGPT/ALT >3.0 x upper limit of normal (ULN)", "(ast > 3 × ULN or alt > 3 × ULN)"),
 ]
 
 

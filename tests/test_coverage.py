@@ -663,6 +663,13 @@ def test_a_note_that_restricts_is_not_neutral() -> None:
     # "Patients with" before a lab names only the person
     ("Patients with Total Bilirubin > 1.5x ULN", [("total_bilirubin", ">", 1.5)]),
     ("patients with body mass index (BMI) > 35 kg/m2", [("bmi", ">", 35.0)]),
+    # "x 10^9 cells/L" is 10^9/L: 1.5 × 10^9/L, the canonical unit, so 1.5
+    ("Absolute neutrophil count (ANC) >= 1.5 x 10^9 cells/L", [("anc", ">=", 1.5)]),
+    ("Lipase > 3 times the upper limit of the normal laboratory range (ULN)", [("lipase", ">", 3.0)]),
+    # the screening visit or its ECG is the engine's as_of: nothing more to check
+    ("QTcF > 470 msec during the screening period", [("qtc", ">", 470.0)]),
+    ("QTc interval of ≤ 480 ms on the screening ECG", [("qtc", "<=", 480.0)]),
+    ("Platelets ≥ 50 x 109/L on day of screening", [("platelets", ">=", 50.0)]),
 ])
 def test_more_comparator_unit_and_person_spellings(text: str, expected: list[tuple[str, str, float]]) -> None:
     assert _checks(text) == expected
@@ -836,3 +843,146 @@ def test_a_list_introduction_says_how_recent_its_results_must_be() -> None:
     assert isinstance(hb, NumericCheck) and hb.within_days == 14.0
     assert not isinstance(ecog, NumericCheck) or ecog.within_days is None   # a score is not dated
     assert isinstance(plt, NumericCheck) and plt.within_days == 7.0         # its own, shorter window
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # "</=" and ">/=" (with or without the registry's backslash) are ≤ and ≥
+    ("Age >/= 18 years", [("age", ">=", 18.0)]),
+    ("alanine aminotransferase (ALT) </= 5 times the upper limit of normal", [("alt", "<=", 5.0)]),
+    ("Bilirubin \\</= 1.5 x ULN", [("total_bilirubin", "<=", 1.5)]),
+])
+def test_slash_equals_comparators(text: str, expected: list[tuple[str, str, float]]) -> None:
+    assert _checks(text) == expected
+
+
+def test_names_with_slashes_and_commas_before_a_shared_bound() -> None:
+    # two names of one lab ("AST/SGOT") give one check, so two checks for four names
+    assert _checks("AST/SGOT and ALT/SGPT ≤2.5×ULN") == [("ast", "<=", 2.5), ("alt", "<=", 2.5)]
+    assert _checks("PT/INR and aPTT =\\< 1.5 x ULN") == [("pt", "<=", 1.5), ("inr", "<=", 1.5), ("aptt", "<=", 1.5)]
+    assert _checks("AST, ALT and alkaline phosphatase ≤ 5 times the upper limit of normal (ULN)") == [
+        ("ast", "<=", 5.0), ("alt", "<=", 5.0), ("alp", "<=", 5.0)]
+    # among exclusions, "and" before one shared bound stays unclear (both, or either?)
+    assert isinstance(_section_only("AST/SGOT and ALT/SGPT > 2.5 x ULN", "Exclusion"), NeedsReview)
+
+
+@pytest.mark.parametrize(("ast", "bilirubin", "expected"), [
+    # "AST, ALT, or total bilirubin > 2 × ULN" among exclusions: any one of them above 2 × ULN excludes
+    (1.0, 2.5, "not_met"),   # bilirubin 2.5 × ULN > 2 × ULN
+    (2.5, 1.0, "not_met"),   # AST 2.5 × ULN > 2 × ULN
+    (2.0, 2.0, "met"),       # 2 × ULN is not above 2 × ULN; ALT (1 × ULN) neither
+])
+def test_a_comma_list_of_labs_sharing_a_bound_among_exclusions(ast: float, bilirubin: float, expected: str) -> None:
+    observations = [_x_uln("ast", ast), _x_uln("alt", 1.0),
+                    {"concept": "total_bilirubin", "value": 20 * bilirubin, "unit": "umol/L", "date": "2026-11-18",
+                     "reference_range": {"high": 20}}]
+    assert _status("AST, ALT, or total bilirubin > 2 x ULN", "Exclusion", observations) == expected
+
+
+def test_a_list_of_names_without_a_bound_after_it_is_not_read() -> None:
+    # conditions in a comma list could mean either (an exclusion) or each: never read as names
+    # sharing a bound, and never as a list of presences
+    for text in ("Diabetes, hypertension or COPD", "erythromycin, clarithromycin",
+                 "AST/ALT", "Strong CYP3A4 inhibitors or inducers, due to drug interactions"):
+        for section in ("Inclusion", "Exclusion"):
+            assert isinstance(_section_only(text, section), NeedsReview), (text, section)
+    # a name in the list that is not a measurement makes the list a review
+    assert isinstance(_only("Diabetes, AST and ALT ≤ 2.5 x ULN"), NeedsReview)
+
+
+def test_an_unread_bound_under_a_condition_is_not_dropped_from_an_or() -> None:
+    # NCT01324323: the 75 bound for marrow involvement may let a patient at 90 × 10^9/L in;
+    # "platelets < 100 or (review)" would have excluded them on the first bound alone
+    text = ("Platelet count < 100 * 10^9 cells/L or platelet count < 75 * 10^9 cells/L "
+            "if bone marrow disease involvement is documented")
+    assert isinstance(_section_only(text, "Exclusion"), NeedsReview)
+    platelets_90 = {"concept": "platelets", "value": 90, "unit": "10^9/L", "date": "2026-11-18"}
+    assert _status(text, "Exclusion", [platelets_90]) == "needs_review"
+    # the same inside one threshold, with a condition the vocabulary does not know
+    assert isinstance(_section_only("AST ≤ 2.5 x ULN (≤ 5 x ULN in patients with frobnication)", "Inclusion"),
+                      NeedsReview)
+    # a known condition is still read: < 75 with liver metastases, < 100 without
+    assert not isinstance(_section_only("Platelet count < 100 x 10^9/L or platelet count < 75 x 10^9/L "
+                                        "if liver metastases", "Exclusion"), NeedsReview)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a list mark left at the start of a clause: "--", "\*", "•"
+    ("--Activated partial thromboplastin time (aPTT) ≤1.5 × ULN", [("aptt", "<=", 1.5)]),
+    ("\\*AST/ALT ≤ 3 x institutional ULN", [("ast", "<=", 3.0), ("alt", "<=", 3.0)]),
+    ("• Hemoglobin ≥ 9 g/dL", [("hemoglobin", ">=", 90.0)]),   # 9 g/dL = 90 g/L
+    # a bound in parentheses right after the names: "ALT and AST ( < 5 x ULN)"
+    ("ALT and AST ( < 5 x ULN)", [("alt", "<", 5.0), ("ast", "<", 5.0)]),
+    ("Calculated creatinine clearance(≥50 mL/min)", [("creatinine_clearance", ">=", 50.0)]),
+])
+def test_list_marks_and_a_bound_in_parentheses_after_the_names(text: str, expected: list[tuple[str, str, float]]) -> None:
+    assert _checks(text) == expected
+
+
+@pytest.mark.parametrize(("alt", "mets", "expected"), [
+    # ALT 4 × ULN: above the default 2.5, within the 5 allowed with liver metastases
+    (4.0, True, "met"), (4.0, False, "not_met"), (4.0, None, "unknown"),
+    (2.0, None, "met"),        # within 2.5 × ULN whatever the metastases
+    (6.0, True, "not_met"),    # above 5 × ULN even with them
+])
+def test_a_condition_written_before_its_bound_in_parentheses(alt: float, mets: bool | None, expected: str) -> None:
+    conditions = [] if mets is None else [{"name": "liver metastases", "present": mets}]
+    text = "Alanine aminotransferase levels ≤ 2.5 × ULN (if liver metastases are present, ≤ 5×ULN)"
+    assert _status(text, "Inclusion", [_x_uln("alt", alt)], conditions=conditions) == expected
+
+
+def test_a_method_named_after_or_is_another_way_to_measure() -> None:
+    # "by echocardiogram (ECHO) or multigated acquisition (MUGA) scan": one check, by either method
+    for section in ("Inclusion", "Exclusion"):
+        p = _section_only("LVEF ≥ 50% by echocardiogram (ECHO) or multigated acquisition (MUGA) scan", section)
+        assert isinstance(p, NumericCheck) and (p.concept, p.op, p.threshold, p.method) == ("lvef", ">=", 50.0, "echo_or_muga")
+    # a presence with words of its own after "or" is not a method: it stays apart (and for review)
+    from screening.nodes import AnyOf
+
+    assert isinstance(_only("LVEF ≥ 50% by ECHO or history of MUGA"), AnyOf)
+
+
+@pytest.mark.parametrize(("bilirubin", "gilbert", "expected"), [
+    # "Total bilirubin ≤ 1.5 × ULN; for subjects with Gilbert's disease ≤ 3 × ULN" (ULN 20 µmol/L)
+    (50.0, True, "met"),       # 2.5 × ULN: above 1.5, within the 3 allowed with Gilbert's
+    (50.0, False, "not_met"),
+    (50.0, None, "unknown"),
+    (25.0, None, "met"),       # 1.25 × ULN: within 1.5 whatever the syndrome
+    (70.0, True, "not_met"),   # 3.5 × ULN: above both
+])
+def test_a_later_clause_with_its_condition_written_first(bilirubin: float, gilbert: bool | None, expected: str) -> None:
+    conditions = [] if gilbert is None else [{"name": "Gilbert syndrome", "present": gilbert}]
+    observations = [{"concept": "total_bilirubin", "value": bilirubin, "unit": "umol/L", "date": "2026-11-18",
+                     "reference_range": {"high": 20}}]
+    text = "Total bilirubin ≤ 1.5 x ULN; for subjects with Gilbert's disease ≤ 3 x ULN"
+    assert _status(text, "Inclusion", observations, conditions=conditions) == expected
+
+
+def test_a_condition_written_first_on_its_own_binds_only_that_group() -> None:
+    from screening.nodes import AnyOf
+
+    p = _only("For patients with liver metastases, ALT ≤ 5 x ULN")
+    assert isinstance(p, AnyOf)  # not liver metastases, or ALT ≤ 5 × ULN
+    assert _status("For patients with liver metastases, ALT ≤ 5 x ULN", "Inclusion", [_x_uln("alt", 6.0)],
+                   conditions=[{"name": "liver metastases", "present": False}]) == "met"
+
+
+def test_a_later_conditional_clause_that_is_not_entirely_read_makes_the_earlier_one_a_review() -> None:
+    # "... is permitted": the widening is read only in part; "bilirubin ≤ 1.5 and (review)" would
+    # fail a patient with Gilbert's syndrome at 2 × ULN whom the trial lets in
+    text = "Total bilirubin ≤ 1.5 x ULN. For participants with known Gilbert's Syndrome ≤ 3 × ULN is permitted."
+    assert isinstance(_only(text), NeedsReview)
+    # a bound under a condition for only some of the labs of the clause before it
+    assert isinstance(_only("ALT, AST and ALP ≤ 3 x ULN. For subjects with bone metastasis, ALP ≤ 5 x ULN"), NeedsReview)
+    # an unread one ("For subjects with X ALP ≤ 5": no comma, so X runs into the lab's name)
+    assert isinstance(_only("ALP ≤ 3 x ULN. For subjects with documented bone metastasis ALP ≤ 5 x ULN"), NeedsReview)
+
+
+def test_a_comma_before_and_joins_list_items_looser_than_or() -> None:
+    assert _checks("Aspartate aminotransferase (AST) (SGOT), alanine aminotransferase (ALT) (SGPT), and alkaline "
+                   "phosphatase <=5 X Upper Limit of Normal (ULN)") == [("ast", "<=", 5.0), ("alt", "<=", 5.0), ("alp", "<=", 5.0)]
+    from screening.nodes import AllOf, AnyOf
+
+    # "A or B, and C ≥ 18": (A or B) and C, so age below 18 can never be met
+    p = _only("Male or female, and age ≥ 18 years")
+    assert isinstance(p, AllOf) and isinstance(p.children[0], (AnyOf, NeedsReview))
+    assert isinstance(p.children[-1], NumericCheck) and p.children[-1].concept == "age"
