@@ -721,10 +721,13 @@ def parse_clause(text: str, offset: int = 0) -> Syntax:
 
 def _name_lists_bounded(node: Syntax) -> bool:
     """Names from a list ("AST/SGOT, ALT") must be followed, past plain names, by the bound they
-    share; otherwise the list may be conditions meaning either, or a longer phrase misread."""
+    share, or be a list of alternatives with no bound at all ("MI, stroke, or TIA"); otherwise
+    ("diabetes, hypertension and COPD") "and" may mean each or either."""
     if not isinstance(node, Junction):
         return True
     parts = node.parts
+    if is_alternatives_list(node):
+        return True
     for i, part in enumerate(parts):
         if isinstance(part, Junction) and not _name_lists_bounded(part):
             return False
@@ -738,6 +741,11 @@ def _name_lists_bounded(node: Syntax) -> bool:
                 or (isinstance(after, Junction) and after.normal_range)):
             return False
     return True
+
+
+def is_alternatives_list(node: Junction) -> bool:
+    """"Myocardial infarction, unstable angina, or stroke": names joined by "or" with no bound."""
+    return node.op == "or" and not node.and_or and all(isinstance(p, Presence) for p in node.parts)
 
 
 _LIST_JOIN = re.compile(r"(and\s*/\s*or|and|or)\s+", re.I)

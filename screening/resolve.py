@@ -9,6 +9,7 @@ not know) becomes a ``NeedsReview`` leaf that quotes the text and says why: neve
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from collections.abc import Callable
 
@@ -42,7 +43,7 @@ from .nodes import (
 )
 from .notes import (filler_words, find_qualifier, is_neutral_note, is_plain_lead_in, is_reference_event, lookup_method,
                     person_words)
-from .parse import parse_item
+from .parse import is_alternatives_list, parse_item
 from .units import normalize_unit, conversion_factor, describe_unit
 from .vocabulary import Concept, Vocabulary, load_vocabulary, normalize_phrase
 
@@ -308,9 +309,24 @@ class Resolver:
         last_value_subject: Name | None = lead
         # a window written once after a list applies to every item: "MI or stroke within 6 months"
         windows = [p.window for p in parts if isinstance(p, Presence) and p.window]
+        # "MI, unstable angina, or stroke": a list of alternatives, each read as a presence
+        alternatives_list = is_alternatives_list(node)
+        if alternatives_list and any(isinstance(p, Presence) and p.in_name_list for p in parts):
+            listed = [p for p in parts if isinstance(p, Presence)]
+            if any("/" in self.text[a.span.end:b.span.start] for a, b in itertools.pairwise(listed)):
+                # "PI3K/mTOR/Akt inhibitor therapy": slashes may share a head noun written once
+                return self.review(node.span, "names joined by '/' with no bound: they may share the last word")
+            if any(re.match(r"(to|of|with|for|in|on|at|by|from)\b", p.subject.text, re.I) for p in listed):
+                # "hypersensitivity or contraindication to X, to Y or to Z": the list continues
+                # a phrase, whose first words bind every item
+                return self.review(node.span, "a list item continues a phrase: what it binds is unclear")
+            if any(len(p.subject.text.split()) == 1 and self.concept_of(p.subject) is None for p in listed):
+                # "active, non-infectious pneumonitis", "hepatitis A, B, or C infection": a word
+                # of its own in the list qualifies or abbreviates the others
+                return self.review(node.span, "a single word in the list is not a condition: it may qualify the others")
         last_presence: Name | None = None
         for part in parts:
-            if isinstance(part, Presence) and part.in_name_list:
+            if isinstance(part, Presence) and part.in_name_list and not alternatives_list:
                 concept = self.concept_of(part.subject)
                 if concept is None or concept.kind not in NUMERIC_KINDS | {"category"}:
                     # "diabetes, hypertension or COPD": a list of conditions is not names sharing

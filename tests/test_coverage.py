@@ -879,8 +879,9 @@ def test_a_comma_list_of_labs_sharing_a_bound_among_exclusions(ast: float, bilir
 
 
 def test_a_list_of_names_without_a_bound_after_it_is_not_read() -> None:
-    # conditions in a comma list could mean either (an exclusion) or each: never read as names
-    # sharing a bound, and never as a list of presences
+    # a comma list with no bound after it is read only as plain alternatives joined by "or" (see
+    # below); these are not: "COPD" is one word the vocabulary does not know (it may qualify the
+    # others), a list with no joining word, a slash pair, a list that goes on past its last name
     for text in ("Diabetes, hypertension or COPD", "erythromycin, clarithromycin",
                  "AST/ALT", "Strong CYP3A4 inhibitors or inducers, due to drug interactions"):
         for section in ("Inclusion", "Exclusion"):
@@ -986,3 +987,33 @@ def test_a_comma_before_and_joins_list_items_looser_than_or() -> None:
     p = _only("Male or female, and age ≥ 18 years")
     assert isinstance(p, AllOf) and isinstance(p.children[0], (AnyOf, NeedsReview))
     assert isinstance(p.children[-1], NumericCheck) and p.children[-1].concept == "age"
+
+
+@pytest.mark.parametrize(("conditions", "expected"), [
+    # "Myocardial infarction, unstable angina, or stroke within 6 months" among exclusions: any one excludes
+    ([{"name": "stroke", "present": True, "onset_date": "2026-09-20"}], "not_met"),   # 2 months before 2026-11-20
+    ([{"name": "myocardial infarction", "present": False}, {"name": "unstable angina", "present": False},
+      {"name": "stroke", "present": False}], "met"),                                   # none of the three
+    ([{"name": "myocardial infarction", "present": False}], "unknown"),                # the other two not recorded
+])
+def test_a_comma_list_of_conditions_joined_by_or(conditions: list[dict[str, object]], expected: str) -> None:
+    text = "Myocardial infarction, unstable angina, or stroke within 6 months"
+    assert _status(text, "Exclusion", [], conditions=conditions) == expected
+    # the window written once after the list is about every item
+    from screening.nodes import leaves
+
+    windows = {(c.concept, c.within_days) for c in leaves(_section_only(text, "Exclusion")) if isinstance(c, PresenceCheck)}
+    assert {c for c, _ in windows} == {"myocardial_infarction", "unstable_angina", "stroke"}
+    assert len({d for _, d in windows}) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "Has evidence of interstitial lung disease or active, non-infectious pneumonitis",   # "active" qualifies
+    "HIV, Hepatitis B or C",                                                          # "C" abbreviates
+    "Previous treatment with fulvestrant or PI3K/mTOR/Akt inhibitor therapy",          # a shared head noun
+    "Known hypersensitivity or contraindication to 5-HT3 receptor antagonists, to dexamethasone or to NK-1 "
+    "receptor antagonists",                                                           # "to X" binds all
+    "Diabetes, hypertension and COPD",                                                # each, or either?
+])
+def test_comma_lists_that_are_not_plain_alternatives_stay_for_review(text: str) -> None:
+    assert isinstance(_section_only(text, "Exclusion"), NeedsReview)
