@@ -445,6 +445,8 @@ class Resolver:
             return self.alternatives(node.span, preds)  # "≤ 2.5 × ULN, or ≤ 5 × ULN if liver metastases"
         if node.op == "and":
             return AllOf(span=node.span, text=text, children=tuple(preds))
+        if _always_holds(preds):
+            return self.review(node.span, _ALWAYS_HOLDS)
         return AnyOf(span=node.span, text=text, children=tuple(preds))
 
     # ------------------------------------------------------------------ thresholds
@@ -552,6 +554,8 @@ class Resolver:
         defaults = [a for a in alternatives if _split_conditional(a) is None]
         conditionals = [c for a in alternatives if (c := _split_conditional(a)) is not None]
         if not conditionals:
+            if _always_holds(alternatives):
+                return self.review(span, _ALWAYS_HOLDS)
             return AnyOf(span=span, text=text, children=tuple(alternatives))
         guarded = [AllOf(span=b.span, text=b.text, children=(g, b)) for g, b in conditionals]
         if not defaults:
@@ -941,6 +945,23 @@ def _absorb_method_alternatives(parts: list[Syntax]) -> list[Syntax]:
                 continue
         out.append(part)
     return out
+
+
+_ALWAYS_HOLDS = ("a lower and an upper bound joined by 'or' hold for every value: a range ('and') was "
+                 "probably meant")
+
+
+def _always_holds(checks: list[Predicate]) -> bool:
+    """"BMI greater than 19 or less than 40": every value is above the first or below the second."""
+    plain = [c for c in checks if isinstance(c, NumericCheck) and c.upper is None]
+    for low in plain:
+        for high in plain:
+            if (low.concept, low.limit, low.unit) != (high.concept, high.limit, high.unit) \
+                    or low.op not in (">", ">=") or high.op not in ("<", "<="):
+                continue
+            if low.threshold < high.threshold or (low.threshold == high.threshold and "=" in low.op + high.op):
+                return True
+    return False
 
 
 _UNREAD_CONDITIONAL = ("a bound here is not understood next to a bound under a condition, which may narrow "

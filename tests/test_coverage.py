@@ -1017,3 +1017,29 @@ def test_a_comma_list_of_conditions_joined_by_or(conditions: list[dict[str, obje
 ])
 def test_comma_lists_that_are_not_plain_alternatives_stay_for_review(text: str) -> None:
     assert isinstance(_section_only(text, "Exclusion"), NeedsReview)
+
+
+def test_examples_in_parentheses_are_read_past() -> None:
+    # "(e.g., ...)" only illustrates: 4 weeks = 28 days, the examples add no requirement
+    p = _section_only("Major surgery (e.g., laparoscopic nephrectomy, GI surgery, removal or biopsy of brain "
+                      "metastasis) within 4 weeks before first dose of study treatment", "Exclusion")
+    assert isinstance(p, PresenceCheck) and (p.concept, p.within_days) == ("major_surgery", 28.0)
+    assert _checks("INR ≥ 3.0 (e.g. due to current treatment with warfarin)") == [("inr", ">=", 3.0)]
+    # "(i.e. ...)" defines, and may restrict: not read past
+    assert isinstance(_only("Hemoglobin ≥ 9 g/dL (i.e. without transfusion)"), NeedsReview)
+
+
+def test_measured_by_names_the_method() -> None:
+    p = _only("LVEF of at least 50% measured by echocardiogram (ECHO) or multiple-gated acquisition scan (MUGA)")
+    assert isinstance(p, NumericCheck) and (p.concept, p.op, p.threshold, p.method) == ("lvef", ">=", 50.0, "echo_or_muga")
+
+
+def test_a_lower_or_an_upper_bound_that_every_value_meets_is_not_read() -> None:
+    # 19 < 40: any BMI is above 19 or below 40, so "or" would pass everyone; a range was meant
+    assert isinstance(_only("Body Mass Index greater than 19kg/m^2 or less than 40kg/m^2"), NeedsReview)
+    # outside a range is a real "or": BMI 30 is neither below 18 nor above 40
+    assert _status("BMI < 18 kg/m2 or > 40 kg/m2", "Exclusion",
+                   [{"concept": "bmi", "value": 30, "unit": "kg/m2", "date": "2026-11-18"}]) == "met"
+    # "or less" before "than" is the start of a comparator, not a postfix one
+    assert _checks("Hemoglobin 9 g/dL or less") == [("hemoglobin", "<=", 90.0)]   # 9 g/dL = 90 g/L
+    assert _checks("Total bilirubin ≤1.5 x the upper limit of normal value (ULN)") == [("total_bilirubin", "<=", 1.5)]
