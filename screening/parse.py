@@ -671,7 +671,30 @@ def _junction(op: str, span: Span, items: Sequence[Syntax | _NameList]) -> Junct
             and_or = and_or or it.and_or  # flattened, the "and/or" still reads as written
         else:
             parts.append(it)
+    if op == "and":
+        parts = _range_unit_written_once(parts)
     return Junction(span=span, op=op, parts=tuple(parts), and_or=and_or)  # type: ignore[arg-type]
+
+
+def _range_unit_written_once(parts: list[Syntax]) -> list[Syntax]:
+    """"BMI ≥ 18.0 and ≤ 30.0 kg/m2": a range with its unit written once, after the upper bound
+    (as in "between 18 and 30 kg/m2"). Only for a lower and an upper bound joined by "and", so
+    "hemoglobin ≥ 9 or ≥ 5.6 mmol/L" (two units) never borrows."""
+    out = list(parts)
+    for i in range(len(out) - 1):
+        first, second = out[i], out[i + 1]
+        if not (isinstance(first, Threshold) and isinstance(second, Threshold) and not second.subjects
+                and len(first.comparisons) == 1 and len(second.comparisons) == 1):
+            continue
+        low, high = first.comparisons[0], second.comparisons[0]
+        if not (isinstance(low.value, Amount) and low.value.unit is None and low.upper is None
+                and isinstance(high.value, Amount) and high.value.unit is not None and high.upper is None):
+            continue
+        if {low.op[0], high.op[0]} != {"<", ">"}:
+            continue
+        value = dataclasses.replace(low.value, unit=high.value.unit)
+        out[i] = dataclasses.replace(first, comparisons=(dataclasses.replace(low, value=value),))
+    return out
 
 
 def _with_exceptions(node: Syntax, exceptions: tuple[Name, ...]) -> Syntax:

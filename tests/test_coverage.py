@@ -1043,3 +1043,13 @@ def test_a_lower_or_an_upper_bound_that_every_value_meets_is_not_read() -> None:
     # "or less" before "than" is the start of a comparator, not a postfix one
     assert _checks("Hemoglobin 9 g/dL or less") == [("hemoglobin", "<=", 90.0)]   # 9 g/dL = 90 g/L
     assert _checks("Total bilirubin ≤1.5 x the upper limit of normal value (ULN)") == [("total_bilirubin", "<=", 1.5)]
+
+
+def test_a_range_with_its_unit_written_once_after_it() -> None:
+    # "≥ 18.5 and ≤ 29.9 kg/m2": both bounds in kg/m2, as "between 18.5 and 29.9 kg/m2" would be
+    assert _checks("Body mass index (BMI) ≥ 18.5 and ≤ 29.9 kg/m2") == [("bmi", ">=", 18.5), ("bmi", "<=", 29.9)]
+    # two bounds of one direction joined by "or" may be in two units: never borrowed
+    p = _only("Hemoglobin ≥ 9 or ≥ 5.6 mmol/L")
+    from screening.nodes import AnyOf
+
+    assert isinstance(p, AnyOf) and isinstance(p.children[0], NeedsReview)
