@@ -1014,6 +1014,7 @@ def test_a_comma_list_of_conditions_joined_by_or(conditions: list[dict[str, obje
     "Known hypersensitivity or contraindication to 5-HT3 receptor antagonists, to dexamethasone or to NK-1 "
     "receptor antagonists",                                                           # "to X" binds all
     "Diabetes, hypertension and COPD",                                                # each, or either?
+    "Hypersensitivity to docetaxel, paclitaxel, or trastuzumab",                      # "to" binds all three
 ])
 def test_comma_lists_that_are_not_plain_alternatives_stay_for_review(text: str) -> None:
     assert isinstance(_section_only(text, "Exclusion"), NeedsReview)
@@ -1053,3 +1054,27 @@ def test_a_range_with_its_unit_written_once_after_it() -> None:
     from screening.nodes import AnyOf
 
     assert isinstance(p, AnyOf) and isinstance(p.children[0], NeedsReview)
+
+
+@pytest.mark.parametrize(("procedures", "expected"), [
+    # hemoglobin 95 g/L drawn 2026-11-18 meets ≥ 90 g/L, but a red cell transfusion on 2026-11-10
+    # (8 days before, within 14) may have raised it: the value does not count
+    ([{"name": "red blood cell transfusion", "date": "2026-11-10"}], "unknown"),
+    # transfusions known absent: the value counts
+    ([{"name": "transfusion", "present": False}], "met"),
+    # no red cells, but other blood products are not ruled out: still unknown
+    ([{"name": "red blood cell transfusion", "present": False}], "unknown"),
+])
+def test_without_transfusion_within_a_window(procedures: list[dict[str, object]], expected: str) -> None:
+    hb = {"concept": "hemoglobin", "value": 95, "unit": "g/L", "date": "2026-11-18"}
+    assert _status("Hemoglobin ≥ 9 g/dL without transfusion within 2 weeks", "Inclusion", [hb],
+                   procedures=procedures) == expected
+
+
+def test_a_transfusion_outside_the_window_does_not_void_the_value() -> None:
+    # a complete procedure list whose only transfusion, 2026-10-20, is 29 days before the
+    # 2026-11-18 result: outside the 14 days, so hemoglobin 95 g/L ≥ 90 g/L counts
+    hb = {"concept": "hemoglobin", "value": 95, "unit": "g/L", "date": "2026-11-18"}
+    assert _status("Hemoglobin ≥ 9 g/dL without transfusion within 2 weeks", "Inclusion", [hb],
+                   procedures=[{"name": "platelet transfusion", "date": "2026-10-20"}],
+                   complete_records=["procedures"]) == "met"
