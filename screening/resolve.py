@@ -316,6 +316,12 @@ class Resolver:
             if any("/" in self.text[a.span.end:b.span.start] for a, b in itertools.pairwise(listed)):
                 # "PI3K/mTOR/Akt inhibitor therapy": slashes may share a head noun written once
                 return self.review(node.span, "names joined by '/' with no bound: they may share the last word")
+            first = listed[0].subject.text
+            if re.search(r"\b(to|of|with|for|against|from|in|on)\s+\S", first, re.I) and self.vocab.lookup(first) is None:
+                # "hypersensitivity to erlotinib, gefitinib, or …": the first item's complement
+                # may be shared by the rest, which are then not conditions of their own
+                return self.review(node.span, "the first item's words after a preposition may be shared by the "
+                                              "others")
             if any(re.match(r"(to|of|with|for|in|on|at|by|from)\b", p.subject.text, re.I) for p in listed):
                 # "hypersensitivity or contraindication to X, to Y or to Z": the list continues
                 # a phrase, whose first words bind every item
