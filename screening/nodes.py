@@ -154,6 +154,7 @@ class Junction:
     parts: tuple[Syntax, ...]
     and_or: bool = False  # written "and/or": either, but before one shared bound it is unclear
     normal_range: bool = False  # "within normal limits": ≥ 1 × LLN and ≤ 1 × ULN, kept together
+    other_scale: bool = False  # "ECOG ≤ 2 (Karnofsky ≥ 60%)": one requirement in two scales, either
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

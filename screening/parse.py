@@ -268,6 +268,15 @@ class _Alternative:
 
 
 @dataclass(frozen=True, slots=True)
+class _OtherScale:
+    """"(Karnofsky ≥ 60%)" after "ECOG ≤ 2": a parenthesised bound with a subject of its own."""
+
+    span: Span
+    subjects: tuple[Name, ...]
+    comparison: Comparison
+
+
+@dataclass(frozen=True, slots=True)
 class _BoundCondition:
     """"≤ 2.5 × ULN (in the absence of liver metastases)": the condition of the bound before it."""
 
@@ -448,6 +457,13 @@ class _ToNodes(Transformer[Token, Any]):
         return _Alternative(dataclasses.replace(comp, condition=_name_of(cond),
                                                 condition_absent=isinstance(cond, _Absent)))
 
+    @v_args(meta=True)
+    def other_scale(self, meta: Any, items: list[Any]) -> _OtherScale:
+        subjects, comp = items
+        if not isinstance(comp, Comparison) or comp.condition is not None:
+            raise ValueError("a bound with a subject of its own in parentheses that is not a plain comparison")
+        return _OtherScale(span=self._span(meta), subjects=subjects, comparison=comp)
+
     def bound_condition(self, items: list[Any]) -> _BoundCondition:
         return _BoundCondition(items[0])
 
@@ -470,8 +486,11 @@ class _ToNodes(Transformer[Token, Any]):
         if isinstance(bounds, Comparison):
             bounds = (bounds,)
         restated: list[Comparison] = []
+        others: list[_OtherScale] = []
         for it in items[2:]:
-            if isinstance(it, tuple):
+            if isinstance(it, _OtherScale):
+                others.append(it)
+            elif isinstance(it, tuple):
                 exposures = exposures + it
             elif isinstance(it, Name):
                 notes.append(it)
@@ -488,9 +507,16 @@ class _ToNodes(Transformer[Token, Any]):
                     raise ValueError("a condition in parentheses after several bounds")
                 bounds = (dataclasses.replace(bounds[0], condition=_name_of(it.condition),
                                               condition_absent=isinstance(it.condition, _Absent)),)
-        return Threshold(span=self._span(meta), subjects=subjects, comparisons=bounds,
+        main = Threshold(span=self._span(meta), subjects=subjects, comparisons=bounds,
                          exposures=exposures, notes=tuple(notes), restated=tuple(restated),
                          recency=recency)
+        if not others:
+            return main
+        if len(others) > 1 or len(bounds) > 1:
+            raise ValueError("several bounds next to a bound on another scale")
+        (other,) = others
+        return Junction(span=main.span, op="or", other_scale=True, parts=(
+            main, Threshold(span=other.span, subjects=other.subjects, comparisons=(other.comparison,))))
 
     @v_args(meta=True)
     def recency(self, meta: Any, items: list[Any]) -> Duration:
@@ -666,7 +692,7 @@ def _junction(op: str, span: Span, items: Sequence[Syntax | _NameList]) -> Junct
     for it in items:
         if isinstance(it, _NameList):
             parts.extend(Presence(span=n.span, subject=n, in_name_list=True) for n in it.names)
-        elif isinstance(it, Junction) and it.op == op and not it.normal_range:
+        elif isinstance(it, Junction) and it.op == op and not it.normal_range and not it.other_scale:
             parts.extend(it.parts)
             and_or = and_or or it.and_or  # flattened, the "and/or" still reads as written
         else:

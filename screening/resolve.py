@@ -41,7 +41,7 @@ from .nodes import (
     ValueList,
     leaves,
 )
-from .notes import (filler_words, find_qualifier, is_neutral_note, is_plain_lead_in, is_reference_event, lookup_method,
+from .notes import (filler_words, scale_conversions, find_qualifier, is_neutral_note, is_plain_lead_in, is_reference_event, lookup_method,
                     person_words)
 from .parse import is_alternatives_list, parse_item
 from .units import normalize_unit, conversion_factor, describe_unit
@@ -279,6 +279,24 @@ class Resolver:
                 return node
         return dataclasses.replace(node, subjects=(note,), notes=tuple(n for n in node.notes if n is not note))
 
+    def other_scale(self, node: Junction) -> Predicate:
+        """"ECOG ≤ 2 (Karnofsky ≥ 60%)": one requirement written in two scales the vocabulary maps
+        onto each other. Among inclusions both must hold (a scale the patient lacks is inferred
+        from the other, and decides only where the mappings agree); among exclusions either
+        excludes, being the negation of that requirement. The two scales do not map one-to-one,
+        so the lenient reading could let through a patient one of them rules out. A parenthesised
+        bound on any other measure may be a second requirement or an alternative: for a person."""
+        main, other = node.parts
+        assert isinstance(main, Threshold) and isinstance(other, Threshold)
+        concepts = [self.concept_of(t.subjects[0]) if len(t.subjects) == 1 else None for t in (main, other)]
+        first, second = concepts
+        if first is None or second is None or second.id not in scale_conversions(first.id):
+            return self.review(node.span, f"the bound in parentheses {self.quote(other.span)!r} is about another "
+                                          "measure: a second requirement or an alternative?")
+        joined = AnyOf if self.section == "exclusion" else AllOf
+        return joined(span=node.span, text=self.quote(node.span),
+                      children=(self.threshold(main, main.subjects), self.threshold(other, other.subjects)))
+
     def lead_subjects(self, lead: Name) -> tuple[Name, ...]:
         """"ALT and AST: ≤ 1.5 × ULN": a lead naming several labs that share the bound (each must
         hold); one name when the parts are not all known labs."""
@@ -296,6 +314,8 @@ class Resolver:
         return (lead,)
 
     def junction(self, node: Junction, lead: Name | None) -> Predicate:
+        if node.other_scale:
+            return self.other_scale(node)
         parts = _absorb_method_alternatives(list(node.parts)) if node.op == "or" else list(node.parts)
         last = parts[-1] if parts else None
         if isinstance(last, Threshold) and last.recency is not None:

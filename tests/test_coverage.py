@@ -1078,3 +1078,25 @@ def test_a_transfusion_outside_the_window_does_not_void_the_value() -> None:
     assert _status("Hemoglobin ≥ 9 g/dL without transfusion within 2 weeks", "Inclusion", [hb],
                    procedures=[{"name": "platelet transfusion", "date": "2026-10-20"}],
                    complete_records=["procedures"]) == "met"
+
+
+@pytest.mark.parametrize(("scores", "expected"), [
+    # "ECOG ≤ 2 (Karnofsky ≥ 60%)" among inclusions: both, a missing scale inferred from the other
+    ([{"scale": "ecog", "value": 1}], "met"),          # Karnofsky from ECOG 1: 70, 80 or 90, all ≥ 60
+    ([{"scale": "ecog", "value": 2}], "unknown"),      # 50, 60 or 70: 50 fails, so cannot tell
+    ([{"scale": "karnofsky", "value": 80}], "met"),    # ECOG from Karnofsky 80: 1, ≤ 2
+    ([{"scale": "ecog", "value": 2}, {"scale": "karnofsky", "value": 50}], "not_met"),   # 50 < 60
+])
+def test_a_requirement_restated_on_the_other_performance_scale(scores: list[dict[str, object]], expected: str) -> None:
+    assert _status("ECOG performance status ≤ 2 (Karnofsky ≥ 60%)", "Inclusion", [],
+                   performance_status=scores) == expected
+
+
+def test_the_other_scale_among_exclusions_and_another_measure_in_parentheses() -> None:
+    # "ECOG > 2 (Karnofsky < 60%)" among exclusions: either excludes; ECOG 3 alone gives
+    # Karnofsky 30, 40 or 50, all < 60, and is itself > 2: excluded
+    assert _status("ECOG > 2 (Karnofsky < 60%)", "Exclusion", [],
+                   performance_status=[{"scale": "ecog", "value": 3}]) == "not_met"
+    # a parenthesised bound on a measure that is not the other scale: a second requirement or
+    # an alternative, for a person
+    assert isinstance(_only("Hemoglobin ≥ 9 g/dL (hematocrit ≥ 27%)"), NeedsReview)
