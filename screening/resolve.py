@@ -534,6 +534,8 @@ class Resolver:
             concept = self.concept_of(subject)
             if concept is None:
                 return self.review(node.span, f"unknown subject {subject.text!r}")
+            if concept.quantity and any(isinstance(c.value, Amount) and c.value.unit for c in node.comparisons):
+                concept = self.vocab.get(concept.quantity)  # "proteinuria > 1 g/24 h": the amount
             if concept.id in seen:  # "AST/SGOT and ALT/SGPT": two names of one lab, one check
                 continue
             seen.add(concept.id)

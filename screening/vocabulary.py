@@ -86,6 +86,7 @@ _KEYS = frozenset(
         "values",
         "order",
         "lasting",
+        "quantity",
     }
 )
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -156,6 +157,9 @@ class Concept:
     values: tuple[int | float, ...] = ()
     order: tuple[str, ...] = ()
     lasting: bool = False  # a result that does not go stale with the trial's lab age (HER2 status)
+    # for a category: the lab its name means when a criterion gives an amount ("proteinuria
+    # > 1 g/24 h" is the 24-hour urine protein, not the dipstick)
+    quantity: str | None = None
 
     @property
     def dated(self) -> bool:
@@ -321,6 +325,9 @@ def _build_index(concepts: Mapping[str, Concept]) -> dict[str, Any]:
             if parent not in narrower:
                 raise _fail(cid, f"broader {parent!r} is not a concept")
             narrower[parent].append(cid)
+        if concept.quantity is not None and (concept.quantity not in concepts
+                                             or concepts[concept.quantity].kind != "lab"):
+            raise _fail(cid, f"quantity {concept.quantity!r} is not a lab")
 
     for candidates in patterns.values():
         candidates.sort(key=lambda p: -len(p[0]))  # longest name first
@@ -733,6 +740,7 @@ def _concept(cid: str, body: Any) -> Concept:
         values=tuple(values),
         order=order,
         lasting=_flag(cid, "lasting", body.get("lasting", False)),
+        quantity=_optional_string(cid, "quantity", body.get("quantity")),
     )
     _check_kind(concept)
     return concept
@@ -795,6 +803,12 @@ def _cache_path(raw: bytes) -> Path | None:
     return folder / f"vocabulary-{stamp}.json"
 
 
+def _optional_string(cid: str, name: str, value: object) -> str | None:
+    if value is not None and not (isinstance(value, str) and value.strip()):
+        raise _fail(cid, f"{name} must be a concept id")
+    return value
+
+
 def _flag(cid: str, name: str, value: object) -> bool:
     if not isinstance(value, bool):
         raise _fail(cid, f"{name} must be true or false")
@@ -845,6 +859,7 @@ def _concept_from_json(data: Mapping[str, Any]) -> Concept:
         values=tuple(data["values"]),
         order=tuple(data["order"]),
         lasting=bool(data.get("lasting", False)),
+        quantity=data.get("quantity"),
     )
 
 

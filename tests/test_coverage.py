@@ -1100,3 +1100,25 @@ def test_the_other_scale_among_exclusions_and_another_measure_in_parentheses() -
     # a parenthesised bound on a measure that is not the other scale: a second requirement or
     # an alternative, for a person
     assert isinstance(_only("Hemoglobin ≥ 9 g/dL (hematocrit ≥ 27%)"), NeedsReview)
+
+
+@pytest.mark.parametrize(("observations", "expected"), [
+    # "Proteinuria > 1 g/24 hours" among exclusions is the 24-hour amount, not the dipstick
+    ([{"concept": "urine_protein_24h", "value": 1.5, "unit": "g/24 h", "date": "2026-11-18"}], "not_met"),  # 1.5 > 1
+    ([{"concept": "urine_protein_24h", "value": 500, "unit": "mg/24 h", "date": "2026-11-18"}], "met"),     # 0.5 g
+    ([{"concept": "urine_protein_dipstick", "value": "2+", "date": "2026-11-18"}], "unknown"),             # no amount
+])
+def test_proteinuria_with_an_amount_per_24_hours(observations: list[dict[str, object]], expected: str) -> None:
+    assert _status("Proteinuria > 1 g/24 hours", "Exclusion", observations) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Proteinuria \\> 2 g/ 24 hours (hrs)", [("urine_protein_24h", ">", 2.0)]),
+    ("Proteinuria < 1000 mg / day", [("urine_protein_24h", "<", 1.0)]),          # 1000 mg = 1 g
+    ("Urine M-protein ≥ 200 mg/24 hours", None),                                 # another analyte: review
+])
+def test_amounts_per_24_hours_spelled_out(text: str, expected: list[tuple[str, str, float]] | None) -> None:
+    if expected is None:
+        assert isinstance(_only(text), NeedsReview)
+    else:
+        assert _checks(text) == expected

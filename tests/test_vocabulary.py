@@ -520,6 +520,11 @@ BROKEN = [
     ),
     ('[concepts.x]\nkind = "condition"\nlabel = "X"\ncodes = { icd11 = ["1"] }\n', r"icd11"),
     ('[concepts.x]\nkind = "state"\nlabel = "X"\nvalence = 1.5\n', r"'x'.*valence"),
+    # "quantity" names the lab a category's name means next to an amount: it must be a lab
+    (
+        '[concepts.x]\nkind = "category"\nlabel = "X"\ncategories = { a = ["pos"] }\nquantity = "anc_typo"\n',
+        r"'x'.*quantity 'anc_typo' is not a lab",
+    ),
 ]
 
 
