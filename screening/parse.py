@@ -259,12 +259,14 @@ class _Alternative:
 
     item: Any  # a Comparison, or an Amount/LimitMultiple restating the main bound
     span: Span | None = None
+    condition: Name | _Absent | None = None  # "(5 × ULN if liver metastases)": the main comparator
 
     def comparison(self, main: Comparison) -> Comparison:
         if isinstance(self.item, Comparison):
             return self.item
         assert self.span is not None
-        return Comparison(span=self.span, op=main.op, value=self.item)
+        return Comparison(span=self.span, op=main.op, value=self.item, condition=_name_of(self.condition),
+                          condition_absent=isinstance(self.condition, _Absent))
 
 
 @dataclass(frozen=True, slots=True)
@@ -463,6 +465,12 @@ class _ToNodes(Transformer[Token, Any]):
         if not isinstance(comp, Comparison) or comp.condition is not None:
             raise ValueError("a bound with a subject of its own in parentheses that is not a plain comparison")
         return _OtherScale(span=self._span(meta), subjects=subjects, comparison=comp)
+
+    @v_args(meta=True)
+    def amount_condition(self, meta: Any, items: list[Any]) -> _Alternative:
+        # "AST ≤ 2.5 × ULN (5 × ULN if liver metastases are present)": the comparator is the main one's
+        amount, cond = items
+        return _Alternative(amount, span=self._span(meta), condition=cond)
 
     def bound_condition(self, items: list[Any]) -> _BoundCondition:
         return _BoundCondition(items[0])

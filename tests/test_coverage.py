@@ -1122,3 +1122,13 @@ def test_amounts_per_24_hours_spelled_out(text: str, expected: list[tuple[str, s
         assert isinstance(_only(text), NeedsReview)
     else:
         assert _checks(text) == expected
+
+
+@pytest.mark.parametrize(("ast", "mets", "expected"), [
+    # "AST ≤ 2.5 times ULN (5 times ULN if liver metastases are present)": "≤" carries over
+    (4.0, True, "met"), (4.0, False, "not_met"),   # 4 × ULN: above 2.5, within 5 with metastases
+    (5.5, True, "not_met"),                        # above 5 × ULN even with them
+])
+def test_a_conditional_amount_in_parentheses_takes_the_main_comparator(ast: float, mets: bool, expected: str) -> None:
+    assert _verdict_of("AST ≤ 2.5 times ULN (5 times ULN if liver metastases are present)", "Inclusion",
+                       ast, mets) == expected
