@@ -100,6 +100,12 @@ class Comparison:
     upper: Amount | None = None  # a range "18 to 75 years" uses op ">=" and this upper bound
     condition: Name | None = None
     condition_absent: bool = False  # "for patients without liver metastases"
+    # "for participants with total bilirubin > 1.5 × ULN": a group named by a result
+    condition_bound: Threshold | None = None
+
+    @property
+    def conditional(self) -> bool:
+        return self.condition is not None or self.condition_bound is not None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -202,6 +208,9 @@ class NumericCheck:
     # "(obtained ≤ 14 days prior to registration)": the result must be dated at most this many
     # days before the screening date (within the trial's own limit on lab age, never beyond it)
     within_days: float | None = None
+    # names the group another bound is for ("for participants with total bilirubin > 1.5 × ULN"),
+    # rather than being a requirement of its own; evaluated the same way
+    group: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -454,7 +454,7 @@ class _ToNodes(Transformer[Token, Any]):
 
     def condition_first(self, items: list[Any]) -> _Alternative:
         cond, comp = items
-        if not isinstance(comp, Comparison) or comp.condition is not None:
+        if not isinstance(comp, Comparison) or comp.conditional:
             raise ValueError("a condition written before a bound that is not a plain comparison")
         return _Alternative(dataclasses.replace(comp, condition=_name_of(cond),
                                                 condition_absent=isinstance(cond, _Absent)))
@@ -462,7 +462,7 @@ class _ToNodes(Transformer[Token, Any]):
     @v_args(meta=True)
     def other_scale(self, meta: Any, items: list[Any]) -> _OtherScale:
         subjects, comp = items
-        if not isinstance(comp, Comparison) or comp.condition is not None:
+        if not isinstance(comp, Comparison) or comp.conditional:
             raise ValueError("a bound with a subject of its own in parentheses that is not a plain comparison")
         return _OtherScale(span=self._span(meta), subjects=subjects, comparison=comp)
 
@@ -504,14 +504,14 @@ class _ToNodes(Transformer[Token, Any]):
                 notes.append(it)
             elif isinstance(it, _Alternative):
                 alt = it.comparison(bounds[0])
-                if alt.condition is not None:  # may hold instead, under its condition
+                if alt.conditional:  # may hold instead, under its condition
                     bounds = (*bounds, alt)
                 else:
                     restated.append(alt)
             elif isinstance(it, Duration):
                 recency = it
             elif isinstance(it, _BoundCondition):
-                if len(bounds) != 1 or bounds[0].condition is not None:
+                if len(bounds) != 1 or bounds[0].conditional:
                     raise ValueError("a condition in parentheses after several bounds")
                 bounds = (dataclasses.replace(bounds[0], condition=_name_of(it.condition),
                                               condition_absent=isinstance(it.condition, _Absent)),)
@@ -552,7 +552,7 @@ class _ToNodes(Transformer[Token, Any]):
         if not (rest and isinstance(rest[0], tuple)):
             rest = [(), *rest]  # "for subjects with Gilbert's disease ≤ 3 x ULN": the labs come from before
         node = self.threshold(meta, rest)
-        if not isinstance(node, Threshold) or len(node.comparisons) != 1 or node.comparisons[0].condition is not None:
+        if not isinstance(node, Threshold) or len(node.comparisons) != 1 or node.comparisons[0].conditional:
             raise ValueError("a condition written before a bound that is not one plain comparison")
         comp = dataclasses.replace(node.comparisons[0], condition=_name_of(cond), condition_absent=isinstance(cond, _Absent))
         return dataclasses.replace(node, comparisons=(comp,))
@@ -770,7 +770,7 @@ def parse_clause(text: str, offset: int = 0) -> Syntax:
     except VisitError as err:
         return Unparsed(span=span, text=text, reason=f"not understood: {err.orig_exc}")
     except LarkError as err:
-        listed = _threshold_list(text, offset)
+        listed = _group_named_by_a_result(text, offset) or _threshold_list(text, offset)
         return listed if listed is not None else Unparsed(span=span, text=text, reason=_describe(err))
     except (ValueError, KeyError, RecursionError) as err:
         return Unparsed(span=span, text=text, reason=f"not understood: {err}")
@@ -803,6 +803,41 @@ def _name_lists_bounded(node: Syntax) -> bool:
 def is_alternatives_list(node: Junction) -> bool:
     """"Myocardial infarction, unstable angina, or stroke": names joined by "or" with no bound."""
     return node.op == "or" and not node.and_or and all(isinstance(p, Presence) for p in node.parts)
+
+
+_GROUP_WITH = re.compile(r"\s+(?:for|in)\s+(?:the\s+)?(?:patients|subjects|participants|individuals|those)\s+with\s+",
+                         re.I)
+
+
+def _group_named_by_a_result(text: str, offset: int) -> Syntax | None:
+    """"Total bilirubin ≤ 1.5 × ULN OR direct bilirubin ≤ ULN for participants with total
+    bilirubin > 1.5 × ULN": a result after "for participants with" names the group the last bound
+    is for. Kept out of the grammar: there its comparator would compete with a recency's
+    ("≤ 14 days prior to"). Only one such group, a plain comparison, and a plain bound before it."""
+    found = list(_GROUP_WITH.finditer(text))
+    if len(found) != 1:
+        return None
+    head, tail = text[:found[0].start()], text[found[0].end():]
+    tail_at = offset + found[0].end()
+    try:
+        before = _ToNodes(head, offset).transform(_parser().parse(head))
+        group = _ToNodes(tail, tail_at).transform(_parser().parse(tail))
+    except (LarkError, VisitError, ValueError, KeyError, RecursionError):
+        return None
+    if not (isinstance(group, Threshold) and len(group.subjects) == 1 and len(group.comparisons) == 1
+            and not group.comparisons[0].conditional and group.comparisons[0].upper is None
+            and not (group.notes or group.exposures or group.restated or group.recency)):
+        return None
+    last = before.parts[-1] if isinstance(before, Junction) and not before.normal_range else before
+    if not (isinstance(last, Threshold) and last.subjects and len(last.comparisons) == 1
+            and not last.comparisons[0].conditional and not last.recency):
+        return None
+    end = Span(offset, offset + len(text))
+    bound = dataclasses.replace(last.comparisons[0], condition_bound=group)
+    last = dataclasses.replace(last, span=Span(last.span.start, end.end), comparisons=(bound,))
+    if isinstance(before, Junction) and not before.normal_range:
+        return dataclasses.replace(before, span=end, parts=(*before.parts[:-1], last))
+    return last
 
 
 _LIST_JOIN = re.compile(r"(and\s*/\s*or|and|or)\s+", re.I)

@@ -548,7 +548,7 @@ class Resolver:
                     return self.review(node.span, f"the bound in parentheses {self.quote(again.span)!r} does "
                                                   f"not agree with {self.quote(node.comparisons[0].span)!r}")
             if len(alternatives) > 1 and any(isinstance(a, NeedsReview) for a in alternatives) \
-                    and any(c.condition is not None for c in node.comparisons):
+                    and any(c.conditional for c in node.comparisons):
                 return self.review(node.span, _UNREAD_CONDITIONAL)  # "≤ 2.5 × ULN (≤ 5 × ULN if ...)"
             if len(alternatives) == 1:
                 checks.append(alternatives[0])
@@ -621,8 +621,15 @@ class Resolver:
         span = node.span if len(node.comparisons) == 1 else comp.span
         text = self.quote(span)
         check = self.bound(comp, concept, span, text, exposures, method)
-        if comp.condition is None or isinstance(check, NeedsReview):
+        if not comp.conditional or isinstance(check, NeedsReview):
             return check
+        if comp.condition_bound is not None:
+            # "direct bilirubin ≤ ULN for participants with total bilirubin > 1.5 × ULN"
+            named_by = self.threshold(comp.condition_bound, comp.condition_bound.subjects)
+            if not isinstance(named_by, NumericCheck):
+                return self.review(comp.span, f"the group {self.quote(comp.condition_bound.span)!r} is not understood")
+            return self.guarded(dataclasses.replace(named_by, group=True), check, span, text)
+        assert comp.condition is not None
         group = self.sex_group(comp.condition)
         if group is not None:  # "≤ 470 ms for women"
             return self.guarded(group, check, span, text)
@@ -865,16 +872,19 @@ def _map_checks(pred: Predicate, change: Callable[[NumericCheck], NumericCheck])
 
 
 # a condition a bound applies under: a condition present, absent (Not), or a group of patients
-Guard = PresenceCheck | CategoryCheck | Not
+Guard = PresenceCheck | CategoryCheck | NumericCheck | Not
 
 
 def _is_guard(p: Predicate) -> bool:
-    return isinstance(p, (PresenceCheck, CategoryCheck)) or (isinstance(p, Not) and isinstance(p.child, PresenceCheck))
+    return isinstance(p, (PresenceCheck, CategoryCheck)) or (isinstance(p, NumericCheck) and p.group) \
+        or (isinstance(p, Not) and isinstance(p.child, PresenceCheck))
 
 
 def _guard_key(g: Guard) -> tuple[str, tuple[str, ...], bool]:
     if isinstance(g, Not):
         return (*_guard_key(g.child)[:2], True)  # type: ignore[arg-type]
+    if isinstance(g, NumericCheck):
+        return (g.concept, (g.op, f"{g.threshold:g}", g.limit or g.unit or ""), False)
     return (g.concept, g.allowed if isinstance(g, CategoryCheck) else (), False)
 
 
@@ -999,7 +1009,7 @@ _UNREAD_CONDITIONAL = ("a bound here is not understood next to a bound under a c
 def _is_conditional(node: Syntax) -> bool:
     """True when every bound of the clause applies only under a condition ("if ...")."""
     if isinstance(node, Threshold):
-        return bool(node.comparisons) and all(c.condition is not None for c in node.comparisons)
+        return bool(node.comparisons) and all(c.conditional for c in node.comparisons)
     if isinstance(node, Junction):
         bounds = [p for p in node.parts if isinstance(p, Threshold)]
         return bool(bounds) and all(_is_conditional(b) for b in bounds)

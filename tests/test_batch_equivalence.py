@@ -40,6 +40,7 @@ OTHER = compile_trial(trial_from_text("""Inclusion Criteria:
 - Platelets ≥ 100 x 10^9/L, unless bone marrow involvement by tumour
 - QTcF ≤ 450 msec for males and ≤ 470 msec for females
 - Creatinine ≤ 1.5 mg/dL (≤ 1.4 mg/dL for women)
+- Total bilirubin ≤ 1.5 x ULN OR direct bilirubin ≤ ULN for participants with total bilirubin levels > 1.5 x ULN
 - Laboratory values within 7 days prior to registration:
   - Potassium ≥ 3.5 mmol/L
   - Albumin ≥ 3.0 g/dL
@@ -62,6 +63,7 @@ UNITS = {
     "anc": ["10^9/L", "x10^9/L", "/uL", "/mm3", "cells/uL", "10*3/uL", "G/L", "K/uL"],
     "platelets": ["10^9/L", "/uL", "/mm^3", "10^3/uL", "x 109/L"],
     "total_bilirubin": ["mg/dL", "umol/L", "µmol/L", "μmol/L"],
+    "direct_bilirubin": ["mg/dL", "umol/L"],
     "ast": ["U/L", "IU/L"], "alt": ["U/L", "IU/L"],
     "creatinine": ["mg/dL", "umol/L", "mmol/L"],
     "creatinine_clearance": ["mL/min", "ml/min"],
@@ -73,7 +75,7 @@ UNITS = {
     "life_expectancy": ["weeks", "months", "days"],
     "body_weight": ["kg", "lb"], "height": ["cm", "in"], "age": ["years", "yr"],
 }
-LIMITS = {"total_bilirubin", "ast", "alt", "creatinine"}
+LIMITS = {"total_bilirubin", "direct_bilirubin", "ast", "alt", "creatinine"}
 FLAGS = ["measurable_disease", "breast_cancer", "cns_metastases", "liver_metastases", "gilbert_syndrome",
          "heart_failure", "pregnancy", "lactation", "active_infection", "anti_her2_adc", "qt_prolonging_drug",
          "long_qt_syndrome", "hepatitis_b_active", "hiv", "malignancy", "carcinoma_in_situ",

@@ -1132,3 +1132,25 @@ def test_amounts_per_24_hours_spelled_out(text: str, expected: list[tuple[str, s
 def test_a_conditional_amount_in_parentheses_takes_the_main_comparator(ast: float, mets: bool, expected: str) -> None:
     assert _verdict_of("AST ≤ 2.5 times ULN (5 times ULN if liver metastases are present)", "Inclusion",
                        ast, mets) == expected
+
+
+def _bilirubins(total: float, direct: float | None) -> list[dict[str, object]]:
+    """Total bilirubin (ULN 20 µmol/L) and direct bilirubin (ULN 5 µmol/L) in µmol/L, two days old."""
+    out: list[dict[str, object]] = [{"concept": "total_bilirubin", "value": total, "unit": "umol/L",
+                                     "date": "2026-11-18", "reference_range": {"high": 20}}]
+    if direct is not None:
+        out.append({"concept": "direct_bilirubin", "value": direct, "unit": "umol/L", "date": "2026-11-18",
+                    "reference_range": {"high": 5}})
+    return out
+
+
+@pytest.mark.parametrize(("total", "direct", "expected"), [
+    (25.0, None, "met"),       # 1.25 × ULN ≤ 1.5: the direct bilirubin is not asked for
+    (40.0, 4.0, "met"),        # 2 × ULN > 1.5, so direct 0.8 × ULN ≤ 1 is needed, and holds
+    (40.0, 8.0, "not_met"),    # direct 1.6 × ULN > 1
+    (40.0, None, "unknown"),   # direct needed, not given
+])
+def test_a_group_named_by_a_result(total: float, direct: float | None, expected: str) -> None:
+    text = ("Total bilirubin ≤1.5 x ULN OR direct bilirubin ≤ULN for participants with total bilirubin "
+            "levels \\> 1.5 x ULN")
+    assert _status(text, "Inclusion", _bilirubins(total, direct)) == expected
