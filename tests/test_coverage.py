@@ -1154,3 +1154,14 @@ def test_a_group_named_by_a_result(total: float, direct: float | None, expected:
     text = ("Total bilirubin ≤1.5 x ULN OR direct bilirubin ≤ULN for participants with total bilirubin "
             "levels \\> 1.5 x ULN")
     assert _status(text, "Inclusion", _bilirubins(total, direct)) == expected
+
+
+def test_adequate_function_with_a_result_is_a_lead() -> None:
+    # "adequate renal function with serum creatinine ≤ IULN": the words before "with" only announce
+    assert _checks("Patients must have adequate renal function with serum creatinine level ≤ IULN") == [
+        ("creatinine", "<=", 1.0)]
+    # 3 mg/dL bilirubin = 3 × 17.104 = 51.31 µmol/L
+    (check,) = _checks("Patient must have adequate hepatic function with a serum bilirubin level of less than 3 mg/dl")
+    assert check[:2] == ("total_bilirubin", "<") and check[2] == pytest.approx(51.31, abs=0.01)
+    # "within" is not "with": a window after the lead stays for review
+    assert isinstance(_only("Adequate organ function within 28 days before enrollment"), NeedsReview)
