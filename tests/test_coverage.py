@@ -1165,3 +1165,10 @@ def test_adequate_function_with_a_result_is_a_lead() -> None:
     assert check[:2] == ("total_bilirubin", "<") and check[2] == pytest.approx(51.31, abs=0.01)
     # "within" is not "with": a window after the lead stays for review
     assert isinstance(_only("Adequate organ function within 28 days before enrollment"), NeedsReview)
+
+
+def test_prior_therapy_with_and_prior_exposure_to_are_history_leads() -> None:
+    p = _section_only("Prior therapy with gemcitabine.", "Exclusion")
+    assert isinstance(p, PresenceCheck) and p.concept == "chemotherapy" and p.member == "gemcitabine" and p.history
+    q = _section_only("Prior exposure to trastuzumab", "Exclusion")
+    assert isinstance(q, PresenceCheck) and q.concept == "anti_her2_therapy" and q.history
