@@ -372,6 +372,12 @@ class Resolver:
             if isinstance(part, Presence) and part.window is None and len(windows) == 1 and node.op == "or":
                 part = Presence(span=part.span, subject=part.subject, window=windows[0],
                                 exceptions=part.exceptions, status=part.status)
+            elif isinstance(part, Presence) and part.window is None and node.op == "or" \
+                    and len({(w.days, w.anchor.text if w.anchor else "") for w in windows}) > 1:
+                # "MI within 6 months, or DVT or PE within 3 years": which window the bare name
+                # takes is unclear, and read with none it would count any past record
+                preds.append(self.review(part.span, "items with different windows around it: which applies is unclear"))
+                continue
             if isinstance(part, Junction) and part.normal_range and pending:
                 # "Urea and creatinine within normal limits": both limits for every name
                 names = tuple(p.subject for p in pending)

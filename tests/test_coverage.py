@@ -1172,3 +1172,15 @@ def test_prior_therapy_with_and_prior_exposure_to_are_history_leads() -> None:
     assert isinstance(p, PresenceCheck) and p.concept == "chemotherapy" and p.member == "gemcitabine" and p.history
     q = _section_only("Prior exposure to trastuzumab", "Exclusion")
     assert isinstance(q, PresenceCheck) and q.concept == "anti_her2_therapy" and q.history
+
+
+def test_a_bare_item_between_different_windows_is_not_read_as_ever() -> None:
+    # "MI within 6 months, or DVT or PE within 3 years": DVT read with no window would count a
+    # clot ten years ago; it takes one of the two windows, which one is for a person
+    from screening.nodes import AnyOf, leaves
+
+    p = _section_only("Myocardial infarction within 6 months, or deep vein thrombosis or pulmonary embolism "
+                      "within 3 years", "Exclusion")
+    assert isinstance(p, AnyOf)
+    assert [type(c).__name__ for c in p.children] == ["PresenceCheck", "NeedsReview", "PresenceCheck"]
+    assert all(c.within_days for c in leaves(p) if isinstance(c, PresenceCheck))
