@@ -131,7 +131,7 @@ def split_clauses(text: str) -> list[tuple[int, int]]:
 _EVIDENCED_LEAD = re.compile(
     r"[A-Za-z][A-Za-z/\- ]{0,40}?\s(?:function|reserve|status|abnormality|impairment|dysfunction|insufficiency)"
     r"\s*,?\s*(?:(?:as\s+)?(?:evidenced|defined|demonstrated|documented|shown|indicated|measured)\s+by"
-    r"|(?:as\s+)?defined\s+as|with\b(?:\s+an?\b)?)\s*:?\s*",
+    r"|(?:as\s+)?defined\s+as|with\b(?:\s+an?\b)?(?![^:]*:\s*$))\s*:?\s*",
     re.I)
 # "Adequate renal function (serum creatinine < 1.5 mg/dL or creatinine clearance > 50 mL/min)":
 # the same lead with its checks in parentheses that run to the end of the clause

@@ -1165,6 +1165,12 @@ def test_adequate_function_with_a_result_is_a_lead() -> None:
     assert check[:2] == ("total_bilirubin", "<") and check[2] == pytest.approx(51.31, abs=0.01)
     # "within" is not "with": a window after the lead stays for review
     assert isinstance(_only("Adequate organ function within 28 days before enrollment"), NeedsReview)
+    # a list introduction ending in ":" stays a lead-in, decided by the items after it (NCT02309580
+    # writes them at the same level)
+    trial = compile_trial(trial_from_text("Inclusion Criteria:\n- Adequate hematologic function with screening "
+                                          "laboratory assessment defined as:\n- Hemoglobin > 8.0 g/dL\n"))
+    assert [c.id for c in trial.criteria if c.predicate is not None and not c.id.startswith("registry.")] == [
+        "inclusion.2"]
 
 
 def test_prior_therapy_with_and_prior_exposure_to_are_history_leads() -> None:
