@@ -942,7 +942,15 @@ def is_permission(text: str) -> bool:
     return _PERMISSION.match(text.strip()) is not None and _RESTRICTION.search(text) is None
 
 
-def parse_item(text: str) -> list[tuple[Span | None, Syntax]]:
+# "Patients with malabsorption syndromes will be excluded." among exclusions: the words only say
+# what an exclusion is; the condition before them is the criterion
+_EXCLUDED_SUFFIX = re.compile(
+    r"\s*,?\s*(?:will\s+be\s+excluded|(?:is|are)\s+(?:not\s+eligible|excluded|ineligible|not\s+allowed|not\s+permitted)"
+    r"|will\s+not\s+be\s+(?:eligible|included|allowed|permitted))(?:\s+(?:from|in)\s+(?:the\s+|this\s+)?"
+    r"(?:study|trial|participation))?\s*$", re.I)
+
+
+def parse_item(text: str, *, exclusion: bool = False) -> list[tuple[Span | None, Syntax]]:
     """Parse the text of one criterion item: one (lead span, node) per clause, in reading order.
 
     Spans are offsets into ``text``. A "Label:" lead is returned separately: it may name the
@@ -956,6 +964,8 @@ def parse_item(text: str) -> list[tuple[Span | None, Syntax]]:
                                        reason="a later sentence lets some patients in; whether it applies "
                                               "is for a person")))
             continue
+        if exclusion and (m := _EXCLUDED_SUFFIX.search(text, start, end)) and m.start() > start:
+            end = m.start()
         unless = _unless_at(text, start, end)
         waiver: Unparsed | None = None
         if unless is not None:

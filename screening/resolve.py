@@ -133,7 +133,7 @@ class Resolver:
         reviewed_lead: tuple[Span | None, int] | None = None
         last: int | None = None  # where the previous clause went
         last_subjects: tuple[Name, ...] = ()  # the labs of the last clause with a bound
-        for lead, node in parse_item(self.text):
+        for lead, node in parse_item(self.text, exclusion=self.section == "exclusion"):
             if isinstance(node, Unparsed) and node.reason == "lead-in":
                 continue
             if isinstance(node, Unparsed) and node.exception is None and last is not None \
@@ -475,6 +475,14 @@ class Resolver:
             return self.review(node.span, _UNREAD_CONDITIONAL)
         if node.op == "or" and any(s is not None for s in split):
             return self.alternatives(node.span, preds)  # "≤ 2.5 × ULN, or ≤ 5 × ULN if liver metastases"
+        if node.op == "and" and self.section == "exclusion" \
+                and sum(isinstance(p, Presence) and bool(p.subject.text) for p in parts) >= 2 \
+                and sum(isinstance(q, PresenceCheck) for q in preds) >= 1:
+            # "Pregnant and lactating women", "HIV and hepatitis B" among exclusions: read as both,
+            # a pregnant woman who is not nursing would pass; either is the usual intent, but
+            # not what is written
+            return self.review(node.span, "'and' between conditions in an exclusion: whether both or either "
+                                          "must be present is not written")
         if node.op == "and":
             return AllOf(span=node.span, text=text, children=tuple(preds))
         if _always_holds(preds):

@@ -1190,3 +1190,30 @@ def test_a_bare_item_between_different_windows_is_not_read_as_ever() -> None:
     assert isinstance(p, AnyOf)
     assert [type(c).__name__ for c in p.children] == ["PresenceCheck", "NeedsReview", "PresenceCheck"]
     assert all(c.within_days for c in leaves(p) if isinstance(c, PresenceCheck))
+
+
+def test_words_saying_a_group_is_excluded_among_exclusions() -> None:
+    # "... are excluded", "... will be excluded from the study", "... are not eligible": among
+    # exclusions they only say what an exclusion is
+    for text in ("Patients with known brain metastases are excluded.",
+                 "Patients with brain metastases will be excluded from the study",
+                 "Patients with brain metastases are not eligible"):
+        p = _section_only(text, "Exclusion")
+        assert isinstance(p, PresenceCheck) and p.concept == "cns_metastases", text
+    # among inclusions the same words negate, and are not read
+    assert isinstance(_section_only("Patients with brain metastases are not eligible", "Inclusion"), NeedsReview)
+
+
+def test_and_between_conditions_among_exclusions_is_unclear() -> None:
+    # "Pregnant and lactating women" read as both would let a pregnant woman who is not nursing
+    # through; either is the usual intent but not what is written
+    assert isinstance(_section_only("Pregnant and lactating women", "Exclusion"), NeedsReview)
+    assert _status("Pregnant and lactating women", "Exclusion", [],
+                   conditions=[{"name": "pregnancy", "present": True}, {"name": "lactation", "present": False}]) \
+        == "needs_review"
+    # "or" is either; among inclusions "and" is both; a condition and the bound that defines it stay
+    from screening.nodes import AllOf, AnyOf
+
+    assert isinstance(_section_only("Pregnant or lactating women", "Exclusion"), AnyOf)
+    assert isinstance(_section_only("Pregnant and lactating women", "Inclusion"), AllOf)
+    assert isinstance(_section_only("Hepatitis B and HBV DNA > 1000 IU/mL", "Exclusion"), AllOf)
