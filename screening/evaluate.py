@@ -363,6 +363,10 @@ class Evaluator:
             start = len(out)
             if kind is Not:
                 truth = not_(self.run(pred.child, out))  # type: ignore[union-attr]
+                for i in range(start, len(out)):
+                    # "not liver metastases, or AST ≤ 5 × ULN": a reader should not take this
+                    # check's own "met" for the criterion's
+                    out[i].explanation += " (the criterion asks for the opposite of this check)"
             elif kind is AllOf:
                 truth = all_of([self.run(c, out) for c in pred.children])  # type: ignore[union-attr]
             else:

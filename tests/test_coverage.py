@@ -1217,3 +1217,18 @@ def test_and_between_conditions_among_exclusions_is_unclear() -> None:
     assert isinstance(_section_only("Pregnant or lactating women", "Exclusion"), AnyOf)
     assert isinstance(_section_only("Pregnant and lactating women", "Inclusion"), AllOf)
     assert isinstance(_section_only("Hepatitis B and HBV DNA > 1000 IU/mL", "Exclusion"), AllOf)
+
+
+def test_a_check_under_a_negation_says_so_in_its_explanation() -> None:
+    # "ALT ≤ 5 × ULN for patients with liver metastases" among inclusions: not metastases, or ALT
+    # ≤ 5 × ULN. The metastases check is "not met" for this patient, which meets the criterion
+    from screening.evaluate import screen
+
+    trial = compile_trial(trial_from_text("Inclusion Criteria:\n- ALT ≤ 5 x ULN for patients with liver metastases\n"))
+    record = {"patient_id": "p", "as_of": "2026-11-20", "observations": [_x_uln("alt", 6.0)],
+              "conditions": [{"name": "liver metastases", "present": False}]}
+    (result,) = [c for c in screen(trial, record).criteria if not c.id.startswith("registry.")]
+    assert str(result.status) == "met"
+    (negated,) = [c for c in result.checks if c.concept == "liver_metastases"]
+    assert "opposite" in negated.explanation
+    assert not any("opposite" in c.explanation for c in result.checks if c.concept == "alt")
