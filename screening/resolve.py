@@ -112,8 +112,11 @@ class Resolver:
     def member_named(self, name: Name, concept: Concept) -> str | None:
         """The member drug a name stands for ("warfarin" in the anticoagulant class), if any."""
         key = normalize_phrase(re.sub(r"\(\s*[^()]*\)", " ", name.text))
+        # "Cyclosporine A" reached the class through "cyclosporine" once the filler "a" was dropped:
+        # the same words name the member, or the class would stand for one drug
+        keys = {key, " ".join(w for w in key.split() if w not in filler_words())}
         for m in concept.members:
-            if normalize_phrase(m) == key:
+            if normalize_phrase(m) in keys:
                 return m
         return None
 
