@@ -153,6 +153,9 @@ def compile_trial(source: str | Path | TrialFile, *, use_cache: bool = True) -> 
 
 def _compile(trial: TrialFile) -> CompiledTrial:
     # imported here: a cached trial needs neither the segmenter nor the parser (nor lark)
+    import dataclasses
+
+    from .notes import is_plain_lead_in
     from .segment import iter_items, segment
     headings = {c.id: list(c.headings) for c in trial.cohorts}
     children_mode = {c.id: c.children for c in trial.cohorts if c.children}
@@ -166,6 +169,7 @@ def _compile(trial: TrialFile) -> CompiledTrial:
     polarity: dict[str, str] = {}
     measured: dict[str, str] = {}  # heading id -> the measurement it names ("Life expectancy:")
     recent: dict[str, float] = {}  # list id -> "Laboratory values within 14 days prior to registration:"
+    orphan_intro: dict[tuple[str, str | None], str] = {}  # (section, parent) -> an open list introduction
     for item in iter_items(items):
         parent = parents.get(item.id)
         named = _measurement_heading(item)
@@ -184,9 +188,24 @@ def _compile(trial: TrialFile) -> CompiledTrial:
         if item.negated:
             base = "require" if base == "exclude" else "exclude"
         polarity[item.id] = base
-        criteria.append(_compile_item(item, parent, restatements.get(item.id), base,
-                                      heading=measured.get(parent) if parent else None,
-                                      recency=recent.get(parent) if parent else None))
+        compiled = _compile_item(item, parent, restatements.get(item.id), base,
+                                 heading=measured.get(parent) if parent else None,
+                                 recency=recent.get(parent) if parent else None)
+        key = (item.section, parent)
+        if item.text.rstrip().endswith(":") or item.children:
+            # a list introduction with nothing nested under it ("no concurrent CYP3A4 inducers,
+            # including the following:" and then the drugs at its own level): unless its words are
+            # plain, the items after it may be its list, and read alone they could mean the opposite
+            if item.children or is_plain_lead_in(item.text, negated=item.negated, exclusion=base == "exclude"):
+                orphan_intro.pop(key, None)
+            else:
+                orphan_intro[key] = " ".join(item.text.split())
+        elif key in orphan_intro and compiled.predicate is not None and restatements.get(item.id) is None:
+            review = NeedsReview(span=item.span, text=" ".join(item.text.split()),
+                                 reason=f"may belong to the list introduced by {orphan_intro[key]!r}, which "
+                                        "is not nested under it")
+            compiled = dataclasses.replace(compiled, predicate=review, understood_as=canonical(review))
+        criteria.append(compiled)
     criteria.extend(_registry_criteria(trial))
     unknown = set(restatements) - {c.id for c in criteria}
     notes = tuple(f"restatement for unknown criterion id {i!r} ignored" for i in sorted(unknown))

@@ -1232,3 +1232,32 @@ def test_a_check_under_a_negation_says_so_in_its_explanation() -> None:
     (negated,) = [c for c in result.checks if c.concept == "liver_metastases"]
     assert "opposite" in negated.explanation
     assert not any("opposite" in c.explanation for c in result.checks if c.concept == "alt")
+
+
+def test_items_after_a_list_introduction_not_nested_under_it() -> None:
+    # NCT00436566 writes the drugs at the level of "no concurrent CYP3A4 inducers, including the
+    # following:"; read alone, "Glucocorticoids" would be an inclusion requirement to take them
+    trial = compile_trial(trial_from_text(
+        "Inclusion Criteria:\n- At least 14 days since prior and no concurrent CYP3A4 inducers, including the following:\n"
+        "- Glucocorticoids (e.g., prednisone or dexamethasone)\n- Modafinil\n- Hemoglobin ≥ 9 g/dL\n"))
+    by_id = {c.id: c.predicate for c in trial.criteria}
+    assert all(isinstance(by_id[f"inclusion.{n}"], NeedsReview) for n in (2, 3, 4))
+    # after a plain introduction ("Clinical laboratory:") the items are read on their own
+    trial = compile_trial(trial_from_text("Inclusion Criteria:\n- Clinical laboratory:\n- Hemoglobin ≥ 9 g/dL\n"))
+    hb = {c.id: c.predicate for c in trial.criteria}["inclusion.2"]
+    assert isinstance(hb, NumericCheck) and hb.concept == "hemoglobin"
+    # the next list introduction closes the open one
+    trial = compile_trial(trial_from_text(
+        "Exclusion Criteria:\n- Any of the following, unless approved by the sponsor:\n- Myocardial infarction\n"
+        "- Laboratory values:\n- Hemoglobin < 8 g/dL\n"))
+    by_id = {c.id: c.predicate for c in trial.criteria}
+    assert isinstance(by_id["exclusion.2"], NeedsReview) and isinstance(by_id["exclusion.4"], NumericCheck)
+
+
+def test_a_drug_named_with_a_filler_letter_stays_that_drug() -> None:
+    # "Cyclosporine A" reaches the immunosuppressant class through "cyclosporine": it is that
+    # drug, not the whole class (a patient on azathioprine must not be excluded by it)
+    p = _section_only("Cyclosporine A", "Exclusion")
+    assert isinstance(p, PresenceCheck) and p.concept == "immunosuppressant" and p.member == "cyclosporine"
+    # "bone-only disease" (bone metastases and no other site) is not any bone metastasis
+    assert isinstance(_section_only("Bone only disease", "Exclusion"), NeedsReview)
