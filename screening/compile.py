@@ -196,8 +196,9 @@ def _compile(trial: TrialFile) -> CompiledTrial:
             # a list introduction with nothing nested under it ("no concurrent CYP3A4 inducers,
             # including the following:" and then the drugs at its own level): unless its words are
             # plain, the items after it may be its list, and read alone they could mean the opposite
-            if item.children or is_plain_lead_in(item.text, negated=item.negated, exclusion=base == "exclude"):
-                orphan_intro.pop(key, None)
+            if item.children or not _ANNOUNCES_LIST.search(item.text) \
+                    or is_plain_lead_in(item.text, negated=item.negated, exclusion=base == "exclude"):
+                orphan_intro.pop(key, None)  # a label ("PRIOR CONCURRENT THERAPY:") or a plain one
             else:
                 orphan_intro[key] = " ".join(item.text.split())
         elif key in orphan_intro and compiled.predicate is not None and restatements.get(item.id) is None:
@@ -214,6 +215,12 @@ def _compile(trial: TrialFile) -> CompiledTrial:
         cohorts=tuple(Cohort(c.id, c.label) for c in trial.cohorts),
         settings=Settings(trial.settings.max_lab_age_days, trial.settings.cockcroft_gault_weight),
         criteria=tuple(criteria), source=trial.criteria, notes=notes)
+
+
+# words that announce the items after them as a list ("… including the following:"), unlike a
+# label ("Menopausal status:") whose items stand on their own
+_ANNOUNCES_LIST = re.compile(r"\b(following|any\s+of|one\s+of|all\s+of|including|include[sd]?|defined|as\s+follows|"
+                             r"below|such\s+as|these|either)\b", re.I)
 
 
 def _registry_criteria(trial: TrialFile) -> list[CompiledCriterion]:
