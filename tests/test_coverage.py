@@ -1246,6 +1246,9 @@ def test_items_after_a_list_introduction_not_nested_under_it() -> None:
     trial = compile_trial(trial_from_text("Inclusion Criteria:\n- Clinical laboratory:\n- Hemoglobin ≥ 9 g/dL\n"))
     hb = {c.id: c.predicate for c in trial.criteria}["inclusion.2"]
     assert isinstance(hb, NumericCheck) and hb.concept == "hemoglobin"
+    # a label that announces no list ("PRIOR CONCURRENT THERAPY:") leaves the items on their own
+    trial = compile_trial(trial_from_text("Inclusion Criteria:\n- PRIOR CONCURRENT THERAPY:\n- Hemoglobin ≥ 9 g/dL\n"))
+    assert isinstance({c.id: c.predicate for c in trial.criteria}["inclusion.2"], NumericCheck)
     # the next list introduction closes the open one
     trial = compile_trial(trial_from_text(
         "Exclusion Criteria:\n- Any of the following, unless approved by the sponsor:\n- Myocardial infarction\n"
