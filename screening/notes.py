@@ -127,12 +127,19 @@ _REQUIREMENT_WORDS = frozenset({"adequate", "acceptable", "sufficient", "normal"
                                 "satisfy", "fulfil", "fulfill", "meet", "meets", "demonstrate"})
 
 
+# a group the items are for, whose plain words ("cardiac disease") would otherwise pass
+_FOR_A_GROUP = re.compile(r"\b(?:in|for|among)\s+(?:the\s+)?(?:patients|subjects|participants|women|men|those)\s+"
+                          r"(?:with|who|whose|on|receiving)\b", re.I)
+
+
 def is_plain_lead_in(text: str, *, negated: bool = False, exclusion: bool = False) -> bool:
     """True for "Adequate organ function as defined below:"; false when other words may change
     what the sub-items mean ("Lesions that are not considered measurable include:").
     ``negated``: the segmenter already read the lead-in's negation ("No history of any of ...").
     """
     words = [w for w in normalize_phrase(text).split() if not w.isdigit()]
+    if _FOR_A_GROUP.search(text):
+        return False  # "Any of the following in patients with cardiac disease:": only for that group
     if exclusion and any(w in _REQUIREMENT_WORDS for w in words):
         return False  # "Adequate organ function defined as:" listed among exclusions reads inverted
     if negated:

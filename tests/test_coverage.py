@@ -1264,3 +1264,15 @@ def test_a_drug_named_with_a_filler_letter_stays_that_drug() -> None:
     assert isinstance(p, PresenceCheck) and p.concept == "immunosuppressant" and p.member == "cyclosporine"
     # "bone-only disease" (bone metastases and no other site) is not any bone metastasis
     assert isinstance(_section_only("Bone only disease", "Exclusion"), NeedsReview)
+
+
+def test_a_list_introduction_for_a_group_is_not_plain() -> None:
+    # "in patients with cardiac disease": the items exclude only that group; read as a plain
+    # lead-in, a patient without cardiac disease but with an LVEF of 45% would be excluded
+    from screening.notes import is_plain_lead_in
+
+    assert not is_plain_lead_in("Any of the following in patients with cardiac disease:", exclusion=True)
+    assert is_plain_lead_in("Adequate organ function as defined below:")
+    trial = compile_trial(trial_from_text("Exclusion Criteria:\n- Any of the following in patients with cardiac "
+                                          "disease:\n  - LVEF < 50%\n"))
+    assert isinstance({c.id: c.predicate for c in trial.criteria}["exclusion.1"], NeedsReview)
