@@ -145,10 +145,7 @@ class Resolver:
                 # "ALP ≤ 2.5 × ULN; (≤ 5 × ULN if bone metastases are present)" not understood:
                 # another bound under a condition may widen the clause before it (then failing
                 # it is no verdict) or narrow it (then meeting it is none): both go to a person
-                prev = out[last]
-                span = _cover(prev.span, node.span)
-                out[last] = self.review(span, "a bound under a condition follows and is not understood: "
-                                              f"{node.reason}")
+                self._fold_into_review(out, last, node.span, _FOLLOWS_UNREAD + node.reason)
                 continue
             if isinstance(node, Unparsed) and node.exception is not None:
                 exception = self.review(node.span, node.reason)
@@ -193,15 +190,12 @@ class Resolver:
             if _is_conditional(node) and last is not None and isinstance(out[last], NeedsReview):
                 # "...; ≤ 5 × ULN for patients with liver metastases" after a clause left for
                 # review: an alternative to it, so for the same person
-                prev = out[last]
-                out[last] = self.review(_cover(prev.span, pred.span), prev.reason)  # type: ignore[union-attr]
+                self._fold_into_review(out, last, pred.span, out[last].reason)  # type: ignore[union-attr]
                 continue
             if _is_conditional(node) and unread is not None and last is not None:
                 # "Bilirubin ≤ 1.5 × ULN. For participants with Gilbert's syndrome ≤ 3 × ULN is
                 # permitted": read, but not entirely; like an unread one it may widen or narrow
-                prev = out[last]
-                span = _cover(prev.span, pred.span)
-                out[last] = self.review(span, f"a bound under a condition follows and is not understood: {unread.reason}")
+                self._fold_into_review(out, last, pred.span, _FOLLOWS_UNREAD + unread.reason)
                 continue
             key = frozenset(_concepts(pred))
             conditional = _is_conditional(node) or _split_conditional(pred) is not None
@@ -209,9 +203,8 @@ class Resolver:
             if conditional and key and key not in concepts_at and overlap is not None:
                 # "AST, ALT and ALP ≤ 3 × ULN. ALP ≤ 5 × ULN if bone metastases": an alternative
                 # for some of the labs of an earlier clause, which cannot be split off it here
-                prev = out[overlap]
-                out[overlap] = self.review(_cover(prev.span, pred.span), "a bound under a condition for some of "
-                                           "the labs of an earlier clause: whether it widens or narrows it is for a person")
+                self._fold_into_review(out, overlap, pred.span, "a bound under a condition for some of the labs "
+                                       "of an earlier clause: whether it widens or narrows it is for a person")
                 last = overlap
                 continue
             if conditional and key and key in concepts_at:
@@ -315,6 +308,11 @@ class Resolver:
         if all((c := self.concept_of(n)) is not None and c.kind in NUMERIC_KINDS for n in names):
             return tuple(names)
         return (lead,)
+
+    def _fold_into_review(self, out: list[Predicate], i: int, span: Span, reason: str) -> None:
+        """Clause ``i`` and the later text at ``span`` become one review: that text may widen or
+        narrow what the clause means."""
+        out[i] = self.review(_cover(out[i].span, span), reason)
 
     def junction(self, node: Junction, lead: Name | None) -> Predicate:
         if node.other_scale:
@@ -1002,6 +1000,7 @@ def _absorb_method_alternatives(parts: list[Syntax]) -> list[Syntax]:
     return out
 
 
+_FOLLOWS_UNREAD = "a bound under a condition follows and is not understood: "
 _ALWAYS_HOLDS = ("a lower and an upper bound joined by 'or' hold for every value: a range ('and') was "
                  "probably meant")
 
