@@ -82,7 +82,8 @@ def canonical(p: Predicate) -> str:
             return f"{p.concept} {p.threshold:g} to {p.upper:g} {unit}".rstrip() + _extras(p)
         return f"{p.concept} {OP_TEXT[p.op]} {p.threshold:.6g} {unit}".rstrip() + _extras(p)
     if isinstance(p, CategoryCheck):
-        return f"{p.concept} in ({', '.join(p.allowed)})"
+        recent = f" obtained within {p.within_days:g} days prior to screening" if p.within_days is not None else ""
+        return f"{p.concept} in ({', '.join(p.allowed)}){recent}"
     if isinstance(p, PresenceCheck):
         s = f"has {'other ' if p.other else ''}{p.concept}" + (f" ({p.qualifier})" if p.qualifier else "")
         if p.member:
@@ -304,6 +305,16 @@ def _compile_item(item: Item, parent: str | None, restatement: Any, polarity: st
                                 reason="a heading without sub-items")
     else:
         predicate = resolve_item(item.text, item.section, heading=heading)
+        if predicate is not None and not children_decide:
+            # "Childbearing potential; has a negative pregnancy test and agrees to one of the
+            # following:": the introduction is dropped from the item's own text as a lead-in,
+            # and its sub-items do not decide, so it is read by a person with the rest
+            at = item.text.rfind(lead_in)
+            intro = NeedsReview(span=Span(at, at + len(lead_in)), text=lead_in,
+                                reason="the introduction of this list is not understood")
+            joined = AnyOf if polarity == "exclude" else AllOf
+            both = Span(min(predicate.span.start, at), max(predicate.span.end, at + len(lead_in)))
+            predicate = joined(span=both, text=item.text[both.start:both.end], children=(predicate, intro))
         if predicate is not None:
             predicate = _to_source(predicate, item)
         if predicate is not None and recency is not None:
