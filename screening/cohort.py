@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .errors import InputError, UnitError
+from .patient import REPRODUCTIVE_STATES
 from .units import conversion_factor
 from .vocabulary import Concept, Vocabulary, load_vocabulary
 
@@ -466,8 +467,8 @@ def _record(col: Column, value: bool | dt.date | None, vocab: Vocabulary, condit
     concept = vocab.get(col.concept)
     flag = value if isinstance(value, bool) else None
     date = value.isoformat() if isinstance(value, dt.date) else None
-    if concept.kind == "state" and concept.id in ("pregnancy", "lactation") and flag is not None:
-        reproductive["pregnant" if concept.id == "pregnancy" else "lactating"] = flag
+    if concept.kind == "state" and concept.id in REPRODUCTIVE_STATES and flag is not None:
+        reproductive[REPRODUCTIVE_STATES[concept.id]] = flag
     elif concept.kind == "state" and concept.id == "measurable_disease" and flag is not None:
         tumour["measurable_disease"] = flag
     elif concept.kind == "attestation" and flag is not None:

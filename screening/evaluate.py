@@ -27,7 +27,7 @@ from .nodes import (
     Predicate,
     PresenceCheck,
 )
-from .patient import Observation, Patient
+from .patient import REPRODUCTIVE_STATES, Observation, Patient
 from .report import CheckResult, CheckStatus, CriterionResult, CriterionStatus, TrialResult
 from .units import conversion_factor, describe_unit
 from .vocabulary import Concept, Vocabulary, load_vocabulary, normalize_phrase
@@ -295,7 +295,8 @@ def _records(idx: PatientIndex, vocab: Vocabulary) -> None:
             continue
         add(cid, pr.present, pr.date, pr.date, pr.name or cid, False, origin=pr.source)
     r = p.reproductive
-    for cid, flag in (("pregnancy", r.pregnant), ("lactation", r.lactating)):
+    for cid, field_name in REPRODUCTIVE_STATES.items():
+        flag = getattr(r, field_name)
         if flag is not None:
             add(cid, flag, None, None, cid, bool(flag))
     a = p.attestations
@@ -470,6 +471,20 @@ class Evaluator:
                + (" × 0.85 (female)" if sex == "female" else "") + f" = {crcl:.1f} mL/min")
         return Value(crcl, None, round(crcl, 1), "mL/min", creat.date, derived=how), None
 
+    def _recent(self, concept: str, within_days: float | None) -> tuple[Value | None, str | None]:
+        """The current value, if the criterion's "obtained ≤ 14 days prior to registration"
+        allows it: an older or undated result does not count."""
+        v, why = self._current(concept)
+        if v is None or within_days is None:
+            return v, why
+        label = self.vocab.get(concept).label
+        if v.date is None:
+            return None, f"{label} has no date; the criterion needs a result from the {within_days:g} days before {self.idx.as_of}"
+        if (self.idx.as_of - v.date).days > within_days:
+            return None, (f"{label} of {v.date} is older than the {within_days:g} days before {self.idx.as_of} "
+                          "the criterion allows; a more recent result is needed")
+        return v, why
+
     def numeric(self, check: NumericCheck, out: list[CheckResult]) -> Truth:
         static = _cached(check)
         if static is None:
@@ -477,15 +492,7 @@ class Evaluator:
             static = (c0, f"{c0.label} {OP_TEXT[check.op]} {check.written or check.threshold}")
             _remember(check, static)
         c, required = static
-        v, why = self._current(check.concept)
-        if v is not None and check.within_days is not None:
-            # "(obtained ≤ 14 days prior to registration)": an older result does not count
-            days, when = check.within_days, v.date
-            if when is None:
-                v, why = None, f"{c.label} has no date; the criterion needs a result from the {days:g} days before {self.idx.as_of}"
-            elif (self.idx.as_of - when).days > days:
-                v, why = None, (f"{c.label} of {when} is older than the {days:g} days before {self.idx.as_of} "
-                                "the criterion allows; a more recent result is needed")
+        v, why = self._recent(check.concept, check.within_days)
         if v is not None and v.canonical is None and v.category and check.limit is None:
             return self._numeric_options(check, v, required, out)
         if v is None or v.canonical is None:
@@ -609,7 +616,8 @@ class Evaluator:
 
     def category(self, check: CategoryCheck, out: list[CheckResult]) -> Truth:
         c = self.vocab.get(check.concept)
-        required = f"{c.label} one of {check.written}"
+        required = f"{c.label} one of {check.written}" + (
+            f" (obtained within {check.within_days:g} days)" if check.within_days is not None else "")
         if c.kind == "score":
             v, why = self._current(check.concept)
             if v is None or (v.canonical is None and not v.category):
@@ -621,7 +629,7 @@ class Evaluator:
                 assert v.canonical is not None
                 got = {str(int(v.canonical)) if float(v.canonical).is_integer() else str(v.canonical)}
         else:
-            v, why = self._current(check.concept)
+            v, why = self._recent(check.concept, check.within_days)
             if v is None or v.category is None:
                 out.append(_unknown(check.concept, required, why or f"no {c.label} result", f"{c.label} ({c.id})"))
                 return Truth.UNKNOWN
@@ -633,7 +641,8 @@ class Evaluator:
             truth = Truth.FALSE
         else:
             truth = Truth.UNKNOWN
-        expl = (f"{c.label} {v.observed}" + (f" [{v.derived}]" if v.derived else "") + f"; required: {check.written}"
+        recent = f" obtained within {check.within_days:g} days" if check.within_days is not None else ""
+        expl = (f"{c.label} {v.observed}" + (f" [{v.derived}]" if v.derived else "") + f"; required: {check.written}{recent}"
                 + (f" ({v.origin})" if v.origin else ""))
         if truth is Truth.UNKNOWN:
             expl += " — the result is consistent with both; a more specific result is needed"

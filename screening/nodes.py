@@ -137,6 +137,7 @@ class ValueList:
     span: Span
     subject: Name | None
     values: tuple[Tag, ...]
+    recency: Duration | None = None  # "negative pregnancy test within 7 days prior to registration"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -175,7 +176,17 @@ class Unparsed:
     exception: Literal["unless", "permission"] | None = None
 
 
-Syntax = Union[Threshold, ValueList, Presence, Junction, Unparsed]
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GroupRequirement:
+    """"Women of childbearing potential must have a negative pregnancy test": a requirement for a
+    group of patients only; the others need not meet it."""
+
+    span: Span
+    group: Name
+    requirement: Syntax
+
+
+Syntax = Union[Threshold, ValueList, Presence, Junction, Unparsed, GroupRequirement]
 
 
 # --------------------------------------------------------------------------- predicate layer
@@ -222,6 +233,8 @@ class CategoryCheck:
     concept: str
     allowed: tuple[str, ...]
     written: str = ""
+    # "negative pregnancy test within 7 days prior to registration": an older result does not count
+    within_days: float | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -27,6 +27,7 @@ from .nodes import (
     Amount,
     Comparison,
     Duration,
+    GroupRequirement,
     Exposure,
     Junction,
     LimitKind,
@@ -589,10 +590,28 @@ class _ToNodes(Transformer[Token, Any]):
     @v_args(meta=True)
     def status_value(self, meta: Any, items: list[Any]) -> ValueList | Presence:
         name, status = items[0], items[1]
-        if len(items) > 2:  # "HER2 positive (defined as IHC3+ or IHC2+/FISH+)": the definition rules
+        recency = items[-1] if isinstance(items[-1], Duration) else None
+        if len(items) > 2 and recency is None:  # "HER2 positive (defined as IHC3+ or IHC2+/FISH+)": the definition rules
             return ValueList(span=self._span(meta), subject=name, values=items[2])
         return ValueList(span=self._span(meta), subject=name,
-                         values=(Tag(span=self._tspan(status), text=str(status)),))
+                         values=(Tag(span=self._tspan(status), text=str(status)),), recency=recency)
+
+    @v_args(meta=True)
+    def group_requirement(self, meta: Any, items: list[Any]) -> GroupRequirement:
+        return GroupRequirement(span=self._span(meta), group=items[0], requirement=items[-1])
+
+    @v_args(meta=True)
+    def group_requirement_after(self, meta: Any, items: list[Any]) -> GroupRequirement:
+        # "Negative pregnancy test for women of childbearing potential only"
+        return GroupRequirement(span=self._span(meta), group=items[1], requirement=items[0])
+
+    @v_args(meta=True)
+    def status_first(self, meta: Any, items: list[Any]) -> ValueList:
+        # "Negative pregnancy test": the result written before its name
+        status, name = items[0], items[1]
+        recency = items[-1] if isinstance(items[-1], Duration) else None
+        return ValueList(span=self._span(meta), subject=name,
+                         values=(Tag(span=self._tspan(status), text=str(status)),), recency=recency)
 
     # --- presence
     @v_args(meta=True)

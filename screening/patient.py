@@ -638,6 +638,12 @@ class Procedure(BaseModel):
         return self
 
 
+# The vocabulary's state concept each field of `Reproductive` records (evaluation and the cohort
+# CSV read and write them through this table)
+REPRODUCTIVE_STATES = {"pregnancy": "pregnant", "lactation": "lactating",
+                       "childbearing_potential": "childbearing_potential"}
+
+
 class Reproductive(BaseModel):
     """Pregnancy-related facts; null means not known (never assumed false)."""
 

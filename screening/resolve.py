@@ -24,6 +24,7 @@ from .nodes import (
     Comparison,
     Duration,
     ExposureWindow,
+    GroupRequirement,
     Junction,
     LimitMultiple,
     Name,
@@ -139,6 +140,12 @@ class Resolver:
         for lead, node in parse_item(self.text, exclusion=self.section == "exclusion"):
             if isinstance(node, Unparsed) and node.reason == "lead-in":
                 continue
+            if self.section == "exclusion" and not isinstance(node, Unparsed) \
+                    and _REQUIREMENT.search(self.text[_clause_start(self.text, node.span.start):node.span.start + 40]):
+                # "Patients must have ANC ≥ 1500/µL" among exclusions states a requirement; read as
+                # an exclusion it would exclude exactly the patients who meet it
+                node = Unparsed(span=node.span, text=self.quote(node.span),
+                                reason="a requirement ('must have') written among exclusions: for a person")
             if isinstance(node, Unparsed) and node.exception is None and last is not None \
                     and node.reason != "lead-in" and _CONDITIONAL_BOUND.match(node.text) \
                     and _CONDITIONAL_WORDS.search(node.text):
@@ -171,6 +178,12 @@ class Resolver:
             last_subjects = _subjects_of(node) or last_subjects
             self._lead_used = False
             pred = self.node(node, lead_subject)
+            group = self._group_lead(lead_subject) if lead_subject is not None and not self._lead_used else None
+            if group is not None and not any(isinstance(q, NeedsReview) for q in leaves(pred)):
+                # "Women of childbearing potential (WOCBP): negative pregnancy test": for them only
+                span = _cover(group.span, pred.span)
+                pred = self.guarded(group, pred, span, self.quote(span))
+                self._lead_used = True
             if lead_subject is not None and not self._lead_used \
                     and not is_plain_lead_in(lead_subject.text, exclusion=self.section == "exclusion"):
                 # The text before ":" (or before the checks in parentheses) is neither the subject of the values after it nor a plain
@@ -244,7 +257,39 @@ class Resolver:
             return self.value_list(node, node.subject or lead)
         if isinstance(node, Presence):
             return self.presence(node)
+        if isinstance(node, GroupRequirement):
+            return self.group_requirement(node)
         raise AssertionError(f"unhandled syntax node {type(node).__name__}")
+
+    def _group_lead(self, lead: Name) -> PresenceCheck | None:
+        """A lead naming a group of patients by a state ("Women of childbearing potential:",
+        "If of childbearing potential:"): the checks after it are for that group only. A
+        condition ("Patients with liver metastases:") is left alone: its bound may be an
+        alternative to another clause's, which the conditional rules decide."""
+        words = re.sub(r"^\s*(for|if|in)\s+", "", lead.text, flags=re.I).rstrip(" :,")
+        concept = self.concept_of(words)
+        if concept is None or concept.kind != "state":
+            return None
+        return PresenceCheck(span=lead.span, text=lead.text, concept=concept.id, written=words)
+
+    def group_requirement(self, node: GroupRequirement) -> Predicate:
+        """"Women of childbearing potential must have a negative pregnancy test": met by anyone
+        outside the group, and by the group when the requirement holds."""
+        if self.section == "exclusion":
+            # "must have" among exclusions states a requirement; read as an exclusion it would
+            # exclude exactly the patients who meet it
+            return self.review(node.span, "a requirement for a group of patients written among exclusions")
+        concept = self.concept_of(node.group)
+        if concept is None or concept.kind not in PRESENCE_KINDS:
+            return self.review(node.span, f"unknown group {node.group.text!r}")
+        required = self.node(node.requirement)
+        unread = next((q for q in leaves(required) if isinstance(q, NeedsReview)), None)
+        if unread is not None:
+            return self.review(node.span, f"what the group {node.group.text!r} must have is not understood: "
+                                          f"{unread.reason}")
+        group = PresenceCheck(span=node.group.span, text=node.group.text, concept=concept.id,
+                              written=node.group.text)
+        return self.guarded(group, required, node.span, self.quote(node.span))
 
     def of_note_joined(self, node: Threshold) -> Threshold:
         """"at least 2 prior lines OF THERAPY": the grammar reads "of therapy" as a note; when the
@@ -309,6 +354,17 @@ class Resolver:
             return tuple(names)
         return (lead,)
 
+    def _drug_in_complement(self, listed: list[Presence]) -> bool:
+        """"Allergy or hypersensitivity to compounds similar to pazopanib or gemcitabine": a drug
+        named after an unread item with words after a preposition may be part of them, and read
+        alone it would exclude everyone who had the drug."""
+        for i, p in enumerate(listed[:-1]):
+            if _COMPLEMENT.search(p.subject.text) and self.vocab.lookup(p.subject.text) is None:
+                later = (self.concept_of(q.subject) for q in listed[i + 1:])
+                if any(c is not None and c.kind == "medication_class" for c in later):
+                    return True
+        return False
+
     def _fold_into_review(self, out: list[Predicate], i: int, span: Span, reason: str) -> None:
         """Clause ``i`` and the later text at ``span`` become one review: that text may widen or
         narrow what the clause means."""
@@ -323,6 +379,10 @@ class Resolver:
             # "ANC ≥ 1500/µL and platelets ≥ 100,000/µL (within 14 days prior to registration)":
             # the recency written once at the end is about every result of the list
             parts = [_with_recency(p, last.recency) for p in parts]
+        if len(parts) > 1 and any(isinstance(p, Presence) and _has_verb(p.subject.text) for p in parts[1:]):
+            # "Women of childbearing potential and men must agree to use contraception": the
+            # items before the verb are its subjects, not conditions of their own
+            return self.review(node.span, "a list item has a verb: the items before it may be its subject")
         preds: list[Predicate] = []
         pending: list[Presence] = []  # "AST and ALT ≤ 2.5 × ULN": names waiting for a bound
         last_subjects: tuple[Name, ...] = ()
@@ -338,7 +398,7 @@ class Resolver:
                 # "PI3K/mTOR/Akt inhibitor therapy": slashes may share a head noun written once
                 return self.review(node.span, "names joined by '/' with no bound: they may share the last word")
             first = listed[0].subject.text
-            if re.search(r"\b(to|of|with|for|against|from|in|on)\s+\S", first, re.I) and self.vocab.lookup(first) is None:
+            if _COMPLEMENT.search(first) and self.vocab.lookup(first) is None:
                 # "hypersensitivity to erlotinib, gefitinib, or …": the first item's complement
                 # may be shared by the rest, which are then not conditions of their own
                 return self.review(node.span, "the first item's words after a preposition may be shared by the "
@@ -351,6 +411,9 @@ class Resolver:
                 # "active, non-infectious pneumonitis", "hepatitis A, B, or C infection": a word
                 # of its own in the list qualifies or abbreviates the others
                 return self.review(node.span, "a single word in the list is not a condition: it may qualify the others")
+        if alternatives_list and self._drug_in_complement([p for p in parts if isinstance(p, Presence)]):
+            return self.review(node.span, "a drug after an item with words after a preposition may belong to "
+                                          "them: it may not be a condition of its own")
         last_presence: Name | None = None
         for part in parts:
             if isinstance(part, Presence) and part.in_name_list and not alternatives_list:
@@ -452,13 +515,13 @@ class Resolver:
                      and self.vocab.get(p.concept).kind == "condition" else p for p in preds]
         lists = [q for q in preds if isinstance(q, CategoryCheck)]
         if node.op == "or" and len(preds) > 1 and len(lists) == len(preds) \
-                and all(q.concept == lists[0].concept for q in lists):
+                and all(q.concept == lists[0].concept and q.within_days == lists[0].within_days for q in lists):
             # "ECOG 0 or 1": one check with the union of the values
             allowed: list[str] = []
             for q in lists:
                 allowed.extend(a for a in q.allowed if a not in allowed)
             return CategoryCheck(span=node.span, text=text, concept=lists[0].concept,
-                                 allowed=tuple(allowed),
+                                 allowed=tuple(allowed), within_days=lists[0].within_days,
                                  written=" or ".join(q.written for q in lists))
         if len(preds) == 1:
             return preds[0]
@@ -715,6 +778,18 @@ class Resolver:
 
     # ------------------------------------------------------------------ categories
     def value_list(self, node: ValueList, subject: Name | None) -> Predicate:
+        pred = self._value_list(node, subject)
+        recency = node.recency
+        if recency is None or isinstance(pred, NeedsReview):
+            return pred
+        if recency.anchor is not None and not is_reference_event(recency.anchor.text):
+            return self.review(node.span, f"the result's age is counted from {recency.anchor.text!r}, "
+                                          "which is not a known reference event")
+        if not (isinstance(pred, CategoryCheck) and self.vocab.get(pred.concept).dated):
+            return self.review(node.span, "how recent a result must be is only read for dated results")
+        return dataclasses.replace(pred, within_days=recency.days)
+
+    def _value_list(self, node: ValueList, subject: Name | None) -> Predicate:
         if node.subject is None and subject is not None:
             self._lead_used = True
         if subject is None:
@@ -841,6 +916,38 @@ def _same_bound(a: Predicate, b: Predicate) -> bool:
         return False
     pairs = [(a.threshold, b.threshold)] + ([(a.upper, b.upper)] if a.upper is not None else [])
     return all(abs(x - y) <= 0.02 * max(abs(x), abs(y)) for x, y in pairs if x is not None and y is not None)
+
+
+# a verb in a list item: the items before it may be its subject
+_VERB = re.compile(r"\b(must|should|shall|will|agrees?|agreed|willing|unwilling|able|unable|can|cannot|may|need)\b", re.I)
+_RELATIVE = re.compile(r"\b(that|who|which|whom|whose)\b", re.I)
+
+
+def _has_verb(item: str) -> bool:
+    """"men must agree to use contraception", "men with partners of childbearing potential
+    unwilling to use contraception": a verb after the item's first words, not in a relative
+    clause ("that cannot be corrected") nor in parentheses, and not the item's first word (then
+    the item is a predicate of its own: "may become pregnant", "willing to comply")."""
+    bare = re.sub(r"\([^()]*\)", " ", item).strip()
+    verb = _VERB.search(bare)
+    if verb is None or verb.start() == 0:
+        return False
+    return _RELATIVE.search(bare, 0, verb.start()) is None
+
+# a clause that states what a patient must have or be ("Patients must have ...", "should be")
+_REQUIREMENT = re.compile(r"^\W*((the\s+|all\s+)?(patients?|subjects?|participants?|women|females?|men|males?|individuals?)\s+)?"
+                          r"(must|should|shall|need\s+to|are\s+required\s+to|is\s+required\s+to)\s+(have|be)\b"
+                          r"(?!\s+(excluded|ineligible|not)\b)", re.I)
+
+
+def _clause_start(text: str, at: int) -> int:
+    """Where the sentence or clause holding position ``at`` begins."""
+    found = [m.end() for m in re.finditer(r"[.;:]\s", text[:at])]
+    return found[-1] if found else 0
+
+
+# words after a preposition: "hypersensitivity to X", "infection with Y"
+_COMPLEMENT = re.compile(r"\b(to|of|with|for|against|from|in|on)\s+\S", re.I)
 
 
 def _cover(a: Span, b: Span) -> Span:
@@ -1026,6 +1133,8 @@ def _is_conditional(node: Syntax) -> bool:
     """True when every bound of the clause applies only under a condition ("if ...")."""
     if isinstance(node, Threshold):
         return bool(node.comparisons) and all(c.conditional for c in node.comparisons)
+    if isinstance(node, GroupRequirement):
+        return True
     if isinstance(node, Junction):
         bounds = [p for p in node.parts if isinstance(p, Threshold)]
         return bool(bounds) and all(_is_conditional(b) for b in bounds)

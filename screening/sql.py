@@ -719,8 +719,12 @@ class CohortQuery:
             self._reasons.append(("TRUE", missing_value))
             return U
         col = self.schema.columns[i]
-        _, _, usable, _ = self._value_state(check.concept)
+        _, date, usable, _ = self._value_state(check.concept)
         usable = usable.replace(f"{self._ok(i)} IS NOT NULL", f"s{i} IS NOT NULL AND NOT e{i}")
+        if check.within_days is not None:
+            # "negative pregnancy test within 7 days prior to registration": an older result does not count
+            recent = f"{self.d.days_between('as_of', date)} <= {_num(check.within_days)}" if date else "FALSE"
+            usable = f"({usable} AND {recent})"
         key, spellings = self._category_spellings(col)
         whens = [f"WHEN {key} = {_lit(text)} THEN {truth(codes)}" for text, codes in spellings.items()]
         known = _in(key, spellings) if spellings else "FALSE"

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TRIAL = compile_trial(ROOT / "rules" / "NCT03944499.toml")
 # shapes the seed trial does not have: results that must be recent ("obtained ≤ 14 days prior to
 # registration"), conditional bounds that narrow the default, "unless" and permission exceptions,
-# bounds for one sex
+# bounds for one sex, a requirement for a group ("women of childbearing potential must have ...")
 OTHER = compile_trial(trial_from_text("""Inclusion Criteria:
 - Hemoglobin ≥ 9 g/dL (obtained ≤ 14 days prior to registration)
 - Creatinine clearance ≥ 50 mL/min within 7 days prior to registration
@@ -41,6 +41,7 @@ OTHER = compile_trial(trial_from_text("""Inclusion Criteria:
 - QTcF ≤ 450 msec for males and ≤ 470 msec for females
 - Creatinine ≤ 1.5 mg/dL (≤ 1.4 mg/dL for women)
 - Total bilirubin ≤ 1.5 x ULN OR direct bilirubin ≤ ULN for participants with total bilirubin levels > 1.5 x ULN
+- Women of childbearing potential must have a negative pregnancy test within 7 days prior to registration
 - Laboratory values within 7 days prior to registration:
   - Potassium ≥ 3.5 mmol/L
   - Albumin ≥ 3.0 g/dL
@@ -79,7 +80,7 @@ LIMITS = {"total_bilirubin", "direct_bilirubin", "ast", "alt", "creatinine"}
 FLAGS = ["measurable_disease", "breast_cancer", "cns_metastases", "liver_metastases", "gilbert_syndrome",
          "heart_failure", "pregnancy", "lactation", "active_infection", "anti_her2_adc", "qt_prolonging_drug",
          "long_qt_syndrome", "hepatitis_b_active", "hiv", "malignancy", "carcinoma_in_situ",
-         "basal_cell_skin_cancer", "gcsf", "anticancer_therapy", "anti_her2_therapy"]
+         "basal_cell_skin_cancer", "gcsf", "anticancer_therapy", "anti_her2_therapy", "childbearing_potential"]
 EVENTS = ["myocardial_infarction", "arterial_venous_thrombosis", "deep_vein_thrombosis", "gcsf", "tpo_agonist",
           "rbc_transfusion", "platelet_transfusion", "investigational_agent", "malignancy",
           "squamous_cell_skin_cancer", "anti_her2_adc", "breast_cancer"]
@@ -87,6 +88,7 @@ CATEGORIES = {
     "urine_protein_dipstick": ["negative", "trace", "1+", "2+", "3+", "Negative", "neg", "4 plus"],
     "hbsag": ["positive", "negative", "pos", "reactive", "Neg", "unclear"],
     "hcv_rna": ["detected", "not detected", "undetectable", "Positive", "maybe"],
+    "pregnancy_test": ["negative", "positive", "Negative", "neg", "pos", "unclear"],
 }
 BAD_NUMBERS = ["1,2", "see note", "inf", "nan", "1_000", "--3", "0x10"]
 BAD_DATES = ["2026-02-30", "2026-13-01", "01/02/2026", "2026-1-5", "yesterday"]

@@ -1276,3 +1276,153 @@ def test_a_list_introduction_for_a_group_is_not_plain() -> None:
     trial = compile_trial(trial_from_text("Exclusion Criteria:\n- Any of the following in patients with cardiac "
                                           "disease:\n  - LVEF < 50%\n"))
     assert isinstance({c.id: c.predicate for c in trial.criteria}["exclusion.1"], NeedsReview)
+
+
+def _pregnancy_test(result: str | None, days_old: int = 2) -> list[dict[str, object]]:
+    """A qualitative pregnancy test ``days_old`` days before screening on 2026-11-20."""
+    import datetime as dt
+
+    if result is None:
+        return []
+    when = (dt.date(2026, 11, 20) - dt.timedelta(days=days_old)).isoformat()
+    return [{"concept": "pregnancy_test", "value": result, "date": when}]
+
+
+WOCBP_TEST = "Women of childbearing potential must have a negative pregnancy test within 7 days prior to registration"
+
+
+@pytest.mark.parametrize(("childbearing", "result", "days_old", "expected"), [
+    (True, "negative", 3, "met"),        # in the group, negative, 3 ≤ 7 days old
+    (True, "negative", 7, "met"),        # 7 days is still "within 7 days"
+    (True, "negative", 8, "unknown"),    # 8 > 7 days: too old to count, so no usable test
+    (True, "positive", 2, "not_met"),    # in the group, positive
+    (True, None, 0, "unknown"),          # in the group, no test
+    (False, None, 0, "met"),             # not of childbearing potential: no test needed
+    (False, "positive", 2, "met"),       # outside the group the test does not matter
+    (None, "negative", 2, "met"),        # group unknown, but the requirement holds anyway
+    (None, None, 0, "unknown"),          # nothing known (a man with nothing recorded is here too:
+                                         # childbearing potential is never assumed from sex)
+])
+def test_a_requirement_for_women_of_childbearing_potential(childbearing: bool | None, result: str | None,
+                                                            days_old: int, expected: str) -> None:
+    reproductive = {} if childbearing is None else {"childbearing_potential": childbearing}
+    assert _status(WOCBP_TEST, "Inclusion", _pregnancy_test(result, days_old),
+                   reproductive=reproductive) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Negative pregnancy test for women of childbearing potential only",
+    "Negative serum or urine pregnancy test done ≤ 7 days prior to registration, for women of childbearing potential only",
+    "A negative urine pregnancy test if female of childbearing potential",
+    "Women of childbearing potential (WOCBP): negative urine or serum pregnancy test",
+    "Female patients of child-bearing potential must have a negative serum pregnancy test.",
+])
+def test_the_group_a_requirement_is_for_written_first_after_or_as_a_lead(text: str) -> None:
+    from screening.nodes import AnyOf, CategoryCheck, Not
+
+    pred = _only(text)
+    assert isinstance(pred, AnyOf), pred
+    guard, test = pred.children
+    assert isinstance(guard, Not) and isinstance(guard.child, PresenceCheck)
+    assert guard.child.concept == "childbearing_potential"
+    assert isinstance(test, CategoryCheck) and (test.concept, test.allowed) == ("pregnancy_test", ("negative",))
+    # "≤ 7 days prior to registration" is the only window written among these
+    assert test.within_days == (7.0 if "≤ 7 days" in text else None)
+
+
+def test_a_result_written_before_its_name() -> None:
+    from screening.nodes import CategoryCheck
+
+    for text, concept, allowed in (("Negative pregnancy test", "pregnancy_test", ("negative",)),
+                                   ("Negative HBsAg", "hbsag", ("negative",)),
+                                   ("Have a negative serum pregnancy test", "pregnancy_test", ("negative",))):
+        pred = _only(text)
+        assert isinstance(pred, CategoryCheck) and (pred.concept, pred.allowed) == (concept, allowed), text
+    # "positive pregnancy test" is a name of pregnancy itself: among exclusions it stays so
+    pred = _section_only("Pregnant (positive pregnancy test) or lactating", "Exclusion")
+    assert [c.concept for c in _leaves_of(pred)] == ["pregnancy", "lactation"]
+
+
+def _leaves_of(pred: object) -> list[PresenceCheck]:
+    from screening.nodes import leaves
+
+    out = list(leaves(pred))  # type: ignore[arg-type]
+    assert all(isinstance(c, PresenceCheck) for c in out), out
+    return out  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize(("days_old", "expected"), [
+    (3, "met"), (8, "unknown"),     # within 7 days; 8 > 7, too old to count
+])
+def test_how_recent_a_categorical_result_must_be(days_old: int, expected: str) -> None:
+    text = "Negative serum pregnancy test within 7 days prior to registration"
+    assert _status(text, "Inclusion", _pregnancy_test("negative", days_old)) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # a requirement among exclusions: read as an exclusion it would exclude those who meet it
+    "Patients must have ANC ≥ 1500/mcL",
+    "Women of childbearing potential must have a negative pregnancy test",
+    "Participants must have an undetectable viral load and a CD4 count >= 250 cells/mcL",
+])
+def test_a_requirement_written_among_exclusions_is_for_a_person(text: str) -> None:
+    assert isinstance(_section_only(text, "Exclusion"), NeedsReview)
+
+
+def test_a_requirement_sentence_after_an_exclusion_leaves_the_exclusion_read() -> None:
+    from screening.nodes import AnyOf
+
+    pred = _section_only("Pregnant and/or breastfeeding. Patient must have a negative serum or urine pregnancy "
+                         "test within 72 hours of study entry.", "Exclusion")
+    assert isinstance(pred, AnyOf)
+    first, second = pred.children
+    assert [c.concept for c in _leaves_of(first)] == ["pregnancy", "lactation"]
+    assert isinstance(second, NeedsReview) and "requirement" in second.reason
+
+
+@pytest.mark.parametrize("text", [
+    # the verb's subject is the items before it: "women of childbearing potential" is not a
+    # requirement of its own
+    "Women of child-bearing potential and men must agree to use adequate contraception.",
+    "Females of childbearing potential (FCBP) or men who have sexual contact with FCBP unwilling to use "
+    "contraceptive techniques during the study",
+])
+def test_items_before_a_verb_are_its_subject(text: str) -> None:
+    for section in ("Inclusion", "Exclusion"):
+        assert isinstance(_section_only(text, section), NeedsReview), section
+
+
+def test_a_drug_after_an_item_with_a_complement_is_not_a_condition() -> None:
+    # "gemcitabine" belongs to "… composition to pazopanib, gemcitabine …": read alone it would
+    # exclude every patient who had gemcitabine
+    text = ("History of allergic reactions or hypersensitivity reactions attributed to compounds of similar "
+            "chemical or biologic composition to pazopanib, gemcitabine, docetaxel or other agents used in the study.")
+    assert isinstance(_section_only(text, "Exclusion"), NeedsReview)
+
+
+def test_of_inside_a_name() -> None:
+    # "of" followed by a word continues a name; before a bound it is still the link
+    pred = _section_only("Congenital long QT syndrome or family history of long QT syndrome", "Exclusion")
+    assert [type(c).__name__ for c in pred.children] == ["PresenceCheck", "NeedsReview"]  # type: ignore[attr-defined]
+    assert "'family history of long QT syndrome'" in pred.children[1].reason  # type: ignore[attr-defined]
+    assert _checks("Hemoglobin of at least 9 g/dL") == [("hemoglobin", ">=", 90.0)]          # 9 g/dL = 90 g/L
+    assert _checks("Absolute neutrophil count of 1,500/mcL or more") == [("anc", ">=", 1.5)]  # 1500/µL = 1.5 × 10⁹/L
+
+
+def test_a_list_introduction_after_a_clause_of_its_own_is_not_dropped() -> None:
+    # The item's first clause is read; its last sentence introduces sub-items with words that are
+    # not plain. Before, that sentence was dropped as a lead-in and the sub-items were ignored, so
+    # a woman of childbearing potential with a POSITIVE test met the criterion.
+    from screening.evaluate import screen
+
+    text = ("Inclusion Criteria:\n"
+            "- Childbearing potential; has a negative serum pregnancy test at screening and agrees to satisfy "
+            "one of the following requirements:\n"
+            "  - Complete abstinence from intercourse\n"
+            "  - Established use of acceptable methods of contraception\n")
+    record = {"patient_id": "p", "as_of": "2026-11-20", "reproductive": {"childbearing_potential": True},
+              "observations": _pregnancy_test("positive")}
+    result = screen(compile_trial(trial_from_text(text)), record)
+    (top,) = [c for c in result.criteria if c.id == "inclusion.1"]
+    assert top.status == "needs_review"
+    assert result.verdict != "eligible"
