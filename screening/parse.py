@@ -222,8 +222,8 @@ def comparator_op(text: str) -> str:
     }
     if t in symbols:
         return symbols[t]
-    m = re.fullmatch(r"(>|<|≥|≤|greater|more|higher|less|lower) ?or (equal (to|than)|=)", t)
-    if m:  # "> or equal to", "greater or equal to"
+    m = re.fullmatch(r"(>|<|≥|≤|greater|more|higher|less|lower) ?or (equal (to|than)|= ?(to)?)", t)
+    if m:  # "> or equal to", "greater or equal to", "< or = to"
         return ">=" if m[1] in (">", "≥", "greater", "more", "higher") else "<="
     for pattern, op in _COMPARATOR_WORDS:
         if pattern.fullmatch(t):

@@ -242,6 +242,15 @@ def _checks(text: str) -> list[tuple[str, str, float]]:
     # units written with spaces around "/": 1.5 mg/dL x 88.40 = 132.6 umol/L; 1,500/mcL = 1.5 x 10^9/L
     ("Serum creatinine <= 1.5 mg / dL", [("creatinine", "<=", 132.603)]),
     ("Absolute neutrophil count >= 1,500 / mcL", [("anc", ">=", 1.5)]),
+    ("ECOG performance status < or = to 1", [("ecog", "<=", 1.0)]),
+    # 5.6 mmol/L x 16,114.5 g/mol (Hb monomer) / 1000 = 90.2412 g/L
+    ("Hemoglobin > 5.6 mmol / l", [("hemoglobin", ">", 90.241)]),
+    ("Platelets \\>=100,000/ microliter", [("platelets", ">=", 100.0)]),          # 100,000/µL = 100 x 10^9/L
+    ("Platelet count ≥ 100 x 10 9/L", [("platelets", ">=", 100.0)]),              # "10 9": a lost superscript
+    ("CD4+ cell count >= 100 cells/mm³", [("cd4", ">=", 100.0)]),                 # mm³ = µL
+    # ULN spelled "laboratory ULN" and "upper limit of reference range": the multiple is kept
+    ("Total bilirubin ≤1.5 X laboratory ULN", [("total_bilirubin", "<=", 1.5)]),
+    ("Serum bilirubin >1.5x the upper limit of reference range (ULRR)", [("total_bilirubin", ">", 1.5)]),
 ])
 def test_more_comparator_and_unit_spellings(text: str, expected: list[tuple[str, str, float]]) -> None:
     assert _checks(text) == expected
