@@ -946,13 +946,23 @@ _RESTRICTION = re.compile(r"\b(?:only|not|ineligible|excluded|exclude|must|no|ma
                           r"at\s+least|more|less|fewer|greater|exceed\w*)\b|n't", re.I)
 
 
+# "ALT ≤ 3 × ULN (unless attributed to leukemic involvement)", "(excepting Gilbert's syndrome)":
+# an exception in parentheses at the end of a bound, which likewise can only lift it
+_PAREN_EXCEPTION = re.compile(r"\(\s*(?:unless|except(?:ing)?|excluding)\b[^()]*\)\s*$", re.I)
+_BOUND_MARK = re.compile(r"[<>≤≥]|\d")
+
+
 def _unless_at(text: str, start: int, end: int) -> int | None:
-    """Where an "unless" exception begins in the clause, outside parentheses."""
+    """Where an "unless" exception begins in the clause, outside parentheses (or, after a bound,
+    where a parenthesised "(unless …)" or "(except …)" ending the clause begins)."""
     depth = 0
     for m in _UNLESS.finditer(text, start, end):
         depth = text.count("(", start, m.start()) - text.count(")", start, m.start())
         if depth <= 0 and text[start:m.start()].strip():
             return m.start()
+    m = _PAREN_EXCEPTION.search(text, start, end)
+    if m is not None and _BOUND_MARK.search(text, start, m.start()):
+        return m.start()
     return None
 
 
@@ -988,8 +998,9 @@ def parse_item(text: str, *, exclusion: bool = False) -> list[tuple[Span | None,
         unless = _unless_at(text, start, end)
         waiver: Unparsed | None = None
         if unless is not None:
-            w_start = unless + len(text[unless:end]) - len(text[unless:end].lstrip(" ,"))
-            waiver = Unparsed(span=Span(w_start, end), text=text[w_start:end], exception="unless",
+            w_start = unless + len(text[unless:end]) - len(text[unless:end].lstrip(" ,("))
+            w_end = text.rindex(")", w_start, end) if text[w_start - 1] == "(" else end  # "(unless …)"
+            waiver = Unparsed(span=Span(w_start, w_end), text=text[w_start:w_end], exception="unless",
                               reason="an exception to the clause before it; whether it applies is for a person")
             end = unless
             while end > start and text[end - 1] in " ,":

@@ -1435,3 +1435,20 @@ def test_a_list_introduction_after_a_clause_of_its_own_is_not_dropped() -> None:
     (top,) = [c for c in result.criteria if c.id == "inclusion.1"]
     assert top.status == "needs_review"
     assert result.verdict != "eligible"
+
+
+@pytest.mark.parametrize(("section", "text", "multiple", "expected"), [
+    # an exception in parentheses after a bound can only lift it, like ", unless …"
+    ("Inclusion", "ALT ≤ 3 x ULN (unless attributed to liver metastases)", 2.0, "met"),        # 2 ≤ 3
+    ("Inclusion", "ALT ≤ 3 x ULN (unless attributed to liver metastases)", 4.0, "needs_review"),  # 4 > 3: a person checks
+    ("Exclusion", "ALT > 3 x ULN (excepting Gilbert's syndrome)", 2.0, "met"),                 # 2 ≤ 3: not excluded
+    ("Exclusion", "ALT > 3 x ULN (excepting Gilbert's syndrome)", 4.0, "needs_review"),        # 4 > 3: unless …
+])
+def test_an_exception_in_parentheses_after_a_bound(section: str, text: str, multiple: float, expected: str) -> None:
+    assert _status(text, section, [_x_uln("alt", multiple)]) == expected
+
+
+def test_a_list_exception_in_parentheses_is_not_an_unless() -> None:
+    # no bound before it: "(except basal cell carcinoma)" narrows the condition, it is not a waiver
+    pred = _section_only("History of malignancy (except basal cell carcinoma)", "Exclusion")
+    assert isinstance(pred, NeedsReview) and "exception" not in pred.reason
