@@ -598,7 +598,7 @@ class _ToNodes(Transformer[Token, Any]):
 
     @v_args(meta=True)
     def group_requirement(self, meta: Any, items: list[Any]) -> GroupRequirement:
-        return GroupRequirement(span=self._span(meta), group=items[0], requirement=items[-1])
+        return GroupRequirement(span=self._span(meta), group=items[0], requirement=items[-1], stated=True)
 
     @v_args(meta=True)
     def group_requirement_after(self, meta: Any, items: list[Any]) -> GroupRequirement:
@@ -960,9 +960,9 @@ def _unless_at(text: str, start: int, end: int) -> int | None:
         depth = text.count("(", start, m.start()) - text.count(")", start, m.start())
         if depth <= 0 and text[start:m.start()].strip():
             return m.start()
-    m = _PAREN_EXCEPTION.search(text, start, end)
-    if m is not None and _BOUND_MARK.search(text, start, m.start()):
-        return m.start()
+    paren = _PAREN_EXCEPTION.search(text, start, end)
+    if paren is not None and _BOUND_MARK.search(text, start, paren.start()):
+        return paren.start()
     return None
 
 
