@@ -184,6 +184,8 @@ class GroupRequirement:
     span: Span
     group: Name
     requirement: Syntax
+    absent: bool = False  # "Without bone marrow involvement: ANC ≥ 1000/µL": those without it
+    stated: bool = False  # "... must have ...": a requirement, which an exclusion cannot state
 
 
 Syntax = Union[Threshold, ValueList, Presence, Junction, Unparsed, GroupRequirement]

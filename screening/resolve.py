@@ -171,6 +171,14 @@ class Resolver:
                     out.append(exception)
                 continue
             lead_subject = Name(span=lead, text=self.quote(lead)) if lead else None
+            if lead_subject is not None and not isinstance(node, Unparsed):
+                group = self._group_lead(lead_subject)
+                if group is not None:
+                    # "Women of childbearing potential (WOCBP): negative pregnancy test",
+                    # "Patients with liver metastases: AST ≤ 5 × ULN": for that group only
+                    node = GroupRequirement(span=_cover(lead_subject.span, node.span), group=group[0],
+                                            requirement=node, absent=group[1])
+                    lead_subject = None
             if isinstance(node, Threshold) and not node.subjects and lead is None and _is_conditional(node) \
                     and last_subjects:
                 # "AST/ALT ≤ 3 × ULN; ≤ 5 × ULN for patients with liver metastases": the same labs
@@ -178,12 +186,11 @@ class Resolver:
             last_subjects = _subjects_of(node) or last_subjects
             self._lead_used = False
             pred = self.node(node, lead_subject)
-            group = self._group_lead(lead_subject) if lead_subject is not None and not self._lead_used else None
-            if group is not None and not any(isinstance(q, NeedsReview) for q in leaves(pred)):
-                # "Women of childbearing potential (WOCBP): negative pregnancy test": for them only
-                span = _cover(group.span, pred.span)
-                pred = self.guarded(group, pred, span, self.quote(span))
-                self._lead_used = True
+            sex = self._sex_of_person_lead(node)
+            if sex is not None and not isinstance(pred, NeedsReview):
+                # "Women with a history of breast cancer": for that sex only
+                span = _cover(sex.span, pred.span)
+                pred = AllOf(span=span, text=self.quote(span), children=(sex, pred))
             if lead_subject is not None and not self._lead_used \
                     and not is_plain_lead_in(lead_subject.text, exclusion=self.section == "exclusion"):
                 # The text before ":" (or before the checks in parentheses) is neither the subject of the values after it nor a plain
@@ -239,6 +246,15 @@ class Resolver:
             return NeedsReview(span=node.span, text=node.text, reason=node.reason)
         if isinstance(node, Junction):
             return self.junction(node, lead)
+        if isinstance(node, Threshold) and len(node.subjects) == 1:
+            sex, rest = self.sex_prefix(node.subjects[0])
+            if rest is not None:
+                # "Women aged 40 to 74 years": the bound, for that sex only (both must hold);
+                # "Men and women aged 18 to 75 years": no restriction
+                pred = self.node(dataclasses.replace(node, subjects=(rest,)), lead)
+                if isinstance(pred, NeedsReview) or sex is None:
+                    return pred
+                return AllOf(span=node.span, text=self.quote(node.span), children=(sex, pred))
         if isinstance(node, Threshold):
             if not node.subjects and lead is not None:  # "Hemoglobin: at least 9 g/dL"
                 node = dataclasses.replace(node, subjects=self.lead_subjects(lead))
@@ -261,21 +277,28 @@ class Resolver:
             return self.group_requirement(node)
         raise AssertionError(f"unhandled syntax node {type(node).__name__}")
 
-    def _group_lead(self, lead: Name) -> PresenceCheck | None:
-        """A lead naming a group of patients by a state ("Women of childbearing potential:",
-        "If of childbearing potential:"): the checks after it are for that group only. A
-        condition ("Patients with liver metastases:") is left alone: its bound may be an
-        alternative to another clause's, which the conditional rules decide."""
-        words = re.sub(r"^\s*(for|if|in)\s+", "", lead.text, flags=re.I).rstrip(" :,")
-        concept = self.concept_of(words)
-        if concept is None or concept.kind != "state":
+    def _group_lead(self, lead: Name) -> tuple[Name, bool] | None:
+        """A lead naming a group of patients by a state or a condition ("Women of childbearing
+        potential:", "For patients with liver metastases:", "Without bone marrow involvement:"):
+        the group's name, and whether it is those without it. None for any other lead."""
+        m = _GROUP_LEAD.match(lead.text)
+        assert m is not None  # every part of the pattern is optional
+        words = lead.text[m.end():].rstrip(" :,")
+        concept = self.concept_of(words) if words else None
+        if concept is None or concept.kind not in ("state", "condition"):
             return None
-        return PresenceCheck(span=lead.span, text=lead.text, concept=concept.id, written=words)
+        if concept.kind == "condition" and not m.group(0).strip():
+            # a bare label ("Breast cancer: women aged 40 to 74") may name a cohort rather than
+            # patients who have the condition; "Patients with X:", "If X:" name them
+            return None
+        start = lead.span.start + m.end()
+        return Name(span=Span(start, start + len(words)), text=words), bool(m.group("without"))
 
     def group_requirement(self, node: GroupRequirement) -> Predicate:
         """"Women of childbearing potential must have a negative pregnancy test": met by anyone
-        outside the group, and by the group when the requirement holds."""
-        if self.section == "exclusion":
+        outside the group, and by the group when the requirement holds. Among exclusions
+        ("Patients with liver metastases: AST > 5 × ULN") it excludes only the group."""
+        if self.section == "exclusion" and node.stated:
             # "must have" among exclusions states a requirement; read as an exclusion it would
             # exclude exactly the patients who meet it
             return self.review(node.span, "a requirement for a group of patients written among exclusions")
@@ -285,10 +308,11 @@ class Resolver:
         required = self.node(node.requirement)
         unread = next((q for q in leaves(required) if isinstance(q, NeedsReview)), None)
         if unread is not None:
-            return self.review(node.span, f"what the group {node.group.text!r} must have is not understood: "
+            return self.review(node.span, f"what is asked of the group {node.group.text!r} is not understood: "
                                           f"{unread.reason}")
-        group = PresenceCheck(span=node.group.span, text=node.group.text, concept=concept.id,
-                              written=node.group.text)
+        has = PresenceCheck(span=node.group.span, text=node.group.text, concept=concept.id,
+                            written=node.group.text)
+        group: Guard = Not(span=has.span, text=has.text, child=has) if node.absent else has
         return self.guarded(group, required, node.span, self.quote(node.span))
 
     def of_note_joined(self, node: Threshold) -> Threshold:
@@ -315,8 +339,11 @@ class Resolver:
         ((note, about),) = measured
         for subject in node.subjects:
             words = normalize_phrase(subject.text).split()
+            if _both_sexes(subject.text):  # "Men and women ≥ 18 years of age": no one is left out
+                words = [w for w in words if w not in _SEX_AND_JOIN]
             same = (c := self.concept_of(subject)) is not None and c.id == about.id
-            if not same and not (words and all(w in person_words() for w in words)):
+            if not same and not (words and all(w in person_words() for w in words)) \
+                    and not (words == [] and _both_sexes(subject.text)):
                 return node
         return dataclasses.replace(node, subjects=(note,), notes=tuple(n for n in node.notes if n is not note))
 
@@ -643,6 +670,37 @@ class Resolver:
             return AllOf(span=node.span, text=self.quote(node.span), children=(*context, either))
         return AllOf(span=node.span, text=self.quote(node.span), children=tuple(checks))
 
+    def _sex_of_person_lead(self, node: Syntax) -> CategoryCheck | None:
+        """"Women with …", "Male patients who have …" before a condition (or before the first of a
+        list of them): the one sex the clause is about."""
+        first = node.parts[0] if isinstance(node, Junction) and node.parts else node
+        if not isinstance(first, Presence) or not first.subject.text:
+            return None
+        words = self.text[first.span.start:first.subject.span.start]
+        if not re.search(r"\b(with|who)\b", words, re.I):
+            return None
+        sex, _ = self.sex_prefix(Name(span=Span(first.span.start, first.subject.span.start), text=words))
+        return sex
+
+    def sex_prefix(self, name: Name) -> tuple[CategoryCheck | None, Name | None]:
+        """"Women aged", "Male patients with": the one sex the words before a name restrict to
+        (None for "men and women": both), and the name after them (None, None when the name
+        does not begin with a sex)."""
+        m = _SEX_WORDS.match(name.text)
+        if m is None or not name.text[m.end():].strip():
+            return None, None
+        sexes = {"female" if w.lower().startswith(("f", "w")) else "male"
+                 for w in re.findall(r"\b(?:women|woman|men|man|females?|males?)\b", m.group(0), re.I)}
+        words = name.text[m.end():]
+        start = name.span.start + m.end() + len(words) - len(words.lstrip())
+        rest = Name(span=Span(start, name.span.end), text=words.strip())
+        if len(sexes) != 1:
+            return None, rest
+        sex = next(iter(sexes))
+        span = Span(name.span.start, name.span.start + len(m.group(0).rstrip()))
+        return CategoryCheck(span=span, text=self.quote(span), concept="sex", allowed=(sex,),
+                             written=m.group(0).strip()), rest
+
     def sex_group(self, name: Name) -> CategoryCheck | None:
         """"women", "male patients": the sex a bound is written for, as a check on the patient."""
         words = [w for w in normalize_phrase(name.text).split() if w not in person_words()]
@@ -917,6 +975,24 @@ def _same_bound(a: Predicate, b: Predicate) -> bool:
     pairs = [(a.threshold, b.threshold)] + ([(a.upper, b.upper)] if a.upper is not None else [])
     return all(abs(x - y) <= 0.02 * max(abs(x), abs(y)) for x, y in pairs if x is not None and y is not None)
 
+
+# the sex named before a name: "Women aged", "Male patients", "Men and women" (both: no restriction)
+_SEX_WORDS = re.compile(r"^\W*(?:(?:women|woman|men|man|females?|males?)(?:\s+(?:and|or|and/or|/)\s+"
+                        r"(?:women|woman|men|man|females?|males?))?(?:\s+(?:patients?|subjects?|participants?))?)"
+                        r"(?=\s|$)", re.I)
+
+_SEX_AND_JOIN = {"men", "man", "women", "woman", "male", "males", "female", "females", "and", "or"}
+
+
+def _both_sexes(text: str) -> bool:
+    """"Men and women", "male or female patients": both sexes named, so no restriction."""
+    return bool(re.search(r"\b(women|woman|females?)\b", text, re.I)) \
+        and bool(re.search(r"\b(men|man|males?)\b", text, re.I))
+
+
+# the words before a group's name in a lead: "For patients with", "In subjects without", "If"
+_GROUP_LEAD = re.compile(r"^\s*(?:(?:for|in|if)\s+)?(?:(?:the\s+)?(?:patients?|subjects?|participants?|those)\s+)?"
+                         r"(?:with\s+|who\s+have\s+|(?P<without>without\s+))?", re.I)
 
 # a verb in a list item: the items before it may be its subject
 _VERB = re.compile(r"\b(must|should|shall|will|agrees?|agreed|willing|unwilling|able|unable|can|cannot|may|need)\b", re.I)

@@ -1452,3 +1452,46 @@ def test_a_list_exception_in_parentheses_is_not_an_unless() -> None:
     # no bound before it: "(except basal cell carcinoma)" narrows the condition, it is not a waiver
     pred = _section_only("History of malignancy (except basal cell carcinoma)", "Exclusion")
     assert isinstance(pred, NeedsReview) and "exception" not in pred.reason
+
+
+@pytest.mark.parametrize(("sex", "age", "expected"), [
+    # "Women aged 40 to 74 years": the sex is part of the requirement (it used to be dropped as
+    # a filler word, so a man of 50 met it)
+    ("male", 50, "not_met"), ("female", 50, "met"), ("female", 80, "not_met"),   # 80 > 74
+    (None, 50, "unknown"),                                                       # sex not given
+])
+def test_a_sex_before_a_bound_is_part_of_it(sex: str | None, age: int, expected: str) -> None:
+    demographics: dict[str, object] = {"age_years": age}
+    if sex is not None:
+        demographics["sex"] = sex
+    assert _status("Women aged 40 to 74 years", "Inclusion", [], demographics=demographics) == expected
+
+
+def test_both_sexes_named_restrict_no_one() -> None:
+    for text in ("Men and women aged 18 to 75 years", "Male or female patients aged ≥ 18 years",
+                 "Men and women ≥ 18 years of age"):
+        pred = _only(text)
+        assert isinstance(pred, NumericCheck) and pred.concept == "age", text
+
+
+def test_a_sex_before_a_condition_is_part_of_it() -> None:
+    from screening.nodes import AllOf, CategoryCheck
+
+    pred = _only("Women with a history of breast cancer")
+    assert isinstance(pred, AllOf)
+    sex, has = pred.children
+    assert isinstance(sex, CategoryCheck) and sex.allowed == ("female",)
+    assert isinstance(has, PresenceCheck) and has.concept == "breast_cancer"
+    # the states themselves keep their names: "breastfeeding women" is lactation, not a sex
+    assert [c.concept for c in _leaves_of(_section_only("Pregnant or breastfeeding women", "Exclusion"))] == [
+        "pregnancy", "lactation"]
+
+
+@pytest.mark.parametrize(("mets", "ast", "expected"), [
+    # "Patients with documented liver metastases: AST ≤ 5 × ULN" binds only them
+    (True, 4.0, "met"), (True, 6.0, "not_met"),     # 4 ≤ 5; 6 > 5
+    (False, 6.0, "met"),                            # not in the group
+    (None, 6.0, "unknown"),
+])
+def test_a_lead_naming_a_group_by_a_condition(mets: bool | None, ast: float, expected: str) -> None:
+    assert _verdict_of("Patients with documented liver metastases: AST ≤ 5 × ULN", "Inclusion", ast, mets) == expected
