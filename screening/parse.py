@@ -370,6 +370,13 @@ class _ToNodes(Transformer[Token, Any]):
                           value=items[1], condition=_name_of(cond), condition_absent=isinstance(cond, _Absent))
 
     @v_args(meta=True)
+    def compare_restated(self, meta: Any, items: list[Any]) -> Comparison:
+        written, sign = comparator_op(str(items[0])), comparator_op(str(items[1]).strip("() \t"))
+        if written != sign:
+            raise ValueError(f"the comparator {str(items[0])!r} and its sign {str(items[1])!r} disagree")
+        return self.compare(meta, [items[0], *items[2:]])
+
+    @v_args(meta=True)
     def compare_postfix(self, meta: Any, items: list[Any]) -> Comparison:
         cond = items[2] if len(items) > 2 else None
         return Comparison(span=self._span(meta), op=_postfix_op(str(items[1])),  # type: ignore[arg-type]

@@ -248,6 +248,10 @@ def _checks(text: str) -> list[tuple[str, str, float]]:
     ("Platelets \\>=100,000/ microliter", [("platelets", ">=", 100.0)]),          # 100,000/µL = 100 x 10^9/L
     ("Platelet count ≥ 100 x 10 9/L", [("platelets", ">=", 100.0)]),              # "10 9": a lost superscript
     ("CD4+ cell count >= 100 cells/mm³", [("cd4", ">=", 100.0)]),                 # mm³ = µL
+    # the comparator restated as a sign in parentheses, and the group's name without "performance"
+    ("Eastern Cooperative Oncology Group (ECOG) performance score of less than or equal to (</=) 1",
+     [("ecog", "<=", 1.0)]),
+    ("Eastern Cooperative Oncology Group (ECOG) ≤ 2", [("ecog", "<=", 2.0)]),
     # ULN spelled "laboratory ULN" and "upper limit of reference range": the multiple is kept
     ("Total bilirubin ≤1.5 X laboratory ULN", [("total_bilirubin", "<=", 1.5)]),
     ("Serum bilirubin >1.5x the upper limit of reference range (ULRR)", [("total_bilirubin", ">", 1.5)]),
@@ -1495,3 +1499,8 @@ def test_a_sex_before_a_condition_is_part_of_it() -> None:
 ])
 def test_a_lead_naming_a_group_by_a_condition(mets: bool | None, ast: float, expected: str) -> None:
     assert _verdict_of("Patients with documented liver metastases: AST ≤ 5 × ULN", "Inclusion", ast, mets) == expected
+
+
+def test_a_comparator_and_its_sign_that_disagree_are_not_read() -> None:
+    # "less than" is <, "(<=)" is ≤: which one the trial meant is for a person
+    assert isinstance(_only("ECOG performance status less than (<=) 2"), NeedsReview)
