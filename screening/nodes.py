@@ -152,6 +152,7 @@ class Presence:
     # one of several names written "AST/SGOT, ALT" before a later bound they share; read only as
     # such (resolve): alone, "diabetes, hypertension" could be a list meaning either
     in_name_list: bool = False
+    method: Name | None = None  # "measurable disease per RECIST 1.1": the criteria that define it
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -22,6 +22,11 @@ class Method:
     label: str
     computes: str | None
     synonyms: tuple[str, ...]
+    applies_to: tuple[str, ...] = ()
+
+    def measures(self, concept_id: str) -> bool:
+        """"LVEF by echocardiogram": true; "LVEF by Cockcroft-Gault": false."""
+        return concept_id == self.computes or concept_id in self.applies_to
 
 
 @cache
@@ -36,7 +41,7 @@ def _notes_data() -> dict[str, Any]:
 @cache
 def load_methods() -> dict[str, Method]:
     return {
-        k: Method(k, v["label"], v.get("computes"), tuple(v["synonyms"]))
+        k: Method(k, v["label"], v.get("computes"), tuple(v["synonyms"]), tuple(v.get("applies_to", ())))
         for k, v in _notes_data()["methods"].items()
     }
 

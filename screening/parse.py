@@ -665,6 +665,11 @@ class _ToNodes(Transformer[Token, Any]):
         return Presence(span=self._span(meta), subject=name, window=window, exceptions=exceptions)
 
     @v_args(meta=True)
+    def presence_by(self, meta: Any, items: list[Any]) -> Presence:
+        name, method = items[0], items[-1]
+        return Presence(span=self._span(meta), subject=name, method=method)
+
+    @v_args(meta=True)
     def review_text(self, meta: Any, items: list[Token]) -> Unparsed:
         return Unparsed(span=self._span(meta), text=str(items[0])[1:-1],
                         reason="the curator marked this part for a person to check")

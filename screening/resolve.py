@@ -42,7 +42,7 @@ from .nodes import (
     ValueList,
     leaves,
 )
-from .notes import (filler_words, scale_conversions, find_qualifier, is_neutral_note, is_plain_lead_in, is_reference_event, lookup_method,
+from .notes import (filler_words, load_methods, scale_conversions, find_qualifier, is_neutral_note, is_plain_lead_in, is_reference_event, lookup_method,
                     person_words)
 from .parse import is_alternatives_list, parse_item
 from .units import normalize_unit, conversion_factor, describe_unit
@@ -641,6 +641,10 @@ class Resolver:
                 return self.review(node.span, f"unknown subject {subject.text!r}")
             if concept.quantity and any(isinstance(c.value, Amount) and c.value.unit for c in node.comparisons):
                 concept = self.vocab.get(concept.quantity)  # "proteinuria > 1 g/24 h": the amount
+            if method is not None and not load_methods()[method].measures(concept.id):
+                # "eGFR ≥ 60 using the Cockcroft-Gault formula": that formula gives a clearance
+                return self.review(node.span, f"{load_methods()[method].label} is not a way to measure "
+                                              f"{concept.label}")
             if concept.id in seen:  # "AST/SGOT and ALT/SGPT": two names of one lab, one check
                 continue
             seen.add(concept.id)
@@ -914,6 +918,13 @@ class Resolver:
             return self.review(node.span, f"unknown condition {node.subject.text!r}")
         if concept.kind not in PRESENCE_KINDS:
             return self.review(node.span, f"{node.subject.text!r} needs a threshold or a value")
+        if node.method is not None:
+            # "measurable disease per RECIST 1.1": the criteria that define the concept; any other
+            # note may narrow it
+            method = lookup_method(node.method.text)
+            if method is None or not load_methods()[method].measures(concept.id):
+                return self.review(node.span, f"{concept.label} {self.quote(Span(node.subject.span.end, node.span.end)).strip()!r}"
+                                              " is not understood")
         excluding: list[str] = []
         for exc in node.exceptions:
             c = self.concept_of(exc)

@@ -1504,3 +1504,22 @@ def test_a_lead_naming_a_group_by_a_condition(mets: bool | None, ast: float, exp
 def test_a_comparator_and_its_sign_that_disagree_are_not_read() -> None:
     # "less than" is <, "(<=)" is ≤: which one the trial meant is for a person
     assert isinstance(_only("ECOG performance status less than (<=) 2"), NeedsReview)
+
+
+def test_criteria_that_define_a_condition() -> None:
+    # RECIST defines measurable disease; criteria the data does not list may define it otherwise
+    for text in ("Measurable disease per RECIST v1.1", "Participants must have measurable disease per RECIST 1.1",
+                 "Measurable disease as defined by RECIST v1.1"):
+        pred = _only(text)
+        assert isinstance(pred, PresenceCheck) and pred.concept == "measurable_disease", text
+    assert isinstance(_only("Measurable disease according to RANO criteria"), NeedsReview)
+
+
+@pytest.mark.parametrize("text", [
+    # a method is checked against what it measures: Cockcroft-Gault gives a clearance, not an
+    # eGFR (mL/min/1.73 m²), and says nothing of an ejection fraction
+    "Estimated glomerular filtration rate (eGFR) ≥ 60 mL/min/1.73 m2 using the Cockcroft-Gault formula",
+    "LVEF ≥ 50% by Cockcroft-Gault",
+])
+def test_a_method_that_does_not_measure_the_concept(text: str) -> None:
+    assert isinstance(_only(text), NeedsReview)
