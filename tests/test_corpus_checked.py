@@ -290,6 +290,21 @@ WHOLE: list[tuple[str, str, str]] = [
     ("Inclusion", "Prothrombin time/INR and partial thromboplastin time within normal limits",
      "((pt ≥ 1 × LLN and inr ≥ 1 × LLN and aptt ≥ 1 × LLN) and (pt ≤ 1 × ULN and inr ≤ 1 × ULN and aptt ≤ 1 × ULN))"),
     ("Exclusion", "Serum SGOT/AST or SGPT/ALT >3.0 x upper limit of normal (ULN)", "(ast > 3 × ULN or alt > 3 × ULN)"),
+    # requirements for a group, a sex before a bound, a parenthesised exception, lost superscripts
+    # (NCT06055881, NCT06735664, NCT05200559, NCT00483899, NCT05336812, NCT02182765, NCT02244502)
+    ("Inclusion", "Negative urine or serum pregnancy test done ≤ 7 days prior to registration, for women of "
+                  "childbearing potential only.",
+     "(not has childbearing_potential or pregnancy_test in (negative) obtained within 7 days prior to screening)"),
+    ("Inclusion", "Women of childbearing potential (WOCBP): Negative serum pregnancy test",
+     "(not has childbearing_potential or pregnancy_test in (negative))"),
+    ("Inclusion", "Patients with known Gilbert disease: serum bilirubin ≤3 × ULN",
+     "(not has gilbert_syndrome or total_bilirubin ≤ 3 × ULN)"),
+    ("Inclusion", "Male subjects aged 18-55", "(sex in (male) and age 18 to 55 year)"),
+    ("Inclusion", "Total bilirubin =\\< 2.0 x upper limit of normal (ULN) (excepting Gilbert's syndrome)",
+     "(total_bilirubin ≤ 2 × ULN or [needs review: \"excepting Gilbert's syndrome\" — an exception to the clause "
+     "before it; whether it applies is for a person])"),
+    ("Inclusion", "CD4+ cell count >= 100 cells/mm³", "cd4 ≥ 100 /uL"),                       # mm³ = µL
+    ("Inclusion", "Platelet count ≥ 100 x 10 9/L", "platelets ≥ 100 10^9/L"),
 ]
 
 
