@@ -187,7 +187,12 @@ class Resolver:
             self._lead_used = False
             pred = self.node(node, lead_subject)
             sex = self._sex_of_person_lead(node)
-            if sex is not None and not isinstance(pred, NeedsReview):
+            if sex is not None and isinstance(node, Junction) \
+                    and any(_SEX_MENTION.search(self.quote(p.span)) for p in node.parts[1:]):
+                # "Women with X or men aged Y": each part has its own sex, which only the
+                # first part's lead names here
+                pred = self.review(node.span, "parts of the list are for different sexes")
+            elif sex is not None and not isinstance(pred, NeedsReview):
                 # "Women with a history of breast cancer": for that sex only
                 span = _cover(sex.span, pred.span)
                 pred = AllOf(span=span, text=self.quote(span), children=(sex, pred))
@@ -992,6 +997,7 @@ _SEX_WORDS = re.compile(r"^\W*(?:(?:women|woman|men|man|females?|males?)(?:\s+(?
                         r"(?:women|woman|men|man|females?|males?))?(?:\s+(?:patients?|subjects?|participants?))?)"
                         r"(?=\s|$)", re.I)
 
+_SEX_MENTION = re.compile(r"\b(women|woman|men|man|females?|males?)\b", re.I)
 _SEX_AND_JOIN = {"men", "man", "women", "woman", "male", "males", "female", "females", "and", "or"}
 
 

@@ -42,6 +42,9 @@ OTHER = compile_trial(trial_from_text("""Inclusion Criteria:
 - Creatinine ≤ 1.5 mg/dL (≤ 1.4 mg/dL for women)
 - Total bilirubin ≤ 1.5 x ULN OR direct bilirubin ≤ ULN for participants with total bilirubin levels > 1.5 x ULN
 - Women of childbearing potential must have a negative pregnancy test within 7 days prior to registration
+- Patients with liver metastases: AST ≤ 5 x ULN
+- Women with a history of breast cancer
+- Male subjects aged 18 to 75 years
 - Laboratory values within 7 days prior to registration:
   - Potassium ≥ 3.5 mmol/L
   - Albumin ≥ 3.0 g/dL

@@ -1523,3 +1523,8 @@ def test_criteria_that_define_a_condition() -> None:
 ])
 def test_a_method_that_does_not_measure_the_concept(text: str) -> None:
     assert isinstance(_only(text), NeedsReview)
+
+
+def test_a_sex_lead_on_one_part_of_a_list_for_several_sexes_is_a_review() -> None:
+    # read as (female and (breast cancer or …)), a man aged 40 would be judged by the wrong rule
+    assert isinstance(_only("Women with a history of breast cancer or men aged 18 to 75 years"), NeedsReview)
