@@ -251,6 +251,24 @@ class Resolver:
             return NeedsReview(span=node.span, text=node.text, reason=node.reason)
         if isinstance(node, Junction):
             return self.junction(node, lead)
+        if isinstance(node, Threshold) and len(node.subjects) == 1 and self._only_person(node.subjects[0]):
+            # "Patients ≥ 18 years", "Women ≥ 18 years of age", "Male or female ≥ 18 years": the
+            # person's age (the note "of age", or a bound in years), for the sex named, if one is
+            age_note = next((n for n in node.notes if (c := self.concept_of(n)) is not None and c.id == "age"), None)
+            in_years = all(isinstance(c.value, Amount) and c.value.unit == "year" and
+                           (c.upper is None or c.upper.unit in (None, "year")) for c in node.comparisons)
+            if age_note is not None or in_years:
+                subject = node.subjects[0]
+                aged = dataclasses.replace(node, subjects=(Name(span=subject.span, text="age"),),
+                                           notes=tuple(n for n in node.notes if n is not age_note))
+                pred = self.node(aged, lead)
+                sexes = {"female" if w.lower().startswith(("f", "w")) else "male"
+                         for w in _SEX_MENTION.findall(subject.text)}
+                if isinstance(pred, NeedsReview) or len(sexes) != 1:
+                    return pred
+                sex = CategoryCheck(span=subject.span, text=subject.text, concept="sex", allowed=(sexes.pop(),),
+                                    written=subject.text)
+                return AllOf(span=node.span, text=self.quote(node.span), children=(sex, pred))
         if isinstance(node, Threshold) and len(node.subjects) == 1:
             sex, rest = self.sex_prefix(node.subjects[0])
             if rest is not None:
@@ -678,6 +696,11 @@ class Resolver:
                 return either
             return AllOf(span=node.span, text=self.quote(node.span), children=(*context, either))
         return AllOf(span=node.span, text=self.quote(node.span), children=tuple(checks))
+
+    def _only_person(self, name: Name) -> bool:
+        """"Patients", "Women", "Male or female subjects": words naming the person and nothing else."""
+        words = [w for w in normalize_phrase(name.text).split() if w not in person_words() and w not in _SEX_AND_JOIN]
+        return not words and bool(name.text.strip())
 
     def _sex_of_person_lead(self, node: Syntax) -> CategoryCheck | None:
         """"Women with …", "Male patients who have …" before a condition (or before the first of a

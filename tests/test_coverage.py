@@ -1528,3 +1528,22 @@ def test_a_method_that_does_not_measure_the_concept(text: str) -> None:
 def test_a_sex_lead_on_one_part_of_a_list_for_several_sexes_is_a_review() -> None:
     # read as (female and (breast cancer or …)), a man aged 40 would be judged by the wrong rule
     assert isinstance(_only("Women with a history of breast cancer or men aged 18 to 75 years"), NeedsReview)
+
+
+@pytest.mark.parametrize(("text", "sex"), [
+    # words naming only the person before a bound in years (or "of age"): the person's age
+    ("Participants must be 18 years or older.", None),
+    ("Male or female ≥ 18 years", None),       # both sexes: no restriction
+    ("Women ≥ 18 years of age", "female"),     # one sex: part of the requirement
+    ("Males ≥ 20 years of age", "male"),
+])
+def test_a_person_before_a_bound_in_years_is_their_age(text: str, sex: str | None) -> None:
+    from screening.nodes import AllOf, CategoryCheck
+
+    pred = _only(text)
+    if sex is not None:
+        assert isinstance(pred, AllOf)
+        check, pred = pred.children
+        assert isinstance(check, CategoryCheck) and check.allowed == (sex,)
+    assert isinstance(pred, NumericCheck) and pred.concept == "age", text
+    assert isinstance(_only("Patients ≥ 2 g/dL"), NeedsReview)  # not years: no measure named
