@@ -266,9 +266,9 @@ class Resolver:
                          for w in _SEX_MENTION.findall(subject.text)}
                 if isinstance(pred, NeedsReview) or len(sexes) != 1:
                     return pred
-                sex = CategoryCheck(span=subject.span, text=subject.text, concept="sex", allowed=(sexes.pop(),),
-                                    written=subject.text)
-                return AllOf(span=node.span, text=self.quote(node.span), children=(sex, pred))
+                one_sex = CategoryCheck(span=subject.span, text=subject.text, concept="sex", allowed=(sexes.pop(),),
+                                        written=subject.text)
+                return AllOf(span=node.span, text=self.quote(node.span), children=(one_sex, pred))
         if isinstance(node, Threshold) and len(node.subjects) == 1:
             sex, rest = self.sex_prefix(node.subjects[0])
             if rest is not None:

@@ -138,11 +138,15 @@ def test_years_of_age_is_an_age_bound(text: str, op: str, years: float) -> None:
     assert (crit.predicate.concept, crit.predicate.op, crit.predicate.threshold) == ("age", op, years)
 
 
-def test_a_restricting_subject_keeps_the_review() -> None:
-    """"Women > 50 years of age" is not "age > 50": dropping "women" could let a man through."""
+def test_a_restricting_subject_is_part_of_the_requirement() -> None:
+    """"Women > 50 years of age" is not "age > 50": dropping "women" could let a man through, so
+    the sex is part of the requirement."""
     (crit,) = [c for c in compile_trial(trial_from_text("Inclusion Criteria:\n- Women > 50 years of age\n")).criteria
                if not c.id.startswith("registry.")]
-    assert isinstance(crit.predicate, NeedsReview)
+    assert crit.understood_as == "(sex in (female) and age > 50 year)"
+    # a man of 60 does not meet it
+    assert _status("Women > 50 years of age", "Inclusion", [], demographics={"sex": "male", "age_years": 60}) \
+        == "not_met"
 
 
 def _only(text: str) -> object:
