@@ -709,7 +709,7 @@ class Resolver:
         if not isinstance(first, Presence) or not first.subject.text:
             return None
         words = self.text[first.span.start:first.subject.span.start]
-        if not re.search(r"\b(with|who)\b", words, re.I):
+        if not re.search(r"\b(with|who|that)\b", words, re.I):
             return None
         sex, _ = self.sex_prefix(Name(span=Span(first.span.start, first.subject.span.start), text=words))
         return sex

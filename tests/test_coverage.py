@@ -1551,3 +1551,19 @@ def test_a_person_before_a_bound_in_years_is_their_age(text: str, sex: str | Non
         assert isinstance(check, CategoryCheck) and check.allowed == (sex,)
     assert isinstance(pred, NumericCheck) and pred.concept == "age", text
     assert isinstance(_only("Patients ≥ 2 g/dL"), NeedsReview)  # not years: no measure named
+
+
+@pytest.mark.parametrize(("sex", "pregnant", "expected"), [
+    # "Women who are pregnant or breastfeeding" among exclusions: (female and (pregnant or nursing))
+    ("male", None, "met"),            # not a woman: not excluded, whatever else is unknown
+    ("female", True, "not_met"),      # excluded
+    ("female", False, "unknown"),     # not pregnant; nursing not recorded
+    (None, True, "unknown"),          # pregnant, sex not given
+])
+def test_persons_who_are_in_a_state(sex: str | None, pregnant: bool | None, expected: str) -> None:
+    patient: dict[str, object] = {"demographics": {} if sex is None else {"sex": sex}}
+    if pregnant is not None:
+        patient["reproductive"] = {"pregnant": pregnant}
+    assert _status("Women who are pregnant or breastfeeding", "Exclusion", [], **patient) == expected
+    pred = _section_only("The subject is pregnant or breastfeeding", "Exclusion")
+    assert [c.concept for c in _leaves_of(pred)] == ["pregnancy", "lactation"]
