@@ -1567,3 +1567,16 @@ def test_persons_who_are_in_a_state(sex: str | None, pregnant: bool | None, expe
     assert _status("Women who are pregnant or breastfeeding", "Exclusion", [], **patient) == expected
     pred = _section_only("The subject is pregnant or breastfeeding", "Exclusion")
     assert [c.concept for c in _leaves_of(pred)] == ["pregnancy", "lactation"]
+
+
+@pytest.mark.parametrize(("text", "drug", "expected"), [
+    # a chemotherapy two weeks ago is an anticancer therapy within 4 weeks: excluded (with the
+    # medication list marked complete this used to read as "absent", so the patient passed)
+    ("Anticancer therapy within 4 weeks prior to the first dose", "paclitaxel", "not_met"),
+    ("Prior treatment with an antibody-drug conjugate", "trastuzumab deruxtecan", "not_met"),
+    ("Prior treatment with a PARP inhibitor", "olaparib", "not_met"),
+    ("Prior treatment with a PARP inhibitor", "paclitaxel", "met"),   # complete list, no PARP inhibitor
+])
+def test_a_drug_counts_for_every_class_above_it(text: str, drug: str, expected: str) -> None:
+    medications = [{"name": drug, "start_date": "2026-10-01", "end_date": "2026-11-06"}]  # 14 days before 11-20
+    assert _status(text, "Exclusion", [], medications=medications, complete_records=["medications"]) == expected
