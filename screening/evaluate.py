@@ -363,7 +363,12 @@ class Evaluator:
         if kind is AllOf or kind is AnyOf or kind is Not:
             start = len(out)
             if kind is Not:
+                # under "not" an inclusion's check reads like an exclusion's ("No prior
+                # malignancy": the patient's own primary tumour is for a person), and back
+                saved = self.polarity
+                self.polarity = "exclude" if saved == "require" else "require"
                 truth = not_(self.run(pred.child, out))  # type: ignore[union-attr]
+                self.polarity = saved
                 for i in range(start, len(out)):
                     # "not liver metastases, or AST ≤ 5 × ULN": a reader should not take this
                     # check's own "met" for the criterion's

@@ -153,6 +153,7 @@ class Presence:
     # such (resolve): alone, "diabetes, hypertension" could be a list meaning either
     in_name_list: bool = False
     method: Name | None = None  # "measurable disease per RECIST 1.1": the criteria that define it
+    history: bool = False  # "Prior chemotherapy or RADIOTHERAPY": a list's "prior" written once
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -189,7 +190,15 @@ class GroupRequirement:
     stated: bool = False  # "... must have ...": a requirement, which an exclusion cannot state
 
 
-Syntax = Union[Threshold, ValueList, Presence, Junction, Unparsed, GroupRequirement]
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Negation:
+    """"No prior chemotherapy", "Not pregnant or nursing": the patient has none of what follows."""
+
+    span: Span
+    part: Syntax
+
+
+Syntax = Union[Threshold, ValueList, Presence, Junction, Unparsed, GroupRequirement, Negation]
 
 
 # --------------------------------------------------------------------------- predicate layer

@@ -28,6 +28,7 @@ from .nodes import (
     Comparison,
     Duration,
     GroupRequirement,
+    Negation,
     Exposure,
     Junction,
     LimitKind,
@@ -606,6 +607,10 @@ class _ToNodes(Transformer[Token, Any]):
     @v_args(meta=True)
     def group_requirement(self, meta: Any, items: list[Any]) -> GroupRequirement:
         return GroupRequirement(span=self._span(meta), group=items[0], requirement=items[-1], stated=True)
+
+    @v_args(meta=True)
+    def negation(self, meta: Any, items: list[Any]) -> Negation:
+        return Negation(span=self._span(meta), part=items[-1])
 
     @v_args(meta=True)
     def group_requirement_after(self, meta: Any, items: list[Any]) -> GroupRequirement:

@@ -25,6 +25,7 @@ from .nodes import (
     Duration,
     ExposureWindow,
     GroupRequirement,
+    Negation,
     Junction,
     LimitMultiple,
     Name,
@@ -298,6 +299,8 @@ class Resolver:
             return self.presence(node)
         if isinstance(node, GroupRequirement):
             return self.group_requirement(node)
+        if isinstance(node, Negation):
+            return self.negation(node)
         raise AssertionError(f"unhandled syntax node {type(node).__name__}")
 
     def _group_lead(self, lead: Name) -> tuple[Name, bool] | None:
@@ -316,6 +319,26 @@ class Resolver:
             return None
         start = lead.span.start + m.end()
         return Name(span=Span(start, start + len(words)), text=words), bool(m.group("without"))
+
+    def negation(self, node: Negation) -> Predicate:
+        """"No prior chemotherapy": the patient has none of it. Only what is read entirely is
+        negated: the negation of a partly read clause would be a reading nobody wrote."""
+        if self.section == "exclusion":
+            # "No current breast feeding" among exclusions would exclude everyone who is not: a
+            # requirement written in the wrong list, or a double negative; for a person
+            return self.review(node.span, "a negation among exclusions: whether it states a requirement "
+                                          "is for a person")
+        if not isinstance(node.part, (Presence, Junction)) or _has_bound(node.part):
+            # "No ANC < 1500/µL": a bound under "no" is unusual enough to leave to a person
+            return self.review(node.span, "a negated bound is not read")
+        if isinstance(node.part, Junction) and node.part.op == "and":
+            # "No previous chemotherapy and radiotherapy": neither, or not both together?
+            return self.review(node.span, "'and' under a negation: neither, or not both, is not written")
+        inner = self.node(node.part)
+        unread = next((q for q in leaves(inner) if isinstance(q, NeedsReview)), None)
+        if unread is not None:
+            return self.review(node.span, f"what is negated is not understood: {unread.reason}")
+        return Not(span=node.span, text=self.quote(node.span), child=inner)
 
     def group_requirement(self, node: GroupRequirement) -> Predicate:
         """"Women of childbearing potential must have a negative pregnancy test": met by anyone
@@ -464,6 +487,15 @@ class Resolver:
         if alternatives_list and self._drug_in_complement([p for p in parts if isinstance(p, Presence)]):
             return self.review(node.span, "a drug after an item with words after a preposition may belong to "
                                           "them: it may not be a condition of its own")
+        presences = [p for p in parts if isinstance(p, Presence)]
+        head = presences[0] if presences else None
+        if head is not None and head.subject.text \
+                and (_HISTORY.search(self.text[head.span.start:head.subject.span.start])
+                     or re.match(r"\s*(prior|previous|past)\b", head.subject.text, re.I)):
+            # "Prior chemotherapy or radiotherapy": "prior" written once is about every item
+            # without a lead of its own (read alone, "radiotherapy" would count only a current one)
+            parts = [dataclasses.replace(p, history=True)
+                     if isinstance(p, Presence) and p.subject.span.start == p.span.start else p for p in parts]
         last_presence: Name | None = None
         for part in parts:
             if isinstance(part, Presence) and part.in_name_list and not alternatives_list:
@@ -475,7 +507,7 @@ class Resolver:
                                                   "but is not a measurement")
             if isinstance(part, Presence) and not part.subject.text and last_presence is not None:
                 part = Presence(span=part.span, subject=last_presence, window=part.window,
-                                exceptions=part.exceptions, status=part.status)
+                                exceptions=part.exceptions, status=part.status, history=part.history)
             if isinstance(part, Presence) and part.subject.text:
                 last_presence = part.subject
             if isinstance(part, Presence) and not part.window and not part.exceptions:
@@ -485,7 +517,7 @@ class Resolver:
                     continue
             if isinstance(part, Presence) and part.window is None and len(windows) == 1 and node.op == "or":
                 part = Presence(span=part.span, subject=part.subject, window=windows[0],
-                                exceptions=part.exceptions, status=part.status)
+                                exceptions=part.exceptions, status=part.status, history=part.history)
             elif isinstance(part, Presence) and part.window is None and node.op == "or" \
                     and len({(w.days, w.anchor.text if w.anchor else "") for w in windows}) > 1:
                 # "MI within 6 months, or DVT or PE within 3 years": which window the bare name
@@ -962,7 +994,7 @@ class Resolver:
         other = bool(re.search(r"\b(other|another|second|additional)\b", node.subject.text, re.I))
         # "history of", "previously treated with", "had been diagnosed": past records count too;
         # otherwise only a current condition, therapy or state does.
-        history = bool(_HISTORY.search(self.quote(node.span))) or node.window is not None
+        history = node.history or bool(_HISTORY.search(self.quote(node.span))) or node.window is not None
         qualifier = find_qualifier(node.subject.text) if concept.kind == "condition" else None
         if qualifier and qualifier in concept.label.lower():
             qualifier = None  # "unstable angina" is the concept itself, not a narrowing of it
@@ -1243,6 +1275,17 @@ def _always_holds(checks: list[Predicate]) -> bool:
 
 _UNREAD_CONDITIONAL = ("a bound here is not understood next to a bound under a condition, which may narrow "
                        "or widen the other: the bounds are for a person")
+
+
+def _has_bound(node: Syntax) -> bool:
+    """A threshold or a value list anywhere in the clause."""
+    if isinstance(node, (Threshold, ValueList)):
+        return True
+    if isinstance(node, Junction):
+        return any(_has_bound(p) for p in node.parts)
+    if isinstance(node, (Negation, GroupRequirement)):
+        return _has_bound(node.part if isinstance(node, Negation) else node.requirement)
+    return False
 
 
 def _is_conditional(node: Syntax) -> bool:

@@ -742,7 +742,15 @@ class CohortQuery:
             if key in self._junction_ids:
                 n = self._junction_ids[key]
                 return f"j{n}", self._junctions[n][0]
-            kids = [self._truth(c) for c in (p.children if not isinstance(p, Not) else (p.child,))]
+            if isinstance(p, Not):
+                # under "not" an inclusion's check reads like an exclusion's ("No prior
+                # malignancy": the patient's own primary tumour is for a person), and back
+                saved = self._polarity
+                self._polarity = "exclude" if saved == "require" else "require"
+                kids = [self._truth(p.child)]
+                self._polarity = saved
+            else:
+                kids = [self._truth(c) for c in p.children]
             names = [k[0] for k in kids]
             expr = (_least(names) if isinstance(p, AllOf) else _greatest(names) if isinstance(p, AnyOf)
                     else f"(2 - {names[0]})")

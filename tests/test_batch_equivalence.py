@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 TRIAL = compile_trial(ROOT / "rules" / "NCT03944499.toml")
 # shapes the seed trial does not have: results that must be recent ("obtained ≤ 14 days prior to
 # registration"), conditional bounds that narrow the default, "unless" and permission exceptions,
-# bounds for one sex, a requirement for a group ("women of childbearing potential must have ...")
+# bounds for one sex, a requirement for a group ("women of childbearing potential must have ..."),
+# negations (under "no", an inclusion's check reads like an exclusion's)
 OTHER = compile_trial(trial_from_text("""Inclusion Criteria:
 - Hemoglobin ≥ 9 g/dL (obtained ≤ 14 days prior to registration)
 - Creatinine clearance ≥ 50 mL/min within 7 days prior to registration
@@ -45,6 +46,8 @@ OTHER = compile_trial(trial_from_text("""Inclusion Criteria:
 - Patients with liver metastases: AST ≤ 5 x ULN
 - Women with a history of breast cancer
 - Male subjects aged 18 to 75 years
+- No prior malignancy within 5 years
+- Not pregnant or nursing
 - Laboratory values within 7 days prior to registration:
   - Potassium ≥ 3.5 mmol/L
   - Albumin ≥ 3.0 g/dL

@@ -1580,3 +1580,45 @@ def test_persons_who_are_in_a_state(sex: str | None, pregnant: bool | None, expe
 def test_a_drug_counts_for_every_class_above_it(text: str, drug: str, expected: str) -> None:
     medications = [{"name": drug, "start_date": "2026-10-01", "end_date": "2026-11-06"}]  # 14 days before 11-20
     assert _status(text, "Exclusion", [], medications=medications, complete_records=["medications"]) == expected
+
+
+@pytest.mark.parametrize(("medications", "complete", "expected"), [
+    ([{"name": "paclitaxel", "start_date": "2025-01-01", "end_date": "2025-04-01"}], False, "not_met"),
+    ([{"name": "tamoxifen", "start_date": "2025-01-01", "ongoing": True}], True, "met"),   # complete: no chemotherapy
+    ([], False, "unknown"),                                                                # nothing recorded
+])
+def test_no_prior_therapy(medications: list[dict[str, object]], complete: bool, expected: str) -> None:
+    patient: dict[str, object] = {"medications": medications}
+    if complete:
+        patient["complete_records"] = ["medications"]
+    assert _status("No prior chemotherapy", "Inclusion", [], **patient) == expected
+
+
+@pytest.mark.parametrize(("pregnant", "lactating", "expected"), [
+    (False, False, "met"), (True, False, "not_met"), (False, True, "not_met"),
+    (False, None, "unknown"),                       # nursing not recorded
+])
+def test_not_pregnant_or_nursing(pregnant: bool, lactating: bool | None, expected: str) -> None:
+    reproductive = {"pregnant": pregnant} | ({} if lactating is None else {"lactating": lactating})
+    assert _status("Not pregnant or nursing", "Inclusion", [], reproductive=reproductive) == expected
+
+
+def test_a_negation_does_not_count_the_patients_own_cancer() -> None:
+    # "No prior malignancy" in a breast cancer trial: the patient's own breast cancer is a
+    # malignancy; whether the trial meant it is for a person, as with "History of malignancy"
+    # among exclusions (under "no", an inclusion's check reads like an exclusion's)
+    patient = {"tumour": {"primary_site": "breast"}}
+    assert _status("No prior malignancy", "Inclusion", [], **patient) == "unknown"
+    assert _status("History of malignancy", "Exclusion", [], **patient) == "unknown"
+
+
+@pytest.mark.parametrize("text", [
+    "No current breast feeding",                 # among exclusions: excluded if NOT nursing?
+    "Not pregnant",
+])
+def test_a_negation_among_exclusions_is_for_a_person(text: str) -> None:
+    assert isinstance(_section_only(text, "Exclusion"), NeedsReview)
+
+
+def test_no_more_than_is_a_comparator_not_a_negation() -> None:
+    assert _checks("No more than 2 prior lines of therapy") == [("prior_lines", "<=", 2.0)]
