@@ -1622,3 +1622,18 @@ def test_a_negation_among_exclusions_is_for_a_person(text: str) -> None:
 
 def test_no_more_than_is_a_comparator_not_a_negation() -> None:
     assert _checks("No more than 2 prior lines of therapy") == [("prior_lines", "<=", 2.0)]
+
+
+def test_prior_written_once_is_about_every_item_of_the_list() -> None:
+    # radiotherapy that ended a year ago is "prior radiotherapy": excluded
+    procedures = [{"name": "radiotherapy", "date": "2025-11-01"}]
+    assert _status("Prior chemotherapy or radiotherapy.", "Exclusion", [], procedures=procedures) == "not_met"
+
+
+def test_leptomeningeal_disease_is_narrower_than_cns_metastases() -> None:
+    # a patient with brain metastases and no leptomeningeal disease meets "No leptomeningeal disease"
+    conditions = [{"name": "brain metastases", "present": True}, {"name": "leptomeningeal disease", "present": False}]
+    assert _status("No leptomeningeal disease", "Inclusion", [], conditions=conditions) == "met"
+    # and a patient with leptomeningeal disease has CNS metastases
+    assert _status("Known CNS metastases", "Exclusion", [],
+                   conditions=[{"name": "leptomeningeal disease", "present": True}]) == "not_met"
