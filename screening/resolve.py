@@ -484,6 +484,16 @@ class Resolver:
                 # "active, non-infectious pneumonitis", "hepatitis A, B, or C infection": a word
                 # of its own in the list qualifies or abbreviates the others
                 return self.review(node.span, "a single word in the list is not a condition: it may qualify the others")
+        listed_all = [p for p in parts if isinstance(p, Presence)]
+        if alternatives_list and len(listed_all) > 1 and _TRAILING_COMPLEMENT.search(listed_all[-1].subject.text) \
+                and not re.match(r"\s*\w+ing\b|\s*plans?\b", listed_all[-1].subject.text, re.I) \
+                and self.vocab.lookup(listed_all[-1].subject.text) is None \
+                and any(self.concept_of(p.subject) is not None for p in listed_all[:-1]):
+            # "peritoneal carcinomatosis or adenomucinosis secondary to colorectal cancer", "allergy
+            # or intolerance to contrast media": the last item's complement may bind the items
+            # before it, which are then narrower (an item that is a verb phrase, "planning to
+            # become pregnant", binds nothing)
+            return self.review(node.span, "the last item's words after a preposition may bind the items before it")
         if alternatives_list and self._drug_in_complement([p for p in parts if isinstance(p, Presence)]):
             return self.review(node.span, "a drug after an item with words after a preposition may belong to "
                                           "them: it may not be a condition of its own")
@@ -1093,6 +1103,10 @@ def _clause_start(text: str, at: int) -> int:
     found = [m.end() for m in re.finditer(r"[.;:]\s", text[:at])]
     return found[-1] if found else 0
 
+
+# a complement that may bind every item of a list: "… secondary to X", "… due to X", "… of the liver"
+_TRAILING_COMPLEMENT = re.compile(r"\b(secondary\s+to|due\s+to|caused\s+by|related\s+to|attributed\s+to|"
+                                  r"associated\s+with|of|to|with|from|in|on)\s+\S", re.I)
 
 # words after a preposition: "hypersensitivity to X", "infection with Y"
 _COMPLEMENT = re.compile(r"\b(to|of|with|for|against|from|in|on)\s+\S", re.I)

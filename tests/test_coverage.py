@@ -1419,9 +1419,8 @@ def test_a_drug_after_an_item_with_a_complement_is_not_a_condition() -> None:
 
 def test_of_inside_a_name() -> None:
     # "of" followed by a word continues a name; before a bound it is still the link
-    pred = _section_only("Congenital long QT syndrome or family history of long QT syndrome", "Exclusion")
-    assert [type(c).__name__ for c in pred.children] == ["PresenceCheck", "NeedsReview"]  # type: ignore[attr-defined]
-    assert "'family history of long QT syndrome'" in pred.children[1].reason  # type: ignore[attr-defined]
+    pred = _section_only("Females of childbearing potential or pregnant", "Exclusion")
+    assert [c.concept for c in _leaves_of(pred)] == ["childbearing_potential", "pregnancy"]
     assert _checks("Hemoglobin of at least 9 g/dL") == [("hemoglobin", ">=", 90.0)]          # 9 g/dL = 90 g/L
     assert _checks("Absolute neutrophil count of 1,500/mcL or more") == [("anc", ">=", 1.5)]  # 1500/µL = 1.5 × 10⁹/L
 
@@ -1637,3 +1636,20 @@ def test_leptomeningeal_disease_is_narrower_than_cns_metastases() -> None:
     # and a patient with leptomeningeal disease has CNS metastases
     assert _status("Known CNS metastases", "Exclusion", [],
                    conditions=[{"name": "leptomeningeal disease", "present": True}]) == "not_met"
+
+
+@pytest.mark.parametrize("text", [
+    # read alone, the first item would exclude any drug allergy, or a stroke at any time
+    "History of allergy or hypersensitivity to pentamidine",
+    "Stroke or myocardial infarction in the 90-day period prior to Baseline.",
+])
+def test_a_last_item_whose_complement_may_bind_the_others(text: str) -> None:
+    assert isinstance(_section_only(text, "Exclusion"), NeedsReview)
+
+
+def test_a_last_item_that_is_a_verb_phrase_binds_nothing() -> None:
+    from screening.nodes import AnyOf
+
+    pred = _section_only("Pregnant, lactating, or planning to become pregnant.", "Exclusion")
+    assert isinstance(pred, AnyOf)
+    assert [getattr(c, "concept", None) for c in pred.children] == ["pregnancy", "lactation", None]
