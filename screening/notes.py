@@ -23,6 +23,7 @@ class Method:
     computes: str | None
     synonyms: tuple[str, ...]
     applies_to: tuple[str, ...] = ()
+    other_when: tuple[str, ...] = ()
 
     def measures(self, concept_id: str) -> bool:
         """"LVEF by echocardiogram": true; "LVEF by Cockcroft-Gault": false."""
@@ -41,7 +42,8 @@ def _notes_data() -> dict[str, Any]:
 @cache
 def load_methods() -> dict[str, Method]:
     return {
-        k: Method(k, v["label"], v.get("computes"), tuple(v["synonyms"]), tuple(v.get("applies_to", ())))
+        k: Method(k, v["label"], v.get("computes"), tuple(v["synonyms"]), tuple(v.get("applies_to", ())),
+                  tuple(v.get("other_when", ())))
         for k, v in _notes_data()["methods"].items()
     }
 
@@ -100,8 +102,11 @@ def lookup_method(text: str) -> str | None:
     index = _method_index()
     if key in index:
         return index[key]
+    words = set(key.split())
     for syn, mid in index.items():  # "Cockroft-Gault formula calculation" contains a synonym
         if re.search(rf"(?<![a-z0-9]){re.escape(syn)}(?![a-z0-9])", key):
+            if any(normalize_phrase(w) in words for w in load_methods()[mid].other_when):
+                return None  # "modified RECIST criteria": another method
             return mid
     return None
 

@@ -1653,3 +1653,10 @@ def test_a_last_item_that_is_a_verb_phrase_binds_nothing() -> None:
     pred = _section_only("Pregnant, lactating, or planning to become pregnant.", "Exclusion")
     assert isinstance(pred, AnyOf)
     assert [getattr(c, "concept", None) for c in pred.children] == ["pregnancy", "lactation", None]
+
+
+def test_modified_recist_is_not_recist() -> None:
+    # measurability differs under modified RECIST; only RECIST itself is read
+    assert isinstance(_only("At least one measurable lesion as defined by modified Response Evaluation Criteria "
+                            "In Solid Tumors (RECIST) criteria"), NeedsReview)
+    assert isinstance(_only("Measurable disease per mRECIST"), NeedsReview)
