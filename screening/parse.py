@@ -1028,11 +1028,16 @@ def parse_item(text: str, *, exclusion: bool = False) -> list[tuple[Span | None,
     return out
 
 
+_NOT_SPECIFIED = re.compile(r"\s*not\s+specified\s*\.?\s*$", re.I)
+
+
 def _parse_clause_with_lead(text: str, start: int, end: int) -> list[tuple[Span | None, Syntax]]:
     """One clause, after its lead if it has one; checks in parentheses after a lead may be several."""
     lead, body, body_end = split_lead(text, start, end)
     lead_span = Span(*lead) if lead else None
-    if body >= body_end:  # a lead-in with nothing after it ("... one of the following:")
+    if body >= body_end or _NOT_SPECIFIED.match(text, body, body_end):
+        # a lead-in with nothing after it ("... one of the following:"), or a label whose value
+        # is "Not specified" (PDQ: "Menopausal status: Not specified"): no requirement
         return [(lead_span, Unparsed(span=Span(start, end), text=text[start:end], reason="lead-in"))]
     if body_end < end or text[body - 1] == "(":
         # checks in parentheses after the lead: "(ANC ≥ 1500/µL; hemoglobin ≥ 9 g/dL)"

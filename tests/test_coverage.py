@@ -1660,3 +1660,11 @@ def test_modified_recist_is_not_recist() -> None:
     assert isinstance(_only("At least one measurable lesion as defined by modified Response Evaluation Criteria "
                             "In Solid Tumors (RECIST) criteria"), NeedsReview)
     assert isinstance(_only("Measurable disease per mRECIST"), NeedsReview)
+
+
+def test_a_label_whose_value_is_not_specified_sets_no_requirement() -> None:
+    # PDQ text: "Menopausal status: Not specified" asks for nothing
+    trial = compile_trial(trial_from_text("Inclusion Criteria:\n- Menopausal status: Not specified\n"))
+    (crit,) = [c for c in trial.criteria if not c.id.startswith("registry.")]
+    assert crit.predicate is None
+    assert _status("Menopausal status: Not specified", "Inclusion", []) == "not_applicable"
