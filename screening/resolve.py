@@ -263,8 +263,7 @@ class Resolver:
                 aged = dataclasses.replace(node, subjects=(Name(span=subject.span, text="age"),),
                                            notes=tuple(n for n in node.notes if n is not age_note))
                 pred = self.node(aged, lead)
-                sexes = {"female" if w.lower().startswith(("f", "w")) else "male"
-                         for w in _SEX_MENTION.findall(subject.text)}
+                sexes = _sexes_named(subject.text)
                 if isinstance(pred, NeedsReview) or len(sexes) != 1:
                     return pred
                 one_sex = CategoryCheck(span=subject.span, text=subject.text, concept="sex", allowed=(sexes.pop(),),
@@ -763,8 +762,7 @@ class Resolver:
         m = _SEX_WORDS.match(name.text)
         if m is None or not name.text[m.end():].strip():
             return None, None
-        sexes = {"female" if w.lower().startswith(("f", "w")) else "male"
-                 for w in re.findall(r"\b(?:women|woman|men|man|females?|males?)\b", m.group(0), re.I)}
+        sexes = _sexes_named(m.group(0))
         words = name.text[m.end():]
         start = name.span.start + m.end() + len(words) - len(words.lstrip())
         rest = Name(span=Span(start, name.span.end), text=words.strip())
@@ -1066,10 +1064,14 @@ _SEX_MENTION = re.compile(r"\b(women|woman|men|man|females?|males?)\b", re.I)
 _SEX_AND_JOIN = {"men", "man", "women", "woman", "male", "males", "female", "females", "and", "or"}
 
 
+def _sexes_named(text: str) -> set[str]:
+    """"Women" -> {"female"}; "Male or female patients" -> both."""
+    return {"female" if w.lower().startswith(("f", "w")) else "male" for w in _SEX_MENTION.findall(text)}
+
+
 def _both_sexes(text: str) -> bool:
     """"Men and women", "male or female patients": both sexes named, so no restriction."""
-    return bool(re.search(r"\b(women|woman|females?)\b", text, re.I)) \
-        and bool(re.search(r"\b(men|man|males?)\b", text, re.I))
+    return len(_sexes_named(text)) == 2
 
 
 # the words before a group's name in a lead: "For patients with", "In subjects without", "If"
