@@ -1668,3 +1668,14 @@ def test_a_label_whose_value_is_not_specified_sets_no_requirement() -> None:
     (crit,) = [c for c in trial.criteria if not c.id.startswith("registry.")]
     assert crit.predicate is None
     assert _status("Menopausal status: Not specified", "Inclusion", []) == "not_applicable"
+
+
+@pytest.mark.parametrize(("text", "section", "drug", "expected"), [
+    ("No prior anthracycline therapy", "Inclusion", "doxorubicin", "not_met"),
+    ("No prior anthracycline therapy", "Inclusion", "paclitaxel", "met"),   # complete list: a taxane only
+    ("Prior taxane therapy.", "Exclusion", "docetaxel", "not_met"),
+    ("Prior chemotherapy within 4 weeks.", "Exclusion", "carboplatin", "not_met"),  # platinum is chemotherapy
+])
+def test_chemotherapy_classes(text: str, section: str, drug: str, expected: str) -> None:
+    medications = [{"name": drug, "start_date": "2026-10-01", "end_date": "2026-11-06"}]  # 14 days before 11-20
+    assert _status(text, section, [], medications=medications, complete_records=["medications"]) == expected
