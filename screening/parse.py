@@ -891,9 +891,10 @@ def _threshold_list(text: str, offset: int) -> Junction | None:
     """"ANC ≥ 1.5 × 10^9/L, platelets ≥ 100 × 10^9/L, and hemoglobin ≥ 9 g/dL".
 
     Complete thresholds (each with its own subject) separated by commas, joined by the word
-    before the last one ("and", "or", "and/or"). Without that word a comma list could be
-    requirements or alternatives, so it stays for review; so does any part that is not a
-    complete threshold. Kept out of the grammar: a comma there would conflict with value lists.
+    before the last one ("and", "or", "and/or"). Without that word the commas separate them as
+    ";" would: the list is marked ``commas_only`` and the section decides how its parts join.
+    Any part that is not a complete threshold leaves the whole for review. Kept out of the
+    grammar: a comma there would conflict with value lists.
     """
     cuts, depth = [], 0
     for i, ch in enumerate(text):
@@ -933,7 +934,7 @@ def _threshold_list(text: str, offset: int) -> Junction | None:
             return None
         parts.append(node)
     if op is None:
-        return None
+        return Junction(span=Span(offset, offset + len(text)), op="and", parts=tuple(parts), commas_only=True)
     return _junction(op, Span(offset, offset + len(text)), parts)
 
 

@@ -442,9 +442,27 @@ class Resolver:
         narrow what the clause means."""
         out[i] = self.review(_cover(out[i].span, span), reason)
 
+    def comma_list(self, node: Junction, lead: Name | None) -> Predicate:
+        """"ANC ≥ 1500/µL, platelets ≥ 100,000/µL": joined like the clauses of an item (each
+        required in an inclusion, each excluding in an exclusion). Commas alone say less than ";":
+        a part written under a condition, or one not understood ("…, except patients with
+        Gilbert's syndrome in whom bilirubin < 3 mg/dL"), may widen another part, so then the
+        whole list goes to a person."""
+        if any(_is_conditional(p) for p in node.parts):
+            return self.review(node.span, "a part of a comma list is under a condition: it may widen another part")
+        joined = dataclasses.replace(node, op="or" if self.section == "exclusion" else "and", commas_only=False)
+        pred = self.junction(joined, lead)
+        unread = next((q for q in leaves(pred) if isinstance(q, NeedsReview)), None)
+        if unread is not None:
+            return self.review(node.span, f"a part of a comma list is not understood ({unread.reason}); it may "
+                                          "qualify the others")
+        return pred
+
     def junction(self, node: Junction, lead: Name | None) -> Predicate:
         if node.other_scale:
             return self.other_scale(node)
+        if node.commas_only:
+            return self.comma_list(node, lead)
         parts = _absorb_method_alternatives(list(node.parts)) if node.op == "or" else list(node.parts)
         last = parts[-1] if parts else None
         if isinstance(last, Threshold) and last.recency is not None:
@@ -1121,9 +1139,10 @@ def _cover(a: Span, b: Span) -> Span:
 # a clause the reader cannot parse that is another bound under a condition: "(≤ 5 × ULN if
 # liver metastases are present)", "If liver metastases are present, ≤ 5 × ULN"
 _CONDITIONAL_BOUND = re.compile(r"\s*\(?\s*(or\s+)?(\\?[<>≤≥]|=\s*\\?[<>]|less\s+than|greater\s+than|up\s+to|at\s+least"
-                                r"|no\s+more\s+than|(if|when|in|for)\b[^<>≤≥]{0,140}?(\\?[<>≤≥]|=\s*\\?[<>]))", re.I)
+                                r"|no\s+more\s+than|(if|when|in|for|patients|subjects|participants)\b[^<>≤≥]{0,140}?"
+                                r"(\\?[<>≤≥]|=\s*\\?[<>]))", re.I)
 _CONDITIONAL_WORDS = re.compile(r"\b(if|when|in\s+case|in\s+the\s+presence|in\s+the\s+setting"
-                                r"|(for|in)\s+(patients|subjects|participants)\s+with)\b", re.I)
+                                r"|((for|in)\s+)?(patients|subjects|participants)\s+with)\b", re.I)
 
 
 def _subjects_of(node: Syntax) -> tuple[Name, ...]:

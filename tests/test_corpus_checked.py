@@ -305,6 +305,14 @@ WHOLE: list[tuple[str, str, str]] = [
      "before it; whether it applies is for a person])"),
     ("Inclusion", "CD4+ cell count >= 100 cells/mm³", "cd4 ≥ 100 /uL"),                       # mm³ = µL
     ("Inclusion", "Platelet count ≥ 100 x 10 9/L", "platelets ≥ 100 10^9/L"),
+    # thresholds separated by commas alone (NCT02200614, NCT04620239, NCT02835833): 9.0 g/dl = 90 g/L;
+    # 1500/µl = 1.5 × 10^9/L; 100,000/µl = 100 × 10^9/L; 3 mg/dL bilirubin × 17.104 = 51.3119 µmol/L
+    ("Inclusion", "Blood counts at screening: haemoglobin ≥ 9.0 g/dl,absolute neutrophil count ≥ 1500/µl, "
+                  "platelet count ≥ 100,000/µl.",
+     "(hemoglobin ≥ 90 g/L and anc ≥ 1.5 10^9/L and platelets ≥ 100 10^9/L)"),
+    ("Inclusion", "Total serum bilirubin \\<3 mg/dL, AST/ALT ≤5× upper limit of normal",
+     "(total_bilirubin < 51.3119 umol/L and (ast ≤ 5 × ULN and alt ≤ 5 × ULN))"),
+    ("Exclusion", "Hemoglobin <9.0 g/dl, platelets <100 x 10^9/L", "(hemoglobin < 90 g/L or platelets < 100 10^9/L)"),
 ]
 
 

@@ -274,8 +274,8 @@ def test_comma_list_of_thresholds_takes_the_word_before_the_last() -> None:
         ("anc", ">=", 1.5), ("platelets", ">=", 100.0), ("hemoglobin", ">=", 90.0)]
     either = _only("ANC < 1.5 x 109/L, hemoglobin < 9 g/dL, or platelet count < 100 x 109/L")
     assert isinstance(either, AnyOf) and len(either.children) == 3
-    # no joining word: requirements or alternatives? Left for a person
-    assert isinstance(_only("ANC ≥ 1.5 × 109/L, platelet count ≥ 100 × 109/L"), NeedsReview)
+    # no joining word: the commas separate the parts as ";" would (see the tests below)
+    assert isinstance(_only("ANC ≥ 1.5 × 109/L, platelet count ≥ 100 × 109/L"), AllOf)
     # a part that is not a complete threshold keeps the whole list for review
     assert isinstance(_only("ANC ≥ 1.5 × 109/L, recovered from toxicity, and hemoglobin ≥ 9 g/dL"), NeedsReview)
 
@@ -1679,3 +1679,60 @@ def test_a_label_whose_value_is_not_specified_sets_no_requirement() -> None:
 def test_chemotherapy_classes(text: str, section: str, drug: str, expected: str) -> None:
     medications = [{"name": drug, "start_date": "2026-10-01", "end_date": "2026-11-06"}]  # 14 days before 11-20
     assert _status(text, section, [], medications=medications, complete_records=["medications"]) == expected
+
+
+def _counts(anc: float, platelets: float | None) -> list[dict[str, object]]:
+    """ANC and platelets in 10^9/L, drawn two days before screening (2026-11-18)."""
+    obs: list[dict[str, object]] = [{"concept": "anc", "value": anc, "unit": "10^9/L", "date": "2026-11-18"}]
+    if platelets is not None:
+        obs.append({"concept": "platelets", "value": platelets, "unit": "10^9/L", "date": "2026-11-18"})
+    return obs
+
+
+@pytest.mark.parametrize(("section", "text", "anc", "platelets", "expected"), [
+    # an inclusion: each part is required, as with ";" between them
+    ("Inclusion", "ANC ≥ 1.5 × 109/L, platelet count ≥ 100 × 109/L", 1.2, 150, "not_met"),  # 1.2 < 1.5
+    ("Inclusion", "ANC ≥ 1.5 × 109/L, platelet count ≥ 100 × 109/L", 2.0, 80, "not_met"),   # 80 < 100
+    ("Inclusion", "ANC ≥ 1.5 × 109/L, platelet count ≥ 100 × 109/L", 2.0, 150, "met"),      # both hold
+    ("Inclusion", "ANC ≥ 1.5 × 109/L, platelet count ≥ 100 × 109/L", 2.0, None, "unknown"),  # no platelets
+    # an exclusion: each part excludes on its own ("met" = not excluded)
+    ("Exclusion", "ANC < 1.5 × 109/L, platelet count < 100 × 109/L", 2.0, 80, "not_met"),   # 80 < 100 excludes
+    ("Exclusion", "ANC < 1.5 × 109/L, platelet count < 100 × 109/L", 1.2, 150, "not_met"),  # 1.2 < 1.5 excludes
+    ("Exclusion", "ANC < 1.5 × 109/L, platelet count < 100 × 109/L", 2.0, 150, "met"),      # neither
+    ("Exclusion", "ANC < 1.5 × 109/L, platelet count < 100 × 109/L", 2.0, None, "unknown"),
+    # ANC 2.0 passes; 150 is not below 100; 1.5 ≥ 1.5 holds at the boundary
+    ("Inclusion", "Adequate bone marrow reserve: ANC > 1.4 × 109/L, platelets ≥ 100 × 109/L", 1.5, 100, "met"),
+])
+def test_thresholds_separated_by_commas_alone_join_as_the_section_joins_clauses(
+        section: str, text: str, anc: float, platelets: float | None, expected: str) -> None:
+    assert _status(text, section, _counts(anc, platelets)) == expected
+
+
+def test_a_recency_after_a_comma_list_is_about_every_result() -> None:
+    from screening.nodes import leaves
+
+    checks = list(leaves(_only("ANC ≥ 1.5 × 109/L, platelets ≥ 100 × 109/L within 14 days prior to registration")))
+    assert [(c.concept, c.within_days) for c in checks] == [("anc", 14), ("platelets", 14)]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("text", [
+    # a part under a condition may widen another part (bilirubin up to 2 × ULN with Gilbert's)
+    "Total bilirubin ≤ 1.5 × ULN, (total bilirubin ≤ 2.0 × ULN in case of Gilbert syndrome)",
+    "AST ≤ 3 × ULN, AST ≤ 5 × ULN for patients with liver metastases",
+    # a part not understood may too: read as "bilirubin ≤ 1.5 × ULN and (review)", a patient with
+    # Gilbert's syndrome and bilirubin 2 mg/dL would be wrongly not met
+    "Total bilirubin ≤ 1.5 × ULN, except patients with Gilbert's syndrome in whom total bilirubin must be < 3.0 mg/dL",
+    "Blood hemoglobin ≥ 8.0 g/dL, but ≤ 13.0 g/dL",
+])
+def test_a_comma_list_with_a_conditional_or_unread_part_is_for_review(text: str) -> None:
+    assert isinstance(_only(text), NeedsReview)
+
+
+def test_a_later_sentence_for_patients_with_a_condition_and_a_bound_folds_into_the_clause() -> None:
+    # "Patients with known liver metastases who have AST and ALT ≤ 5 × ULN" widens the bound
+    # before it: AST at 4 × ULN (160 U/L, ULN 40) with liver metastases is for a person (needs review), not "not met"
+    text = "Serum bilirubin ≤ 1.5 x ULN; ALT and AST ≤ 2.5 x ULN. Patients with known liver metastases who have an AST and ALT ≤ 5 x ULN."
+    obs = [_x_uln("ast", 4.0), _x_uln("alt", 1.0),
+           {"concept": "total_bilirubin", "value": 10, "unit": "umol/L", "date": "2026-11-18",
+            "reference_range": {"high": 21}}]
+    assert _status(text, "Inclusion", obs, conditions=[{"name": "liver metastases", "present": True}]) == "needs_review"
