@@ -201,7 +201,18 @@ class Negation:
     part: Syntax
 
 
-Syntax = Union[Threshold, ValueList, Presence, Junction, Unparsed, GroupRequirement, Negation]
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Since:
+    """"At least 4 weeks since prior chemotherapy": how long ago a therapy was last given, bounded
+    ("at least": none in the last 4 weeks; "less than": some in the last 4 weeks)."""
+
+    span: Span
+    subjects: tuple[Name, ...]
+    op: str  # "<", "<=", ">", ">=": the time since, compared with ``window``
+    window: Duration
+
+
+Syntax = Union[Threshold, ValueList, Presence, Junction, Unparsed, GroupRequirement, Negation, Since]
 
 
 # --------------------------------------------------------------------------- predicate layer

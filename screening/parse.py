@@ -35,6 +35,7 @@ from .nodes import (
     LimitMultiple,
     Name,
     Presence,
+    Since,
     Span,
     Syntax,
     Tag,
@@ -668,6 +669,13 @@ class _ToNodes(Transformer[Token, Any]):
         window = next((i for i in items[1:] if isinstance(i, Duration)), None)
         exceptions = next((i for i in items[1:] if isinstance(i, tuple)), ())
         return Presence(span=self._span(meta), subject=name, window=window, exceptions=exceptions)
+
+    @v_args(meta=True)
+    def since(self, meta: Any, items: list[Any]) -> Since:
+        comparator, number, unit, name = items
+        window = Duration(span=Span(self._tspan(number).start, self._tspan(unit).end), value=_number(number),
+                          unit=_TIME_UNITS[str(unit).lower()])
+        return Since(span=self._span(meta), subjects=(name,), op=comparator_op(str(comparator)), window=window)
 
     @v_args(meta=True)
     def presence_by(self, meta: Any, items: list[Any]) -> Presence:

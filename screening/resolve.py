@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 import re
 from collections.abc import Callable
 
@@ -35,6 +36,7 @@ from .nodes import (
     Predicate,
     Presence,
     PresenceCheck,
+    Since,
     Span,
     Syntax,
     Tag,
@@ -51,6 +53,7 @@ from .vocabulary import Concept, Vocabulary, load_vocabulary, normalize_phrase
 
 NUMERIC_KINDS = {"lab", "score", "measurement", "count", "demographic"}
 PRESENCE_KINDS = {"condition", "medication_class", "procedure", "state", "attestation"}
+_THERAPY_KINDS = {"medication_class", "procedure"}  # what "N weeks since" may be counted from
 
 _HISTORY = re.compile(r"\b(history|prior|previous|previously|past|ever|had\s+been|had\s+received|"
                       r"received|treated\s+with|diagnosed)\b", re.I)
@@ -300,6 +303,8 @@ class Resolver:
             return self.group_requirement(node)
         if isinstance(node, Negation):
             return self.negation(node)
+        if isinstance(node, Since):
+            return self.since(node)
         raise AssertionError(f"unhandled syntax node {type(node).__name__}")
 
     def _group_lead(self, lead: Name) -> tuple[Name, bool] | None:
@@ -463,6 +468,8 @@ class Resolver:
             return self.other_scale(node)
         if node.commas_only:
             return self.comma_list(node, lead)
+        if any(isinstance(p, Since) for p in node.parts):
+            return self.since_list(node)
         parts = _absorb_method_alternatives(list(node.parts)) if node.op == "or" else list(node.parts)
         last = parts[-1] if parts else None
         if isinstance(last, Threshold) and last.recency is not None:
@@ -988,6 +995,56 @@ class Resolver:
             written = f"{OP_TEXT[op]} {written}"
         return CategoryCheck(span=span, text=text, concept=concept.id, allowed=tuple(allowed),
                              written=written)
+
+    # ------------------------------------------------------------------ time since a therapy
+    def since_list(self, node: Junction) -> Predicate:
+        """"At least 4 weeks since prior chemotherapy or radiotherapy": the time is about every
+        therapy named after "since". Any other list with a time since in it is for a person:
+        what the time covers is unclear."""
+        first, rest = node.parts[0], node.parts[1:]
+        if isinstance(first, Since) and not node.and_or and all(
+                isinstance(p, Presence) and p.window is None and not p.exceptions and p.status is None
+                and p.method is None and not p.in_name_list and p.subject.span == p.span for p in rest):
+            names = first.subjects + tuple(p.subject for p in rest if isinstance(p, Presence))
+            return self.since(dataclasses.replace(first, span=node.span, subjects=names))
+        return self.review(node.span, "a time since a therapy next to other parts: what the time covers is unclear")
+
+    def since(self, node: Since) -> Predicate:
+        """"At least 4 weeks since prior chemotherapy" (none in the last 4 weeks) and "less than 4
+        weeks since" (some in the last 4 weeks), counted in whole days back from the screening
+        date: ≥ 28 days since means the last dose is 28 days old or older, so none in the 27 days
+        before; > 28 days means none in the 28 days before."""
+        concepts: list[tuple[Name, Concept]] = []
+        for subject in node.subjects:
+            concept = self.concept_of(subject)
+            if concept is None:
+                return self.review(node.span, f"unknown therapy {subject.text!r}")
+            if concept.kind not in _THERAPY_KINDS:
+                # "6 months since diagnosis of X": a condition's time since its start is not the
+                # time since its last record, which is all a window can count
+                return self.review(node.span, f"the time since {concept.label} is read only for a therapy or a "
+                                              "procedure")
+            concepts.append((subject, concept))
+        at_least = node.op in (">", ">=")
+        if at_least and self.section == "exclusion":
+            # "At least 4 weeks since prior chemotherapy" among exclusions would exclude everyone
+            # who never had it: a requirement written in the wrong list; for a person
+            return self.review(node.span, "a minimum time since a therapy among exclusions: whether it states a "
+                                          "requirement is for a person")
+        days = math.ceil(node.window.days - 1e-9)  # a month of 30.44 days counts as 31
+        within = days - 1 if node.op in (">=", "<") else days
+        if within < 1:
+            return self.review(node.span, "a time since a therapy shorter than two days is not read")
+        unit = node.window.unit.replace("_", "-") + ("s" if node.window.value != 1 else "")
+        amount = f"{_fmt(node.window.value)} {unit}"
+        window_text = f"less than {amount} ago" if node.op in (">=", "<") else f"{amount} ago or less"
+        text = self.quote(node.span)
+        checks: list[Predicate] = [
+            PresenceCheck(span=node.span, text=text, concept=c.id, within_days=float(within), history=True,
+                          member=self.member_named(subject, c), written=subject.text, window_text=window_text)
+            for subject, c in concepts]
+        inner = checks[0] if len(checks) == 1 else AnyOf(span=node.span, text=text, children=tuple(checks))
+        return Not(span=node.span, text=text, child=inner) if at_least else inner
 
     # ------------------------------------------------------------------ presence
     def presence(self, node: Presence) -> Predicate:

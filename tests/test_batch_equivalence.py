@@ -48,6 +48,7 @@ OTHER = compile_trial(trial_from_text("""Inclusion Criteria:
 - Male subjects aged 18 to 75 years
 - No prior malignancy within 5 years
 - Not pregnant or nursing
+- At least 14 days since the last dose of an investigational agent
 - Laboratory values within 7 days prior to registration:
   - Potassium ≥ 3.5 mmol/L
   - Albumin ≥ 3.0 g/dL
@@ -58,6 +59,7 @@ Exclusion Criteria:
 - Known brain metastases. Patients with treated, stable brain metastases are eligible.
 - ALT > 3 x ULN obtained within 28 days prior to registration
 - Serum creatinine > 1.5 mg/dL (> 2.0 mg/dL if liver metastases) within 14 days prior to registration
+- Less than 4 weeks since prior antibody-drug conjugate
 """, nct_id="NCT00000001"))
 # (trial, cohort) pairs screened for every drawn table
 SCREENS = [(TRIAL, c.id) for c in TRIAL.cohorts] + [(OTHER, None)]

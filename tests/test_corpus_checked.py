@@ -313,6 +313,12 @@ WHOLE: list[tuple[str, str, str]] = [
     ("Inclusion", "Total serum bilirubin \\<3 mg/dL, AST/ALT ≤5× upper limit of normal",
      "(total_bilirubin < 51.3119 umol/L and (ast ≤ 5 × ULN and alt ≤ 5 × ULN))"),
     ("Exclusion", "Hemoglobin <9.0 g/dl, platelets <100 x 10^9/L", "(hemoglobin < 90 g/L or platelets < 100 10^9/L)"),
+    # a time since a therapy (NCT00104988, NCT00085566, NCT00478946): "at least 28 days since" is
+    # none in the 27 days before; "more than 4 weeks" is none in the 28 days before
+    ("Inclusion", "At least 28 days since prior radiotherapy", "not has radiotherapy less than 28 days ago"),
+    ("Inclusion", "More than 4 weeks since prior major surgery", "not has major_surgery 4 weeks ago or less"),
+    ("Inclusion", "At least 28 days must have elapsed since a prior investigational agent.",
+     "not has investigational_agent less than 28 days ago"),
 ]
 
 

@@ -1736,3 +1736,63 @@ def test_a_later_sentence_for_patients_with_a_condition_and_a_bound_folds_into_t
            {"concept": "total_bilirubin", "value": 10, "unit": "umol/L", "date": "2026-11-18",
             "reference_range": {"high": 21}}]
     assert _status(text, "Inclusion", obs, conditions=[{"name": "liver metastases", "present": True}]) == "needs_review"
+
+
+@pytest.mark.parametrize(("text", "end_date", "complete", "expected"), [
+    # screened on 2026-11-20. "At least 4 weeks since": the last dose 28 days old or older.
+    # 2026-10-23 is 28 days before 11-20 (8 days left in October + 20 in November): met
+    # (a record outside the window shows no later dose only when the medication list is complete)
+    ("At least 4 weeks since prior chemotherapy", "2026-10-23", True, "met"),
+    ("At least 4 weeks since prior chemotherapy", "2026-10-23", False, "unknown"),
+    # 2026-10-24 is 27 days before: less than 4 weeks, not met
+    ("At least 4 weeks since prior chemotherapy", "2026-10-24", False, "not_met"),
+    # "More than 28 days": 28 days old is not more than 28; 29 days (10-22) is
+    ("More than 28 days since prior chemotherapy", "2026-10-23", False, "not_met"),
+    ("More than 28 days since prior chemotherapy", "2026-10-22", True, "met"),
+    # "≥ 14 days since the last dose of": 2026-11-06 is 14 days before 11-20
+    ("≥ 14 days since the last dose of paclitaxel", "2026-11-06", True, "met"),
+    ("≥ 14 days since the last dose of paclitaxel", "2026-11-07", False, "not_met"),
+    # "or" after "since": the time is about both therapies; paclitaxel 14 days ago is chemotherapy
+    ("At least 4 weeks must have elapsed since prior radiotherapy or chemotherapy", "2026-11-06", False, "not_met"),
+    # nothing recorded: unknown; with the medication list complete, no chemotherapy at all: met
+    ("At least 4 weeks since prior chemotherapy", None, False, "unknown"),
+    ("At least 4 weeks since prior chemotherapy", None, True, "met"),
+])
+def test_time_since_a_therapy(text: str, end_date: str | None, complete: bool, expected: str) -> None:
+    patient: dict[str, object] = {"medications": [] if end_date is None else
+                                  [{"name": "paclitaxel", "start_date": "2026-09-01", "end_date": end_date}]}
+    if complete:
+        patient["complete_records"] = ["medications", "procedures"]
+    assert _status(text, "Inclusion", [], **patient) == expected
+
+
+def test_less_than_a_time_since_a_therapy_excludes_a_recent_one() -> None:
+    medications = [{"name": "paclitaxel", "start_date": "2026-09-01", "end_date": "2026-11-06"}]  # 14 days before
+    text = "Less than 3 weeks since prior chemotherapy"  # 14 < 21: excluded ("not_met")
+    assert _status(text, "Exclusion", [], medications=medications) == "not_met"
+    # 2026-10-30 is 21 days before 11-20: not less than 3 weeks, so not excluded
+    medications[0]["end_date"] = "2026-10-30"
+    assert _status(text, "Exclusion", [], medications=medications, complete_records=["medications"]) == "met"
+
+
+@pytest.mark.parametrize(("text", "section"), [
+    # among exclusions a minimum time since would exclude everyone who never had the therapy
+    ("At least 4 weeks since prior chemotherapy", "Exclusion"),
+    # the time since a diagnosis is not the time since its last record
+    ("At least 6 months since myocardial infarction", "Inclusion"),
+    # a part after "since" that is not a therapy keeps the whole for review
+    ("More than 4 weeks since prior major surgery and recovered", "Inclusion"),
+    # a time since next to other parts: what it covers is unclear
+    ("At least 4 weeks since prior chemotherapy or radiotherapy within 2 weeks", "Inclusion"),
+])
+def test_time_since_left_for_review(text: str, section: str) -> None:
+    assert isinstance(_section_only(text, section), NeedsReview)
+
+
+def test_an_example_with_a_bound_in_it_is_not_read_past() -> None:
+    # "(e.g., oral prednisone > 10 mg per day)" may set the scope of "systemic corticosteroids":
+    # read past, a patient on 5 mg of prednisone two weeks ago would wrongly fail the criterion
+    text = "More than 3 weeks since prior systemic corticosteroids (e.g., oral prednisone > 10 mg per day)"
+    assert isinstance(_section_only(text, "Inclusion"), NeedsReview)
+    # an example without a bound still only illustrates
+    assert not isinstance(_section_only("Major surgery (e.g., nephrectomy) within 4 weeks", "Exclusion"), NeedsReview)
