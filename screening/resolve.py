@@ -54,6 +54,7 @@ from .vocabulary import Concept, Vocabulary, load_vocabulary, normalize_phrase
 NUMERIC_KINDS = {"lab", "score", "measurement", "count", "demographic"}
 PRESENCE_KINDS = {"condition", "medication_class", "procedure", "state", "attestation"}
 _THERAPY_KINDS = {"medication_class", "procedure"}  # what "N weeks since" may be counted from
+_RECOVERED = re.compile(r"(fully\s+)?recovered\s*$", re.I)
 
 _HISTORY = re.compile(r"\b(history|prior|previous|previously|past|ever|had\s+been|had\s+received|"
                       r"received|treated\s+with|diagnosed)\b", re.I)
@@ -1002,6 +1003,15 @@ class Resolver:
         therapy named after "since". Any other list with a time since in it is for a person:
         what the time covers is unclear."""
         first, rest = node.parts[0], node.parts[1:]
+        if isinstance(first, Since) and node.op == "and" and len(rest) == 1 and isinstance(rest[0], Presence) \
+                and _RECOVERED.match(rest[0].subject.text) and rest[0].span == rest[0].subject.span:
+            # "At least 4 weeks since prior radiotherapy and recovered": a second requirement,
+            # recovery from it, which only a person can check
+            since = self.since(first)
+            if isinstance(since, NeedsReview):
+                return self.review(node.span, since.reason)
+            return AllOf(span=node.span, text=self.quote(node.span),
+                         children=(since, self.review(rest[0].span, "recovery from a therapy is for a person")))
         if isinstance(first, Since) and not node.and_or and all(
                 isinstance(p, Presence) and p.window is None and not p.exceptions and p.status is None
                 and p.method is None and not p.in_name_list and p.subject.span == p.span for p in rest):

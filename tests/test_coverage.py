@@ -1780,8 +1780,8 @@ def test_less_than_a_time_since_a_therapy_excludes_a_recent_one() -> None:
     ("At least 4 weeks since prior chemotherapy", "Exclusion"),
     # the time since a diagnosis is not the time since its last record
     ("At least 6 months since myocardial infarction", "Inclusion"),
-    # a part after "since" that is not a therapy keeps the whole for review
-    ("More than 4 weeks since prior major surgery and recovered", "Inclusion"),
+    # a part after "since" that is not a known therapy keeps the whole for review
+    ("More than 4 weeks since prior major surgery and biologic therapy", "Inclusion"),
     # a time since next to other parts: what it covers is unclear
     ("At least 4 weeks since prior chemotherapy or radiotherapy within 2 weeks", "Inclusion"),
 ])
@@ -1796,3 +1796,21 @@ def test_an_example_with_a_bound_in_it_is_not_read_past() -> None:
     assert isinstance(_section_only(text, "Inclusion"), NeedsReview)
     # an example without a bound still only illustrates
     assert not isinstance(_section_only("Major surgery (e.g., nephrectomy) within 4 weeks", "Exclusion"), NeedsReview)
+
+
+def test_since_prior_and_no_concurrent_and_recovered() -> None:
+    # "since prior and no concurrent X": none in the 27 days before covers a current one too
+    from screening.compile import canonical
+
+    both = _section_only("At least 4 weeks since prior and no concurrent chemotherapy", "Inclusion")
+    assert canonical(both) == "not has chemotherapy less than 4 weeks ago"  # type: ignore[arg-type]
+    medications = [{"name": "paclitaxel", "start_date": "2026-09-01", "ongoing": True}]
+    assert _status("At least 4 weeks since prior and no concurrent chemotherapy", "Inclusion", [],
+                   medications=medications) == "not_met"     # still taking it on 2026-11-20
+    # "and recovered" is a second requirement, for a person: radiotherapy 2026-10-01 is 50 days
+    # before 2026-11-20 (30 in October + 20 in November), so the time part holds
+    procedures = [{"name": "radiotherapy", "date": "2026-10-01"}]
+    text = "At least 4 weeks since prior radiotherapy and recovered"
+    assert _status(text, "Inclusion", [], procedures=procedures, complete_records=["procedures"]) == "needs_review"
+    procedures = [{"name": "radiotherapy", "date": "2026-11-10"}]   # 10 days before: the time part fails
+    assert _status(text, "Inclusion", [], procedures=procedures, complete_records=["procedures"]) == "not_met"
