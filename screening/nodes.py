@@ -179,6 +179,7 @@ class Unparsed:
     # an exception to the clause before it, which only a person can check: "unless ..." (the
     # clause's own exception) or "permission" (a later sentence letting a group of patients in)
     exception: Literal["unless", "permission"] | None = None
+    lead: str = ""  # the "Label:" lead it begins with, which may govern the clauses after it too
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

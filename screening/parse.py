@@ -93,7 +93,9 @@ _SENTENCE_END = re.compile(r"(?<![A-Za-z]\.[A-Za-z])(?<!\be\.g)(?<!\bi\.e)(?<!\b
 
 
 # "--aPTT ≤ 1.5 × ULN", "\\*AST/ALT ≤ 3 × ULN", "• Hemoglobin ≥ 9 g/dL": a list mark left in the text
-_BULLET = re.compile(r"(?:\\?\*+|[-–—•·]+)\s*(?=[A-Za-z(])")
+_BULLET = re.compile(r"(?:\\?\*+|[-–—•·]+)\s*(?=[A-Za-z(])"
+                     # "b) Neutrophils ≥ 1500/µL", "(2) Platelets …", "iii) …": an enumeration mark
+                     r"|\(?(?:[a-hj-z]|\d{1,2}|[ivx]{1,4})\)\s+(?=[A-Za-z(])")
 
 
 def split_clauses(text: str) -> list[tuple[int, int]]:
@@ -182,6 +184,8 @@ def split_lead(text: str, start: int, end: int) -> tuple[tuple[int, int] | None,
                 body += 1
             if body >= end:
                 return (start, i), end, end
+            if m := _BULLET.match(text, body, end):  # "one of the following: a) ANC ≥ …"
+                body = m.end()
             return (start, i), body, end
     return None, start, end
 
@@ -1057,5 +1061,6 @@ def _parse_clause_with_lead(text: str, start: int, end: int) -> list[tuple[Span 
     if lead is not None and any(isinstance(n, Unparsed) for n in nodes):
         # the colon may not have been a lead ("... (2 weeks before first administration)")
         reason = next(n.reason for n in nodes if isinstance(n, Unparsed))
-        return [(None, Unparsed(span=Span(start, end), text=text[start:end], reason=reason))]
+        return [(None, Unparsed(span=Span(start, end), text=text[start:end], reason=reason,
+                                lead=text[lead[0]:lead[1]]))]
     return [(lead_span, n) for n in nodes]

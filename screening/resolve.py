@@ -48,6 +48,7 @@ from .nodes import (
 from .notes import (filler_words, load_methods, scale_conversions, find_qualifier, is_neutral_note, is_plain_lead_in, is_reference_event, lookup_method,
                     person_words)
 from .parse import is_alternatives_list, parse_item
+from .segment import says_any
 from .units import normalize_unit, conversion_factor, describe_unit
 from .vocabulary import Concept, Vocabulary, load_vocabulary, normalize_phrase
 
@@ -72,6 +73,7 @@ class Resolver:
         self.heading = heading  # the measurement the item's heading names, for bare bounds
         self.vocab = vocab or load_vocabulary()
         self._lead_used = False
+        self._any_lead = False  # a lead said "one of the following": the checks after it are alternatives
 
     # ------------------------------------------------------------------ names
     def concept_of(self, name: Name | str) -> Concept | None:
@@ -142,7 +144,22 @@ class Resolver:
         reviewed_lead: tuple[Span | None, int] | None = None
         last: int | None = None  # where the previous clause went
         last_subjects: tuple[Name, ...] = ()  # the labs of the last clause with a bound
+        any_from: int | None = None  # where the clauses after a "one of the following:" lead begin
+        governing: int | None = None  # the review of a lead not understood, which the later clauses join
+        lead_days: float | None = None  # "Laboratory values within 14 days prior to registration: …"
         for lead, node in parse_item(self.text, exclusion=self.section == "exclusion"):
+            if governing is not None and lead is None and node.span.start >= out[governing].span.end:
+                # "Subjects meeting all the following criteria: (1) on stable ART; (2) CD4+ ≥ 350":
+                # a lead not understood may govern every clause after it, so they join its review
+                self._fold_into_review(out, governing, node.span, out[governing].reason)  # type: ignore[union-attr]
+                continue
+            if lead is not None and (days := list_recency(self.quote(lead))) is not None:
+                lead_days = days if lead_days is None else min(lead_days, days)
+            said = self.quote(lead) if lead is not None else node.text if isinstance(node, Unparsed) else ""
+            if any_from is None and said and says_any(said):
+                # "Patients must meet one of the following: ANC ≥ 1500/µL; platelets ≥ 100,000/µL"
+                any_from = len(out)
+                self._any_lead = True
             if isinstance(node, Unparsed) and node.reason == "lead-in":
                 continue
             if self.section == "exclusion" and not isinstance(node, Unparsed) \
@@ -216,6 +233,9 @@ class Resolver:
                 pred = self.review(span, f"the words before the checks ({lead_subject.text.strip()!r}) are "
                                    "not understood, and they may change what follows")
                 reviewed_lead = (lead, len(out))
+                governing = len(out)
+            if lead_days is not None:
+                pred = with_list_recency(pred, lead_days)  # the lead's "within 14 days" is about it too
             unread = next((q for q in leaves(pred) if isinstance(q, NeedsReview)), None)
             if _is_conditional(node) and last is not None and isinstance(out[last], NeedsReview):
                 # "...; ≤ 5 × ULN for patients with liver metastases" after a clause left for
@@ -248,7 +268,22 @@ class Resolver:
             if key:
                 concepts_at.setdefault(key, len(out))
             last = len(out)
+            if isinstance(node, Unparsed) and node.lead and not is_plain_lead_in(
+                    node.lead, exclusion=self.section == "exclusion"):
+                governing = len(out)  # "… all the following criteria: (1) …" not understood
             out.append(pred)
+        if any_from is not None and len(out) - any_from > 1 and self.section != "exclusion":
+            # the clauses after "one of the following:" are alternatives (among exclusions any one
+            # of the clauses excludes already)
+            rest = out[any_from:]
+            span = _cover(rest[0].span, rest[-1].span)
+            alternatives: Predicate
+            if any(i >= any_from for i in permissions):
+                alternatives = self.review(span, "a later sentence lets some patients in among alternatives")
+            else:
+                alternatives = AnyOf(span=span, text=self.quote(span), children=tuple(rest))
+            permissions = {i for i in permissions if i < any_from}
+            out = out[:any_from] + [alternatives]
         return [(p, i in permissions) for i, p in enumerate(out)]
 
     def node(self, node: Syntax, lead: Name | None = None) -> Predicate:
@@ -456,7 +491,8 @@ class Resolver:
         whole list goes to a person."""
         if any(_is_conditional(p) for p in node.parts):
             return self.review(node.span, "a part of a comma list is under a condition: it may widen another part")
-        joined = dataclasses.replace(node, op="or" if self.section == "exclusion" else "and", commas_only=False)
+        alternatives = self.section == "exclusion" or self._any_lead  # "one of the following: A, B"
+        joined = dataclasses.replace(node, op="or" if alternatives else "and", commas_only=False)
         pred = self.junction(joined, lead)
         unread = next((q for q in leaves(pred) if isinstance(q, NeedsReview)), None)
         if unread is not None:

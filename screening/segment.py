@@ -496,6 +496,13 @@ _ANY = re.compile(
     r"|\b(?:any|one|either)\s+of\s*:$",
     re.I,
 )
+
+
+def says_any(text: str) -> bool:
+    """"One of the following", "at least one of": what follows is alternatives."""
+    return _ANY.search(text) is not None
+
+
 _NEGATED = re.compile(
     r"^(?:no|not|none|never|without|absence\s+of|free\s+of|neither)\b"
     r"|\b(?:must|should|shall|will|may|can|do|does|did)\s+not\s+"

@@ -1814,3 +1814,46 @@ def test_since_prior_and_no_concurrent_and_recovered() -> None:
     assert _status(text, "Inclusion", [], procedures=procedures, complete_records=["procedures"]) == "needs_review"
     procedures = [{"name": "radiotherapy", "date": "2026-11-10"}]   # 10 days before: the time part fails
     assert _status(text, "Inclusion", [], procedures=procedures, complete_records=["procedures"]) == "not_met"
+
+
+@pytest.mark.parametrize(("text", "anc", "platelets", "expected"), [
+    # "one of the following:" makes the clauses after it alternatives: ANC 2.0 ≥ 1.5 holds, so the
+    # platelets of 80 (< 100) do not matter. Read as "each", the patient would wrongly be not met
+    ("Patients must meet one of the following: ANC ≥ 1500/µL; platelets ≥ 100,000/µL", 2.0, 80, "met"),
+    ("At least one of the following: ANC ≥ 1.5 × 10^9/L, platelets ≥ 100 × 10^9/L", 2.0, 80, "met"),
+    ("Patients must meet one of the following: ANC ≥ 1500/µL; platelets ≥ 100,000/µL", 1.0, 80, "not_met"),
+    # without it, each clause is required (80 < 100)
+    ("Adequate organ function: ANC ≥ 1500/µL; platelets ≥ 100,000/µL", 2.0, 80, "not_met"),
+    # a lead that is not understood governs every clause after it: "Part 2" may be a cohort,
+    # so platelets of 80 do not make a patient of another part ineligible
+    ("Part 2: ANC ≥ 1500/µL; platelets ≥ 100,000/µL", 2.0, 80, "needs_review"),
+])
+def test_a_lead_governs_the_clauses_after_it(text: str, anc: float, platelets: float, expected: str) -> None:
+    assert _status(text, "Inclusion", _counts(anc, platelets)) == expected
+
+
+def test_a_recency_in_the_lead_is_about_every_clause_after_it() -> None:
+    # results of 2026-10-31 are 20 days old on 2026-11-20 (2026-11-20 − 2026-10-31 = 20 days):
+    # "within 14 days" rejects them, the default 28 days would not
+    obs = [{"concept": "anc", "value": 2.0, "unit": "10^9/L", "date": "2026-10-31"},
+           {"concept": "platelets", "value": 150, "unit": "10^9/L", "date": "2026-10-31"}]
+    text = "Laboratory values within 14 days prior to registration: ANC ≥ 1500/µL; platelets ≥ 100,000/µL"
+    assert _status(text, "Inclusion", obs) == "unknown"
+    assert _status(text, "Inclusion", _counts(2.0, 150)) == "met"   # drawn 2026-11-18: 2 days old
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("b) Neutrophils >/= 1500/µL", [("anc", ">=", 1.5)]),
+    ("(2) Platelets ≥ 100,000/µL", [("platelets", ">=", 100.0)]),
+    ("iii) Hemoglobin ≥ 9 g/dL", [("hemoglobin", ">=", 90.0)]),
+])
+def test_an_enumeration_mark_at_a_clause_start_is_trimmed(text: str, expected: list[tuple[str, str, float]]) -> None:
+    assert _checks(text) == expected
+
+
+def test_clauses_after_an_unreadable_lead_join_its_review() -> None:
+    # read alone among exclusions, "(2) CD4+ T cell count ≥ 350" would exclude exactly the
+    # patients the exception lets in
+    text = ("Known HIV infection except for subjects meeting all the following criteria: (1) on stable "
+            "anti-retroviral therapy; (2) CD4+ T cell count ≥ 350 cells/µL")
+    assert isinstance(_section_only(text, "Exclusion"), NeedsReview)
