@@ -1857,3 +1857,17 @@ def test_clauses_after_an_unreadable_lead_join_its_review() -> None:
     text = ("Known HIV infection except for subjects meeting all the following criteria: (1) on stable "
             "anti-retroviral therapy; (2) CD4+ T cell count ≥ 350 cells/µL")
     assert isinstance(_section_only(text, "Exclusion"), NeedsReview)
+
+
+@pytest.mark.parametrize(("procedures", "expected"), [
+    # "with no transfusion support in the past 28 days" reads as "without … within 28 days":
+    # a red cell transfusion on 2026-11-01 is 17 days before the 2026-11-18 result, inside the
+    # window, so the value does not count (as for "without transfusion", above)
+    ([{"name": "red blood cell transfusion", "date": "2026-11-01"}], "unknown"),
+    # 2026-10-01 is 50 days before: outside; the procedure list is complete, so none inside it
+    ([{"name": "red blood cell transfusion", "date": "2026-10-01"}], "met"),
+])
+def test_with_no_transfusion_in_a_window(procedures: list[dict[str, object]], expected: str) -> None:
+    obs = [{"concept": "hemoglobin", "value": 11, "unit": "g/dL", "date": "2026-11-18"}]   # 11 ≥ 10 g/dL
+    text = "Hemoglobin ≥ 10 g/dL with no transfusion support in the past 28 days"
+    assert _status(text, "Inclusion", obs, procedures=procedures, complete_records=["procedures"]) == expected
