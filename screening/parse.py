@@ -801,6 +801,14 @@ def _flip(node: Syntax, op: str, span: Span) -> Syntax:
 _LOST_SYMBOL = re.compile(r"[A-Za-z%)\]]  +[\d.]")
 
 
+_SQUARE = re.compile(r"(\\?\[)([^\[\]]*\d[^\[\]]*?)(\\?\])")
+
+
+def _paren(bracket: str) -> str:
+    """"[" or "\\[" as "(" of the same length (and so for the closing one)."""
+    return bracket.replace("\\", " ").replace("[", "(").replace("]", ")")
+
+
 def parse_clause(text: str, offset: int = 0) -> Syntax:
     """Parse one clause; any failure becomes ``Unparsed`` with the reason. Never raises."""
     span = Span(offset, offset + len(text))
@@ -810,19 +818,24 @@ def parse_clause(text: str, offset: int = 0) -> Syntax:
         # reading what is left would turn "at least" into "equal to"
         return Unparsed(span=span, text=text,
                         reason="a comparison sign seems to be missing (two spaces before a number)")
+    written = text
+    # "≤ 1.5 × ULN \[or ≤ 3 × ULN for Gilbert's syndrome\]", "≤ 1,000/mm^3 \[1.0 x 10^9/L\]": square
+    # brackets around an amount or a bound are parentheses (around a name, "[SGOT]", they are an
+    # alias); replaced character for character, so every span still quotes the text as written
+    text = _SQUARE.sub(lambda m: _paren(m[1]) + m[2] + _paren(m[3]), text)
     try:
         tree = parser.parse(text)
         node = _ToNodes(text, offset).transform(tree)
         if isinstance(node, _NameList) or not _name_lists_bounded(node):
-            return Unparsed(span=span, text=text, reason="names listed without a bound after them")
+            return Unparsed(span=span, text=written, reason="names listed without a bound after them")
         return node  # type: ignore[no-any-return]
     except VisitError as err:
-        return Unparsed(span=span, text=text, reason=f"not understood: {err.orig_exc}")
+        return Unparsed(span=span, text=written, reason=f"not understood: {err.orig_exc}")
     except LarkError as err:
         listed = _group_named_by_a_result(text, offset) or _threshold_list(text, offset)
-        return listed if listed is not None else Unparsed(span=span, text=text, reason=_describe(err))
+        return listed if listed is not None else Unparsed(span=span, text=written, reason=_describe(err))
     except (ValueError, KeyError, RecursionError) as err:
-        return Unparsed(span=span, text=text, reason=f"not understood: {err}")
+        return Unparsed(span=span, text=written, reason=f"not understood: {err}")
 
 
 def _name_lists_bounded(node: Syntax) -> bool:

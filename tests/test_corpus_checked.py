@@ -319,6 +319,14 @@ WHOLE: list[tuple[str, str, str]] = [
     ("Inclusion", "More than 4 weeks since prior major surgery", "not has major_surgery 4 weeks ago or less"),
     ("Inclusion", "At least 28 days must have elapsed since a prior investigational agent.",
      "not has investigational_agent less than 28 days ago"),
+    # an alternative bound written "(or …)", in parentheses or square brackets (NCT03136627,
+    # NCT07145255 with 3 for 5, NCT06906562): 1,000/mm^3 = 1.0 × 10^9/L agrees with its restatement
+    ("Exclusion", "AST or ALT > 2.5 × ULN (or > 5 × ULN for subjects with liver metastasis)",
+     "((ast > 5 × ULN or (ast > 2.5 × ULN and not has liver_metastases)) or "
+     "(alt > 5 × ULN or (alt > 2.5 × ULN and not has liver_metastases)))"),
+    ("Inclusion", "Total bilirubin ≤ 1.5 × ULN \\[or ≤ 3 × ULN for patients with Gilbert's disease\\]",
+     "(total_bilirubin ≤ 1.5 × ULN or (has gilbert_syndrome and total_bilirubin ≤ 3 × ULN))"),
+    ("Exclusion", "Absolute neutrophil count (ANC) ≤ 1,000/mm\\^3 \\[1.0 x 10\\^9/L\\]", "anc ≤ 1 10^9/L"),
 ]
 
 

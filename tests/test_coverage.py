@@ -1871,3 +1871,16 @@ def test_with_no_transfusion_in_a_window(procedures: list[dict[str, object]], ex
     obs = [{"concept": "hemoglobin", "value": 11, "unit": "g/dL", "date": "2026-11-18"}]   # 11 ≥ 10 g/dL
     text = "Hemoglobin ≥ 10 g/dL with no transfusion support in the past 28 days"
     assert _status(text, "Inclusion", obs, procedures=procedures, complete_records=["procedures"]) == expected
+
+
+def test_square_brackets_around_a_name_are_still_an_alias() -> None:
+    # only brackets around an amount or a bound read as parentheses; "[SGOT]" names the lab
+    text = "Aspartate aminotransferase (AST) (serum glutamic oxaloacetic transaminase \\[SGOT\\]) ≤ 2.5 × ULN"
+    assert _checks(text) == [("ast", "<=", 2.5)]
+
+
+def test_a_restated_amount_may_begin_with_or() -> None:
+    # 1.7 mg/dL × 88.40 = 150.28 µmol/L, within 2 % of 150
+    assert _checks("Creatinine < 150 µmol/l (or 1.7 mg/dl)") == [("creatinine", "<", 150.0)]
+    # 150 µmol/L is 1.70 mg/dL, not 1.5: the two bounds disagree
+    assert isinstance(_only("Creatinine ≤ 1.5 mg/dL (or 150 µmol/L)"), NeedsReview)
