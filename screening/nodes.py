@@ -164,6 +164,7 @@ class Junction:
     and_or: bool = False  # written "and/or": either, but before one shared bound it is unclear
     normal_range: bool = False  # "within normal limits": ≥ 1 × LLN and ≤ 1 × ULN, kept together
     other_scale: bool = False  # "ECOG ≤ 2 (Karnofsky ≥ 60%)": one requirement in two scales, either
+    scale_either: bool = False  # "ECOG ≤ 2 (or Karnofsky ≥ 70%)": "or" written, so either scale suffices
     # "ANC ≥ 1500/µL, platelets ≥ 100,000/µL": complete thresholds separated by commas alone,
     # joined as the section joins the clauses of an item (each required, or each excluding)
     commas_only: bool = False

@@ -284,6 +284,7 @@ class _OtherScale:
     span: Span
     subjects: tuple[Name, ...]
     comparison: Comparison
+    either: bool = False  # "(or Karnofsky ≥ 70%)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -482,6 +483,10 @@ class _ToNodes(Transformer[Token, Any]):
         return _OtherScale(span=self._span(meta), subjects=subjects, comparison=comp)
 
     @v_args(meta=True)
+    def other_scale_either(self, meta: Any, items: list[Any]) -> _OtherScale:
+        return dataclasses.replace(self.other_scale(meta, items), either=True)
+
+    @v_args(meta=True)
     def amount_condition(self, meta: Any, items: list[Any]) -> _Alternative:
         # "AST ≤ 2.5 × ULN (5 × ULN if liver metastases are present)": the comparator is the main one's
         amount, cond = items
@@ -538,7 +543,7 @@ class _ToNodes(Transformer[Token, Any]):
         if len(others) > 1 or len(bounds) > 1:
             raise ValueError("several bounds next to a bound on another scale")
         (other,) = others
-        return Junction(span=main.span, op="or", other_scale=True, parts=(
+        return Junction(span=main.span, op="or", other_scale=True, scale_either=other.either, parts=(
             main, Threshold(span=other.span, subjects=other.subjects, comparisons=(other.comparison,))))
 
     @v_args(meta=True)

@@ -435,7 +435,7 @@ class Resolver:
 
     def other_scale(self, node: Junction) -> Predicate:
         """"ECOG ≤ 2 (Karnofsky ≥ 60%)": one requirement written in two scales the vocabulary maps
-        onto each other. Among inclusions both must hold (a scale the patient lacks is inferred
+        onto each other. Among inclusions both must hold (unless "or" is written) (a scale the patient lacks is inferred
         from the other, and decides only where the mappings agree); among exclusions either
         excludes, being the negation of that requirement. The two scales do not map one-to-one,
         so the lenient reading could let through a patient one of them rules out. A parenthesised
@@ -444,10 +444,17 @@ class Resolver:
         assert isinstance(main, Threshold) and isinstance(other, Threshold)
         concepts = [self.concept_of(t.subjects[0]) if len(t.subjects) == 1 else None for t in (main, other)]
         first, second = concepts
+        if node.scale_either and not (first is not None and second is not None
+                                      and second.id in scale_conversions(first.id)):
+            # "Creatinine < 2 mg/dL (or creatinine clearance > 60 mL/min)": "or" written makes the
+            # bound on another measure an alternative
+            return AnyOf(span=node.span, text=self.quote(node.span),
+                         children=(self.threshold(main, main.subjects), self.threshold(other, other.subjects)))
         if first is None or second is None or second.id not in scale_conversions(first.id):
             return self.review(node.span, f"the bound in parentheses {self.quote(other.span)!r} is about another "
                                           "measure: a second requirement or an alternative?")
-        joined = AnyOf if self.section == "exclusion" else AllOf
+        # "ECOG ≤ 2 (or Karnofsky ≥ 70%)": with "or" written, either scale is enough
+        joined = AnyOf if self.section == "exclusion" or node.scale_either else AllOf
         return joined(span=node.span, text=self.quote(node.span),
                       children=(self.threshold(main, main.subjects), self.threshold(other, other.subjects)))
 

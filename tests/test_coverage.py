@@ -1884,3 +1884,24 @@ def test_a_restated_amount_may_begin_with_or() -> None:
     assert _checks("Creatinine < 150 µmol/l (or 1.7 mg/dl)") == [("creatinine", "<", 150.0)]
     # 150 µmol/L is 1.70 mg/dL, not 1.5: the two bounds disagree
     assert isinstance(_only("Creatinine ≤ 1.5 mg/dL (or 150 µmol/L)"), NeedsReview)
+
+
+@pytest.mark.parametrize(("scores", "expected"), [
+    # "ECOG ≤ 2 (or Karnofsky ≥ 70%)": "or" written, so either scale is enough
+    ([{"scale": "ecog", "value": 3}, {"scale": "karnofsky", "value": 70}], "met"),     # 70 ≥ 70
+    ([{"scale": "ecog", "value": 3}, {"scale": "karnofsky", "value": 60}], "not_met"),  # 3 > 2 and 60 < 70
+    ([{"scale": "ecog", "value": 2}], "met"),                                            # 2 ≤ 2
+])
+def test_the_other_scale_after_or_is_an_alternative(scores: list[dict[str, object]], expected: str) -> None:
+    assert _status("ECOG performance status ≤ 2 (or Karnofsky performance status ≥ 70%)", "Inclusion", [],
+                   performance_status=scores) == expected
+
+
+def test_a_bound_on_another_measure_after_or_is_an_alternative() -> None:
+    # creatinine 2.0 mg/dL fails ≤ 1.5, but the clearance of 70 mL/min meets ≥ 60: met
+    obs = [{"concept": "creatinine", "value": 2.0, "unit": "mg/dL", "date": "2026-11-18"},
+           {"concept": "creatinine_clearance", "value": 70, "unit": "mL/min", "date": "2026-11-18"}]
+    text = "Serum creatinine ≤ 1.5 mg/dL (or creatinine clearance ≥ 60 mL/min)"
+    assert _status(text, "Inclusion", obs) == "met"
+    obs[1]["value"] = 50   # 50 < 60 and 2.0 > 1.5: neither holds
+    assert _status(text, "Inclusion", obs) == "not_met"
