@@ -139,6 +139,10 @@ def read_observation(obs: Observation, concept: Concept, vocab: Vocabulary) -> V
         except UnitError as err:
             raise InputError(err.message) from None
     canonical = number * factor
+    if concept.kind == "score" and concept.values and canonical not in concept.values:
+        # "NYHA class 7", "neuropathy grade 7": not a value of the scale (as the CSV reader says)
+        values = ", ".join(f"{v:g}" for v in concept.values)
+        raise InputError(f"{number:g} is not a {concept.label} value ({values})")
     if concept.plausible:
         low, high = concept.plausible
         if (low is not None and canonical < low) or (high is not None and canonical > high):

@@ -377,6 +377,25 @@ class _ToNodes(Transformer[Token, Any]):
                           value=items[1], condition=_name_of(cond), condition_absent=isinstance(cond, _Absent))
 
     @v_args(meta=True)
+    def grade_bound(self, meta: Any, items: list[Token]) -> Comparison:
+        # "≥ grade 2", "grade ≥ 2", "grade 2 or higher": the amount is a grade, whatever the order
+        number = next(t for t in items if t.type == "NUMBER")
+        postfix = next((t for t in items if t.type == "POSTFIX_COMPARATOR"), None)
+        op = _postfix_op(str(postfix)) if postfix is not None else \
+            comparator_op(str(next(t for t in items if t.type == "COMPARATOR")))
+        return Comparison(span=self._span(meta), op=op,  # type: ignore[arg-type]
+                          value=Amount(span=self._tspan(number), value=_number(number), unit="grade"))
+
+    def pass_bound(self, items: list[Comparison]) -> Comparison:
+        return items[0]
+
+    @v_args(meta=True)
+    def grade_first(self, meta: Any, items: list[Any]) -> Threshold:
+        # "Grade ≥ 2 peripheral neuropathy": the bound written before what it grades
+        comparison, name = items
+        return Threshold(span=self._span(meta), subjects=(name,), comparisons=(comparison,))
+
+    @v_args(meta=True)
     def compare_restated(self, meta: Any, items: list[Any]) -> Comparison:
         written, sign = comparator_op(str(items[0])), comparator_op(str(items[1]).strip("() \t"))
         if written != sign:

@@ -291,6 +291,12 @@ class Resolver:
             return NeedsReview(span=node.span, text=node.text, reason=node.reason)
         if isinstance(node, Junction):
             return self.junction(node, lead)
+        if isinstance(node, Threshold) and any(isinstance(c.value, Amount) and c.value.unit == "grade"
+                                               for c in node.comparisons):
+            graded = self.graded(node)
+            if isinstance(graded, NeedsReview):
+                return graded
+            node = graded
         if isinstance(node, Threshold) and len(node.subjects) == 1 and self._only_person(node.subjects[0]):
             # "Patients ≥ 18 years", "Women ≥ 18 years of age", "Male or female ≥ 18 years": the
             # person's age (the note "of age", or a bound in years), for the sex named, if one is
@@ -343,6 +349,28 @@ class Resolver:
             return self.since(node)
         raise AssertionError(f"unhandled syntax node {type(node).__name__}")
 
+    def graded(self, node: Threshold) -> Threshold | NeedsReview:
+        """"Peripheral neuropathy ≥ grade 2": the grade is a score of its own in the vocabulary,
+        named "<condition> grade" ("peripheral neuropathy grade"); a condition without one is for
+        a person."""
+        if len(node.subjects) != 1 or not all(isinstance(c.value, Amount) and c.value.unit == "grade"
+                                               and c.upper is None and not c.conditional for c in node.comparisons):
+            return self.review(node.span, "a grade next to other bounds or for several conditions")
+        if self.section == "exclusion" and any(c.op in ("<", "<=") for c in node.comparisons):
+            # "Peripheral neuropathy ≤ grade 2" among exclusions would exclude every patient
+            # without it (grade 0): a requirement written in the wrong list; for a person
+            return self.review(node.span, "a grade bound that includes grade 0 (none) among exclusions: "
+                                          "whether it states a requirement is for a person")
+        subject = node.subjects[0]
+        named = subject.text if re.search(r"\bgrade\s*$", subject.text, re.I) else f"{subject.text} grade"
+        concept = self.concept_of(named)
+        if concept is None or concept.kind != "score":
+            return self.review(node.span, f"no grade of {subject.text!r} is known")
+        return dataclasses.replace(
+            node, subjects=(Name(span=subject.span, text=named),),
+            comparisons=tuple(dataclasses.replace(c, value=dataclasses.replace(c.value, unit=None))  # type: ignore[arg-type]
+                              for c in node.comparisons))
+
     def _group_lead(self, lead: Name) -> tuple[Name, bool] | None:
         """A lead naming a group of patients by a state or a condition ("Women of childbearing
         potential:", "For patients with liver metastases:", "Without bone marrow involvement:"):
@@ -368,8 +396,13 @@ class Resolver:
             # requirement written in the wrong list, or a double negative; for a person
             return self.review(node.span, "a negation among exclusions: whether it states a requirement "
                                           "is for a person")
-        if not isinstance(node.part, (Presence, Junction)) or _has_bound(node.part):
-            # "No ANC < 1500/µL": a bound under "no" is unusual enough to leave to a person
+        part = node.part
+        plain_bound = isinstance(part, Threshold) and len(part.subjects) == 1 and len(part.comparisons) == 1 \
+            and not part.comparisons[0].conditional and part.comparisons[0].upper is None \
+            and not (part.exposures or part.notes or part.restated or part.recency)
+        if not (plain_bound or isinstance(part, (Presence, Junction))) or (not plain_bound and _has_bound(part)):
+            # "No radiotherapy to more than 10% of bone marrow": only one plain bound ("No
+            # peripheral neuropathy ≥ grade 2") is negated; anything more is for a person
             return self.review(node.span, "a negated bound is not read")
         if isinstance(node.part, Junction) and node.part.op == "and":
             # "No previous chemotherapy and radiotherapy": neither, or not both together?

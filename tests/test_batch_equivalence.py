@@ -49,6 +49,7 @@ OTHER = compile_trial(trial_from_text("""Inclusion Criteria:
 - No prior malignancy within 5 years
 - Not pregnant or nursing
 - At least 14 days since the last dose of an investigational agent
+- No peripheral neuropathy ≥ grade 2
 - Laboratory values within 7 days prior to registration:
   - Potassium ≥ 3.5 mmol/L
   - Albumin ≥ 3.0 g/dL
@@ -60,6 +61,7 @@ Exclusion Criteria:
 - ALT > 3 x ULN obtained within 28 days prior to registration
 - Serum creatinine > 1.5 mg/dL (> 2.0 mg/dL if liver metastases) within 14 days prior to registration
 - Less than 4 weeks since prior antibody-drug conjugate
+- Grade 3 or higher peripheral neuropathy
 """, nct_id="NCT00000001"))
 # (trial, cohort) pairs screened for every drawn table
 SCREENS = [(TRIAL, c.id) for c in TRIAL.cohorts] + [(OTHER, None)]
@@ -171,6 +173,7 @@ def cohort(draw: st.DrawFn) -> tuple[list[str], list[list[str]]]:
                         ("ecog", st.sampled_from(["0", "1", "2", "3", "", "1.5", "-1"])),
                         ("karnofsky", st.sampled_from(["100", "90", "80", "70", "60", "", "95"])),
                         ("nyha_class", st.sampled_from(["1", "2", "3", "4", ""])),
+                        ("peripheral_neuropathy_grade", st.sampled_from(["0", "1", "2", "3", "", "7", "1.5"])),
                         ("prior_lines", st.sampled_from(["0", "1", "2", "3", "", "-1"])),
                         ("prior_anti_her2_lines", st.sampled_from(["0", "1", "2", "3", ""]))):
         if draw(st.integers(0, 9)) < 7:

@@ -1905,3 +1905,36 @@ def test_a_bound_on_another_measure_after_or_is_an_alternative() -> None:
     assert _status(text, "Inclusion", obs) == "met"
     obs[1]["value"] = 50   # 50 < 60 and 2.0 > 1.5: neither holds
     assert _status(text, "Inclusion", obs) == "not_met"
+
+
+@pytest.mark.parametrize(("text", "section", "grade", "expected"), [
+    # the grade is the clinician's CTCAE grade (0 = none); an exclusion is "met" when not excluded
+    ("Peripheral neuropathy ≥ grade 2", "Exclusion", 1, "met"),          # 1 < 2
+    ("Peripheral neuropathy ≥ grade 2", "Exclusion", 2, "not_met"),      # 2 ≥ 2
+    ("Grade 2 or higher peripheral neuropathy", "Exclusion", 2, "not_met"),
+    ("Grade ≥ 2 peripheral neuropathy", "Exclusion", None, "unknown"),   # no grade recorded
+    ("Peripheral neuropathy ≥ CTCAE Grade 2", "Exclusion", 0, "met"),
+    # "No X ≥ grade 2" among inclusions: one plain bound under "no" is its negation
+    ("No peripheral neuropathy ≥ grade 2", "Inclusion", 1, "met"),
+    ("No peripheral neuropathy ≥ grade 2", "Inclusion", 3, "not_met"),   # 3 ≥ 2
+    ("No peripheral neuropathy ≥ grade 2", "Inclusion", None, "unknown"),
+])
+def test_a_ctcae_grade_of_a_condition(text: str, section: str, grade: int | None, expected: str) -> None:
+    obs = [] if grade is None else [{"concept": "peripheral_neuropathy_grade", "value": grade}]
+    assert _status(text, section, obs) == expected
+
+
+def test_a_grade_of_a_condition_without_one_is_for_review_and_a_grade_outside_the_scale_is_an_error() -> None:
+    assert isinstance(_section_only("Grade ≥ 2 diarrhea", "Exclusion"), NeedsReview)
+    with pytest.raises(InputError, match="7 is not a Peripheral neuropathy, CTCAE grade value"):
+        _status("Peripheral neuropathy ≥ grade 2", "Exclusion", [{"concept": "peripheral_neuropathy_grade", "value": 7}])
+
+
+def test_a_grade_bound_including_grade_0_among_exclusions_is_for_review() -> None:
+    # read literally, "Peripheral neuropathy ≤ grade 2" would exclude every patient without it
+    assert isinstance(_section_only("Peripheral neuropathy ≤ Grade 2", "Exclusion"), NeedsReview)
+    assert not isinstance(_section_only("Peripheral neuropathy ≤ Grade 2", "Inclusion"), NeedsReview)
+    # "grade" stays in a name when no bound follows it: ECOG 0 to 1
+    from screening.compile import canonical
+
+    assert canonical(_section_only("ECOG PS grade of 0-1", "Inclusion")) == "ecog 0 to 1"  # type: ignore[arg-type]
