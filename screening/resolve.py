@@ -547,6 +547,20 @@ class Resolver:
             return self.comma_list(node, lead)
         if any(isinstance(p, Since) for p in node.parts):
             return self.since_list(node)
+        if not node.and_or and all(isinstance(p, Presence) and p.window is None and not p.exceptions
+                                   and p.status is None and p.method is None for p in node.parts):
+            # "Ability to understand and the willingness to sign a written informed consent
+            # document": a name with "and" or "or" inside that the vocabulary knows whole
+            head_part = node.parts[0]
+            assert isinstance(head_part, Presence)
+            at = head_part.subject.span.start  # after a lead such as "Patients must have"
+            words = self.quote(Span(at, node.span.end))
+            if m := re.match(r"the\s+", words, re.I):
+                at, words = at + m.end(), words[m.end():]
+            whole = Name(span=Span(at, node.span.end), text=words)
+            concept = self.concept_of(whole)
+            if concept is not None and concept.kind in PRESENCE_KINDS:
+                return self.presence(dataclasses.replace(head_part, span=node.span, subject=whole))
         parts = _absorb_method_alternatives(list(node.parts)) if node.op == "or" else list(node.parts)
         last = parts[-1] if parts else None
         if isinstance(last, Threshold) and last.recency is not None:

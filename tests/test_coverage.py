@@ -1938,3 +1938,18 @@ def test_a_grade_bound_including_grade_0_among_exclusions_is_for_review() -> Non
     from screening.compile import canonical
 
     assert canonical(_section_only("ECOG PS grade of 0-1", "Inclusion")) == "ecog 0 to 1"  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a name with "and" inside that the vocabulary knows whole (NCI template wording)
+    ("Ability to understand and the willingness to sign a written informed consent document.", "has informed_consent"),
+    ("Patients must have the ability to understand and the willingness to sign a written informed consent document",
+     "has informed_consent"),
+    ("Signed and dated informed consent form", "has informed_consent"),
+    # names the vocabulary does not know whole stay a list
+    ("Hypertension and diabetes", "(has hypertension and has diabetes)"),
+])
+def test_a_name_known_whole_is_not_split_at_and(text: str, expected: str) -> None:
+    from screening.compile import canonical
+
+    assert canonical(_section_only(text, "Inclusion")) == expected  # type: ignore[arg-type]
