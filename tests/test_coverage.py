@@ -1953,3 +1953,15 @@ def test_a_name_known_whole_is_not_split_at_and(text: str, expected: str) -> Non
     from screening.compile import canonical
 
     assert canonical(_section_only(text, "Inclusion")) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("text", "condition", "present", "expected"), [
+    # "drug or alcohol abuse" is known whole; alcohol abuse is narrower, so it counts
+    ("Drug or alcohol abuse", "alcohol abuse", True, "not_met"),
+    ("Drug or alcohol abuse", "substance abuse", False, "met"),      # the broad concept known absent
+    ("Malabsorption syndrome", "malabsorption", True, "not_met"),
+    ("Known HIV positivity", "HIV infection", True, "not_met"),
+    ("Inflammatory bowel disease", "ulcerative colitis", True, "not_met"),
+])
+def test_common_exclusion_conditions(text: str, condition: str, present: bool, expected: str) -> None:
+    assert _status(text, "Exclusion", [], conditions=[{"name": condition, "present": present}]) == expected
