@@ -1033,8 +1033,16 @@ def _unless_at(text: str, start: int, end: int) -> int | None:
     return None
 
 
+# "Note: ovarian function suppression drugs … do not count as anti-cancer therapy": what the
+# sentence names is taken out of the item, which can only let patients in
+_NOT_COUNTED = re.compile(r"\b(?:do|does|will|shall)\s+not\s+count\b|\b(?:is|are)\s+not\s+(?:counted|considered)\s+(?:as|an?)\b",
+                          re.I)
+
+
 def is_permission(text: str) -> bool:
     """A sentence that lets a group of patients in: "Patients with Gilbert's syndrome are eligible"."""
+    if _NOT_COUNTED.search(text):
+        return True
     return _PERMISSION.match(text.strip()) is not None and _RESTRICTION.search(text) is None
 
 
@@ -1078,7 +1086,9 @@ def parse_item(text: str, *, exclusion: bool = False) -> list[tuple[Span | None,
     return out
 
 
-_NOT_SPECIFIED = re.compile(r"\s*not\s+specified\s*\.?\s*$", re.I)
+# PDQ: "Menopausal status: Not specified", "Chemotherapy: See Disease Characteristics": no
+# requirement of its own (the one referred to is an item of the trial already)
+_NOT_SPECIFIED = re.compile(r"\s*(not\s+specified|see\s+(disease|patient|general)\s+characteristics)\s*\.?\s*$", re.I)
 
 
 def _parse_clause_with_lead(text: str, start: int, end: int) -> list[tuple[Span | None, Syntax]]:

@@ -1965,3 +1965,23 @@ def test_a_name_known_whole_is_not_split_at_and(text: str, expected: str) -> Non
 ])
 def test_common_exclusion_conditions(text: str, condition: str, present: bool, expected: str) -> None:
     assert _status(text, "Exclusion", [], conditions=[{"name": condition, "present": present}]) == expected
+
+
+def test_see_disease_characteristics_and_concurrent() -> None:
+    from screening.compile import canonical
+
+    # PDQ cross-references set no requirement of their own
+    trial = compile_trial(trial_from_text("Inclusion Criteria:\n- Chemotherapy: See Disease Characteristics\n"))
+    (crit,) = [c for c in trial.criteria if not c.id.startswith("registry.")]
+    assert crit.understood_as == ""
+    # "concurrent" is current: radiotherapy at screening
+    assert canonical(_section_only("No concurrent radiotherapy", "Inclusion")) == "not has radiotherapy"  # type: ignore[arg-type]
+
+
+def test_a_note_that_something_does_not_count_can_only_let_patients_in() -> None:
+    # tamoxifen (endocrine therapy) is an anticancer therapy, but the note takes it out: the
+    # exclusion applies only if the note does not, which is for a person, never "not met"
+    text = ("Other concurrent anti-cancer therapy. Note: adjuvant endocrine therapy (tamoxifen or an "
+            "aromatase inhibitor) does not count as anti-cancer therapy")
+    medications = [{"name": "tamoxifen", "start_date": "2026-01-01", "ongoing": True}]
+    assert _status(text, "Exclusion", [], medications=medications) == "needs_review"
