@@ -1157,6 +1157,12 @@ class Resolver:
         if not node.subject.text:
             return self.review(node.span, "a window without a subject")
         concept = self.concept_of(node.subject)
+        if concept is None and (qualifier := find_qualifier(node.subject.text)) is not None:
+            # "Uncontrolled diabetes mellitus": the condition without its narrowing word; the
+            # word is kept as the check's qualifier below, so a plain record cannot decide it
+            plain = re.sub(rf"\b{re.escape(qualifier)}\b", " ", node.subject.text, count=1, flags=re.I)
+            found = self.concept_of(plain)
+            concept = found if found is not None and found.kind == "condition" else None
         if concept is None:
             return self.review(node.span, f"unknown condition {node.subject.text!r}")
         if concept.kind not in PRESENCE_KINDS:

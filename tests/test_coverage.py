@@ -1985,3 +1985,23 @@ def test_a_note_that_something_does_not_count_can_only_let_patients_in() -> None
             "aromatase inhibitor) does not count as anti-cancer therapy")
     medications = [{"name": "tamoxifen", "start_date": "2026-01-01", "ongoing": True}]
     assert _status(text, "Exclusion", [], medications=medications) == "needs_review"
+
+
+@pytest.mark.parametrize(("record", "present", "expected"), [
+    # "Uncontrolled diabetes mellitus": the condition with its narrowing word kept as a qualifier
+    ("diabetes mellitus", True, "unknown"),            # a plain record does not say "uncontrolled"
+    ("uncontrolled diabetes", True, "not_met"),        # a record that says so decides: excluded
+    ("diabetes", False, "met"),                        # no diabetes at all: not excluded
+])
+def test_a_qualified_condition_not_in_the_vocabulary_as_written(record: str, present: bool, expected: str) -> None:
+    assert _status("Uncontrolled diabetes mellitus", "Exclusion", [],
+                   conditions=[{"name": record, "present": present}]) == expected
+
+
+def test_infection_spellings_and_seizures() -> None:
+    from screening.compile import canonical
+
+    assert canonical(_section_only("Known active hepatitis B or hepatitis C infection", "Exclusion")) == \
+        "(has hepatitis_b_active or has hepatitis_c)"  # type: ignore[arg-type]
+    assert canonical(_section_only("Uncontrolled seizure disorder", "Exclusion")) == \
+        "has seizure_disorder (uncontrolled)"  # type: ignore[arg-type]
