@@ -2005,3 +2005,16 @@ def test_infection_spellings_and_seizures() -> None:
         "(has hepatitis_b_active or has hepatitis_c)"  # type: ignore[arg-type]
     assert canonical(_section_only("Uncontrolled seizure disorder", "Exclusion")) == \
         "has seizure_disorder (uncontrolled)"  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("text", "record", "expected"), [
+    # a solid organ and a stem cell transplant are different criteria; both are transplants
+    ("Prior allogeneic stem cell transplantation", "allogeneic bone marrow transplant", "not_met"),
+    ("Prior allogeneic stem cell transplantation", "solid organ transplant", "met"),   # complete list: no allo-SCT
+    ("History of solid organ transplantation", "allogeneic stem cell transplant", "met"),
+    ("History of solid organ transplantation", "organ transplant recipient", "not_met"),
+    ("Prior transplant", "autologous stem cell transplant", "not_met"),                # narrower counts for broader
+])
+def test_transplant_kinds_are_kept_apart(text: str, record: str, expected: str) -> None:
+    patient = {"conditions": [{"name": record, "present": True}], "complete_records": ["conditions"]}
+    assert _status(text, "Exclusion", [], **patient) == expected
