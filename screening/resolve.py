@@ -523,6 +523,35 @@ class Resolver:
         narrow what the clause means."""
         out[i] = self.review(_cover(out[i].span, span), reason)
 
+    def qualifiers_sharing_a_condition(self, node: Junction) -> Predicate | None:
+        """"Untreated or symptomatic CNS metastases", "Active or uncontrolled autoimmune disease":
+        narrowing words joined by "or" before one condition, each read with it (a plain record
+        of the condition then cannot decide, as for any qualifier). None for any other list."""
+        parts = node.parts
+        if node.op != "or" or node.and_or or len(parts) < 2 or not all(
+                isinstance(p, Presence) and p.window is None and not p.exceptions and p.status is None
+                and p.method is None and not p.history for p in parts):
+            return None
+        heads = [h for h in parts[:-1] if isinstance(h, Presence)]
+        last = parts[-1]
+        assert isinstance(last, Presence)
+        words = [h.subject.text.strip() for h in heads]
+        if not all(normalize_phrase(w) in {"active", "current"} or (find_qualifier(w) or "") == w.lower()
+                   for w in words):
+            return None
+        concept = self.concept_of(last.subject)
+        own = find_qualifier(last.subject.text)
+        base = last.subject.text
+        if concept is None and own is not None:
+            base = re.sub(rf"\b{re.escape(own)}\b", " ", base, count=1, flags=re.I).strip()
+            concept = self.concept_of(base)
+        if concept is None or concept.kind != "condition":
+            return None
+        checks = [self.presence(Presence(span=h.span, subject=Name(span=h.subject.span, text=f"{w} {base}")))
+                  for h, w in zip(heads, words, strict=True)]
+        checks.append(self.presence(last))
+        return AnyOf(span=node.span, text=self.quote(node.span), children=tuple(checks))
+
     def comma_list(self, node: Junction, lead: Name | None) -> Predicate:
         """"ANC ≥ 1500/µL, platelets ≥ 100,000/µL": joined like the clauses of an item (each
         required in an inclusion, each excluding in an exclusion). Commas alone say less than ";":
@@ -547,6 +576,9 @@ class Resolver:
             return self.comma_list(node, lead)
         if any(isinstance(p, Since) for p in node.parts):
             return self.since_list(node)
+        shared_head = self.qualifiers_sharing_a_condition(node)
+        if shared_head is not None:
+            return shared_head
         if not node.and_or and all(isinstance(p, Presence) and p.window is None and not p.exceptions
                                    and p.status is None and p.method is None for p in node.parts):
             # "Ability to understand and the willingness to sign a written informed consent

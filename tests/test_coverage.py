@@ -2018,3 +2018,16 @@ def test_infection_spellings_and_seizures() -> None:
 def test_transplant_kinds_are_kept_apart(text: str, record: str, expected: str) -> None:
     patient = {"conditions": [{"name": record, "present": True}], "complete_records": ["conditions"]}
     assert _status(text, "Exclusion", [], **patient) == expected
+
+
+@pytest.mark.parametrize(("record", "expected"), [
+    # "Untreated or symptomatic CNS metastases": each word narrows the condition named last
+    ("brain metastases", "unknown"),                  # a plain record says neither
+    ("symptomatic brain metastases", "not_met"),      # one of the words holds: excluded
+])
+def test_narrowing_words_joined_by_or_share_the_condition(record: str, expected: str) -> None:
+    assert _status("Untreated or symptomatic central nervous system (CNS) metastases", "Exclusion", [],
+                   conditions=[{"name": record, "present": True}]) == expected
+    # with the condition known absent, neither applies
+    assert _status("Untreated or symptomatic central nervous system (CNS) metastases", "Exclusion", [],
+                   conditions=[{"name": "brain metastases", "present": False}]) == "met"
