@@ -2031,3 +2031,15 @@ def test_narrowing_words_joined_by_or_share_the_condition(record: str, expected:
     # with the condition known absent, neither applies
     assert _status("Untreated or symptomatic central nervous system (CNS) metastases", "Exclusion", [],
                    conditions=[{"name": "brain metastases", "present": False}]) == "met"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Patients with a known diagnosis of human immunodeficiency virus (HIV) infection", "has hiv"),
+    ("Clinical diagnosis of dementia", "has dementia"),
+    # "currently receiving" and "another" (the study drug aside: "other")
+    ("Patients who are currently receiving another investigational drug", "has other investigational_agent"),
+])
+def test_diagnosis_of_and_currently_receiving_leads(text: str, expected: str) -> None:
+    from screening.compile import canonical
+
+    assert canonical(_section_only(text, "Exclusion")) == expected  # type: ignore[arg-type]
