@@ -850,6 +850,10 @@ def parse_clause(text: str, offset: int = 0) -> Syntax:
     try:
         tree = parser.parse(text)
         node = _ToNodes(text, offset).transform(tree)
+        if isinstance(node, _NameList) and "/" in text and "," not in text:
+            # "Prior anti-PD-1/PD-L1 therapy": names joined by "/" alone may be one name; the
+            # vocabulary decides (else the condition is unknown, for review)
+            return Presence(span=span, subject=Name(span=span, text=text))
         if isinstance(node, _NameList) or not _name_lists_bounded(node):
             return Unparsed(span=span, text=written, reason="names listed without a bound after them")
         return node  # type: ignore[no-any-return]

@@ -2043,3 +2043,16 @@ def test_diagnosis_of_and_currently_receiving_leads(text: str, expected: str) ->
     from screening.compile import canonical
 
     assert canonical(_section_only(text, "Exclusion")) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("text", "drug", "expected"), [
+    # checkpoint inhibitors by target: ipilimumab (anti-CTLA-4) is not an anti-PD-1 drug
+    ("Prior treatment with anti-PD-1 therapy", "ipilimumab", "met"),
+    ("Prior treatment with anti-PD-1 therapy", "pembrolizumab", "not_met"),
+    ("Prior immune checkpoint inhibitor", "ipilimumab", "not_met"),          # narrower counts for broader
+    ("Prior anti-PD-1/PD-L1 therapy", "atezolizumab", "not_met"),            # one name with "/" inside
+    ("Prior anti-PD-1/PD-L1 therapy", "ipilimumab", "met"),
+])
+def test_checkpoint_inhibitors_by_target(text: str, drug: str, expected: str) -> None:
+    medications = [{"name": drug, "start_date": "2025-01-01", "end_date": "2025-06-01"}]
+    assert _status(text, "Exclusion", [], medications=medications, complete_records=["medications"]) == expected
