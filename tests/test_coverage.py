@@ -2056,3 +2056,14 @@ def test_diagnosis_of_and_currently_receiving_leads(text: str, expected: str) ->
 def test_checkpoint_inhibitors_by_target(text: str, drug: str, expected: str) -> None:
     medications = [{"name": drug, "start_date": "2025-01-01", "end_date": "2025-06-01"}]
     assert _status(text, "Exclusion", [], medications=medications, complete_records=["medications"]) == expected
+
+
+def test_time_since_written_with_from() -> None:
+    from screening.compile import canonical
+
+    assert canonical(_section_only("At least 4 weeks from prior chemotherapy", "Inclusion")) == \
+        "not has chemotherapy less than 4 weeks ago"  # type: ignore[arg-type]
+    assert canonical(_section_only("≥ 28 days from the last dose of radiotherapy", "Inclusion")) == \
+        "not has radiotherapy less than 28 days ago"  # type: ignore[arg-type]
+    # counted from an event that is not a therapy: for a person
+    assert isinstance(_section_only("At least 4 weeks from randomization", "Inclusion"), NeedsReview)
