@@ -50,6 +50,7 @@ OTHER = compile_trial(trial_from_text("""Inclusion Criteria:
 - Not pregnant or nursing
 - At least 14 days since the last dose of an investigational agent
 - No peripheral neuropathy ≥ grade 2
+- Measurable or evaluable disease
 - Laboratory values within 7 days prior to registration:
   - Potassium ≥ 3.5 mmol/L
   - Albumin ≥ 3.0 g/dL

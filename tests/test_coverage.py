@@ -460,7 +460,11 @@ def test_has_leads_name_only_the_person() -> None:
 
 def test_evaluable_disease_is_not_measurable_disease() -> None:
     # evaluable (RECIST non-target lesions count) is broader than measurable: not the same concept
-    assert isinstance(_only("Have evaluable disease"), NeedsReview)
+    p = _only("Have evaluable disease")
+    assert isinstance(p, PresenceCheck) and p.concept == "evaluable_disease"
+    # measurable disease is evaluable; without it the disease may still be evaluable: unknown
+    assert _status("Measurable or evaluable disease", "Inclusion", [], tumour={"measurable_disease": True}) == "met"
+    assert _status("Measurable or evaluable disease", "Inclusion", [], tumour={"measurable_disease": False}) == "unknown"
 
 
 def test_of_note_joined_to_its_subject() -> None:
