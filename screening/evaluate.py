@@ -705,7 +705,9 @@ class Evaluator:
         if self.polarity == "exclude" and not check.other:
             # "History of malignancy" as an exclusion: the patient's own primary tumour matches
             # it only through the broader concept, and the trial may be for that very cancer
-            shared = [r for r in present if r.primary and r.concept != check.concept]
+            # (a condition record of the same cancer as the primary site is the same tumour)
+            own = self._primary_concepts()
+            shared = [r for r in present if (r.primary or r.concept in own) and r.concept != check.concept]
             if shared:
                 unqualified = unqualified + shared
                 present = [r for r in present if r not in shared]
@@ -750,7 +752,7 @@ class Evaluator:
                     known_absent = f"recorded as absent: {check.member}"
             if unqualified:
                 r = unqualified[0]
-                if r.primary and not check.qualifier and not check.member:
+                if (r.primary or r.concept in self._primary_concepts()) and not check.qualifier and not check.member:
                     expl = (f"{c.label}: the patient's {r.label}; whether this criterion means the "
                             "studied cancer or another one needs a person")
                 else:

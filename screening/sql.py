@@ -621,6 +621,9 @@ class CohortQuery:
                     continue  # another named drug of the class: does not count at all
             if counted and check.qualifier and check.qualifier not in label.lower():
                 counted = False
+            if counted and self._polarity == "exclude" and not check.other and cid in primary_named \
+                    and cid != check.concept:
+                counted = False  # a record of the primary tumour's own cancer: a person decides
             present_flag = f"COALESCE({self._ok(f)}, FALSE)" if f is not None else None
             present_date = f"{self._ok(d)} IS NOT NULL" if d is not None else None
             if not counted:

@@ -2071,3 +2071,16 @@ def test_time_since_written_with_from() -> None:
         "not has radiotherapy less than 28 days ago"  # type: ignore[arg-type]
     # counted from an event that is not a therapy: for a person
     assert isinstance(_section_only("At least 4 weeks from randomization", "Inclusion"), NeedsReview)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the patient's primary is breast (tumour.primary_site) and the condition list also holds
+    # "breast cancer", diagnosed 2025-06-01: the same tumour, which the trial may be for
+    ("History of malignancy within 5 years", "unknown"),      # not counted as another cancer
+    ("History of other malignancy within 5 years", "met"),    # "other": the own tumour never counts
+    ("History of breast cancer", "not_met"),                  # the very concept named: it counts
+])
+def test_a_condition_record_of_the_primary_cancer_is_the_primary(text: str, expected: str) -> None:
+    patient = {"conditions": [{"name": "breast cancer", "present": True, "onset_date": "2025-06-01"}],
+               "tumour": {"primary_site": "breast"}, "complete_records": ["conditions"]}
+    assert _status(text, "Exclusion", [], **patient) == expected
