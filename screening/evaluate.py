@@ -763,7 +763,8 @@ class Evaluator:
             elif past and known_absent is not None:
                 r, last = past[0]
                 truth = Truth.FALSE
-                expl = f"{c.label}: not current{window} ({r.label}, last {last}; as of {as_of})"
+                state = f"none{window}" if window else "not current"  # "none less than 4 weeks ago"
+                expl = f"{c.label}: {state} ({r.label}, last {last}; as of {as_of})"
             elif past:
                 r, last = past[0]
                 expl = (f"{c.label}: {r.label} ended {last}, outside{window or ' the present'}; "
