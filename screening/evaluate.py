@@ -14,7 +14,7 @@ from typing import Any
 
 from .compile import CompiledCriterion, CompiledTrial
 from .errors import InputError, UnitError
-from .notes import derivations, scale_conversions
+from .notes import derivations, says_qualifier, scale_conversions
 from .logic import Truth, all_of, and_, any_of, not_, or_
 from .nodes import (
     OP_TEXT,
@@ -713,8 +713,8 @@ class Evaluator:
                 present = [r for r in present if r not in shared]
         if check.qualifier:
             # "uncontrolled hypertension": a record that does not say so cannot decide it
-            unqualified = unqualified + [r for r in present if check.qualifier not in r.label.lower()]
-            present = [r for r in present if check.qualifier in r.label.lower()]
+            unqualified = unqualified + [r for r in present if not says_qualifier(r.label, check.qualifier)]
+            present = [r for r in present if says_qualifier(r.label, check.qualifier)]
         as_of = self.idx.as_of
         start = as_of - dt.timedelta(days=check.within_days) if check.within_days else None
         truth, expl = Truth.UNKNOWN, ""

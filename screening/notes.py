@@ -82,6 +82,12 @@ def is_reference_event(text: str) -> bool:
     return bool(words) and all(w in _event_words() for w in words)
 
 
+def says_qualifier(label: str, qualifier: str) -> bool:
+    """Whether a record's label carries the narrowing word, as a whole word ("inactive brain
+    metastases" does not say "active")."""
+    return re.search(rf"(?<![A-Za-z\-]){re.escape(qualifier)}(?![A-Za-z])", label, re.I) is not None
+
+
 def find_qualifier(text: str) -> str | None:
     """The narrowing word of a condition phrase ("uncontrolled"), if any."""
     m = _qualifier_pattern().search(text)

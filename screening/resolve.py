@@ -1219,6 +1219,10 @@ class Resolver:
         qualifier = find_qualifier(node.subject.text) if concept.kind == "condition" else None
         if qualifier and qualifier in concept.label.lower():
             qualifier = None  # "unstable angina" is the concept itself, not a narrowing of it
+        if qualifier is None and concept.narrowed_by:
+            # "Active brain metastases": for this concept the word narrows (vocabulary data)
+            qualifier = next((w.lower() for w in concept.narrowed_by
+                              if re.search(rf"\b{re.escape(w)}\b", self.quote(node.span), re.I)), None)
         member = self.member_named(node.subject, concept)
         return PresenceCheck(span=node.span, text=self.quote(node.span), concept=concept.id,
                              within_days=node.window.days if node.window else None,

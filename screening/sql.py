@@ -24,7 +24,7 @@ from .compile import CompiledCriterion, CompiledTrial
 from .errors import InputError
 from .evaluate import _DERIVATION_INPUTS, check_inputs, her2_codes
 from .nodes import AllOf, AnyOf, CategoryCheck, NeedsReview, Not, NumericCheck, Predicate, PresenceCheck
-from .notes import derivations, scale_conversions
+from .notes import derivations, says_qualifier, scale_conversions
 from .units import conversion_factor
 from .vocabulary import Concept, Vocabulary, load_vocabulary, normalize_phrase
 
@@ -619,7 +619,7 @@ class CohortQuery:
                     counted = False
                 elif norm != member:
                     continue  # another named drug of the class: does not count at all
-            if counted and check.qualifier and check.qualifier not in label.lower():
+            if counted and check.qualifier and not says_qualifier(label, check.qualifier):
                 counted = False
             if counted and self._polarity == "exclude" and not check.other and cid in primary_named \
                     and cid != check.concept:
@@ -650,7 +650,7 @@ class CohortQuery:
                 primary_counts = None if norm in named and norm != member else norm == member
             if primary_counts and self._polarity == "exclude" and not check.other and site[1] != check.concept:
                 primary_counts = False  # the trial may be for this very cancer: a person decides
-            if primary_counts and check.qualifier and check.qualifier not in label.lower():
+            if primary_counts and check.qualifier and not says_qualifier(label, check.qualifier):
                 primary_counts = False
             if primary_counts is not None:
                 (true_parts if primary_counts else unsure_parts).append("TRUE")

@@ -87,11 +87,12 @@ _KEYS = frozenset(
         "order",
         "lasting",
         "quantity",
+        "narrowed_by",
     }
 )
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _LOINC = re.compile(r"^\d{1,7}-\d$")
-_CACHE_VERSION = "2"
+_CACHE_VERSION = "3"
 _CACHE_KEEP = 4
 
 K = TypeVar("K")
@@ -160,6 +161,9 @@ class Concept:
     # for a category: the lab its name means when a criterion gives an amount ("proteinuria
     # > 1 g/24 h" is the 24-hour urine protein, not the dipstick)
     quantity: str | None = None
+    # words that narrow this condition although elsewhere they only mean "current": "ACTIVE brain
+    # metastases" are untreated or progressing ones, not any brain metastases
+    narrowed_by: tuple[str, ...] = ()
 
     @property
     def dated(self) -> bool:
@@ -741,6 +745,7 @@ def _concept(cid: str, body: Any) -> Concept:
         order=order,
         lasting=_flag(cid, "lasting", body.get("lasting", False)),
         quantity=_optional_string(cid, "quantity", body.get("quantity")),
+        narrowed_by=_strings(cid, "narrowed_by", body.get("narrowed_by", [])),
     )
     _check_kind(concept)
     return concept
@@ -860,6 +865,7 @@ def _concept_from_json(data: Mapping[str, Any]) -> Concept:
         order=tuple(data["order"]),
         lasting=bool(data.get("lasting", False)),
         quantity=data.get("quantity"),
+        narrowed_by=tuple(data.get("narrowed_by", ())),
     )
 
 

@@ -2084,3 +2084,14 @@ def test_a_condition_record_of_the_primary_cancer_is_the_primary(text: str, expe
     patient = {"conditions": [{"name": "breast cancer", "present": True, "onset_date": "2025-06-01"}],
                "tumour": {"primary_site": "breast"}, "complete_records": ["conditions"]}
     assert _status(text, "Exclusion", [], **patient) == expected
+
+
+@pytest.mark.parametrize(("record", "present", "expected"), [
+    # "active" narrows brain metastases (vocabulary: narrowed_by): treated, stable ones are not active
+    ("brain metastases", True, "unknown"),            # a plain record cannot tell
+    ("active brain metastases", True, "not_met"),     # excluded
+    ("inactive brain metastases", True, "unknown"),   # "inactive" does not say "active"
+    ("brain metastases", False, "met"),               # none at all
+])
+def test_active_brain_metastases_are_narrower_than_brain_metastases(record: str, present: bool, expected: str) -> None:
+    assert _status("Active brain metastases", "Exclusion", [], conditions=[{"name": record, "present": present}]) == expected
