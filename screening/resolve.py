@@ -147,7 +147,16 @@ class Resolver:
         any_from: int | None = None  # where the clauses after a "one of the following:" lead begin
         governing: int | None = None  # the review of a lead not understood, which the later clauses join
         lead_days: float | None = None  # "Laboratory values within 14 days prior to registration: …"
+        any_to: int | None = None  # where a later sentence ends those alternatives
+        prev_end: int | None = None
         for lead, node in parse_item(self.text, exclusion=self.section == "exclusion"):
+            begins = lead.start if lead is not None else node.span.start
+            if any_from is not None and any_to is None and prev_end is not None \
+                    and "." in self.text[prev_end:begins]:
+                # "…one of the following: A; B. Hemoglobin ≥ 9 g/dL": a new sentence is not one of them
+                any_to = len(out)
+                self._any_lead = False
+            prev_end = max(prev_end or 0, node.span.end)
             if governing is not None and lead is None and node.span.start >= out[governing].span.end:
                 # "Subjects meeting all the following criteria: (1) on stable ART; (2) CD4+ ≥ 350":
                 # a lead not understood may govern every clause after it, so they join its review
@@ -272,18 +281,20 @@ class Resolver:
                     node.lead, exclusion=self.section == "exclusion"):
                 governing = len(out)  # "… all the following criteria: (1) …" not understood
             out.append(pred)
-        if any_from is not None and len(out) - any_from > 1 and self.section != "exclusion":
-            # the clauses after "one of the following:" are alternatives (among exclusions any one
-            # of the clauses excludes already)
-            rest = out[any_from:]
+        stop = len(out) if any_to is None else any_to
+        if any_from is not None and stop - any_from > 1 and self.section != "exclusion":
+            # the clauses after "one of the following:", up to the end of its sentence, are
+            # alternatives (among exclusions any one of the clauses excludes already)
+            rest = out[any_from:stop]
             span = _cover(rest[0].span, rest[-1].span)
             alternatives: Predicate
-            if any(i >= any_from for i in permissions):
+            if any(any_from <= i < stop for i in permissions):
                 alternatives = self.review(span, "a later sentence lets some patients in among alternatives")
             else:
                 alternatives = AnyOf(span=span, text=self.quote(span), children=tuple(rest))
-            permissions = {i for i in permissions if i < any_from}
-            out = out[:any_from] + [alternatives]
+            shift = stop - any_from - 1
+            permissions = {i if i < any_from else i - shift for i in permissions if not any_from <= i < stop}
+            out = out[:any_from] + [alternatives] + out[stop:]
         return [(p, i in permissions) for i, p in enumerate(out)]
 
     def node(self, node: Syntax, lead: Name | None = None) -> Predicate:

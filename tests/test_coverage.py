@@ -2095,3 +2095,13 @@ def test_a_condition_record_of_the_primary_cancer_is_the_primary(text: str, expe
 ])
 def test_active_brain_metastases_are_narrower_than_brain_metastases(record: str, present: bool, expected: str) -> None:
     assert _status("Active brain metastases", "Exclusion", [], conditions=[{"name": record, "present": present}]) == expected
+
+
+def test_one_of_the_following_ends_with_its_sentence() -> None:
+    # hemoglobin 8 g/dL (80 g/L < 90) in the next sentence is a requirement of its own, not a
+    # third alternative: ANC 2.0 meeting "one of the following" does not make the item met
+    text = "Patients must meet one of the following: ANC ≥ 1500/µL; platelets ≥ 100,000/µL. Hemoglobin ≥ 9 g/dL."
+    obs = _counts(2.0, 80) + [{"concept": "hemoglobin", "value": 8, "unit": "g/dL", "date": "2026-11-18"}]
+    assert _status(text, "Inclusion", obs) == "not_met"
+    obs[-1]["value"] = 10   # 100 g/L ≥ 90: now met (ANC 2.0 ≥ 1.5 is one of the alternatives)
+    assert _status(text, "Inclusion", obs) == "met"
