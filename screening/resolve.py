@@ -148,10 +148,11 @@ class Resolver:
         governing: int | None = None  # the review of a lead not understood, which the later clauses join
         lead_days: float | None = None  # "Laboratory values within 14 days prior to registration: …"
         any_to: int | None = None  # where a later sentence ends those alternatives
+        items_later = False
         prev_end: int | None = None
         for lead, node in parse_item(self.text, exclusion=self.section == "exclusion"):
             begins = lead.start if lead is not None else node.span.start
-            if any_from is not None and any_to is None and prev_end is not None \
+            if any_from is not None and any_to is None and prev_end is not None and not items_later \
                     and "." in self.text[prev_end:begins]:
                 # "…one of the following: A; B. Hemoglobin ≥ 9 g/dL": a new sentence is not one of them
                 any_to = len(out)
@@ -169,6 +170,11 @@ class Resolver:
                 # "Patients must meet one of the following: ANC ≥ 1500/µL; platelets ≥ 100,000/µL"
                 any_from = len(out)
                 self._any_lead = True
+                # "… one of the following diseases. 1) …; 2) …": the alternatives are the later
+                # sentences, and where they end is not written
+                body_here = lead is not None and not (isinstance(node, Unparsed) and node.reason == "lead-in")
+                items_later = not body_here and re.search(r"following(\s+[A-Za-z]+){0,3}\s*[:.]?\s*$",
+                                                          said, re.I) is not None
             if isinstance(node, Unparsed) and node.reason == "lead-in":
                 continue
             if self.section == "exclusion" and not isinstance(node, Unparsed) \
@@ -288,7 +294,10 @@ class Resolver:
             rest = out[any_from:stop]
             span = _cover(rest[0].span, rest[-1].span)
             alternatives: Predicate
-            if any(any_from <= i < stop for i in permissions):
+            if items_later:
+                alternatives = self.review(span, "alternatives listed in the sentences after 'one of the "
+                                                 "following': where they end is not written")
+            elif any(any_from <= i < stop for i in permissions):
                 alternatives = self.review(span, "a later sentence lets some patients in among alternatives")
             else:
                 alternatives = AnyOf(span=span, text=self.quote(span), children=tuple(rest))

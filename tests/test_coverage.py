@@ -2105,3 +2105,6 @@ def test_one_of_the_following_ends_with_its_sentence() -> None:
     assert _status(text, "Inclusion", obs) == "not_met"
     obs[-1]["value"] = 10   # 100 g/L ≥ 90: now met (ANC 2.0 ≥ 1.5 is one of the alternatives)
     assert _status(text, "Inclusion", obs) == "met"
+    # alternatives in the sentences after "one of the following.": where they end is not written
+    later = "Patients must have one of the following. ANC ≥ 1500/µL. Platelets ≥ 100,000/µL."
+    assert isinstance(_section_only(later, "Inclusion"), NeedsReview)
