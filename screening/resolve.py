@@ -560,17 +560,25 @@ class Resolver:
                    for w in words):
             return None
         concept = self.concept_of(last.subject)
-        own = find_qualifier(last.subject.text)
         base = last.subject.text
-        if concept is None and own is not None:
-            base = re.sub(rf"\b{re.escape(own)}\b", " ", base, count=1, flags=re.I).strip()
-            concept = self.concept_of(base)
+        if concept is None:
+            concept, base = self.condition_without_qualifier(base)
         if concept is None or concept.kind != "condition":
             return None
         checks = [self.presence(Presence(span=h.span, subject=Name(span=h.subject.span, text=f"{w} {base}")))
                   for h, w in zip(heads, words, strict=True)]
         checks.append(self.presence(last))
         return AnyOf(span=node.span, text=self.quote(node.span), children=tuple(checks))
+
+    def condition_without_qualifier(self, text: str) -> tuple[Concept | None, str]:
+        """"Uncontrolled diabetes mellitus": the condition named once its narrowing word is taken
+        out (None if there is no such word, or what is left is not a condition), and that text."""
+        qualifier = find_qualifier(text)
+        if qualifier is None:
+            return None, text
+        plain = re.sub(rf"\b{re.escape(qualifier)}\b", " ", text, count=1, flags=re.I).strip()
+        found = self.concept_of(plain)
+        return (found if found is not None and found.kind == "condition" else None), plain
 
     def comma_list(self, node: Junction, lead: Name | None) -> Predicate:
         """"ANC ≥ 1500/µL, platelets ≥ 100,000/µL": joined like the clauses of an item (each
@@ -1209,12 +1217,9 @@ class Resolver:
         if not node.subject.text:
             return self.review(node.span, "a window without a subject")
         concept = self.concept_of(node.subject)
-        if concept is None and (qualifier := find_qualifier(node.subject.text)) is not None:
-            # "Uncontrolled diabetes mellitus": the condition without its narrowing word; the
-            # word is kept as the check's qualifier below, so a plain record cannot decide it
-            plain = re.sub(rf"\b{re.escape(qualifier)}\b", " ", node.subject.text, count=1, flags=re.I)
-            found = self.concept_of(plain)
-            concept = found if found is not None and found.kind == "condition" else None
+        if concept is None:
+            # the narrowing word is kept as the check's qualifier below
+            concept, _ = self.condition_without_qualifier(node.subject.text)
         if concept is None:
             return self.review(node.span, f"unknown condition {node.subject.text!r}")
         if concept.kind not in PRESENCE_KINDS:
