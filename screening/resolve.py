@@ -1019,7 +1019,7 @@ class Resolver:
             return self.guarded(group, check, span, text)
         cond = self.concept_of(comp.condition)
         if cond is None or cond.kind not in PRESENCE_KINDS:
-            return self.review(comp.span, f"unknown condition {comp.condition.text!r}")
+            return self.review(span, f"unknown condition {comp.condition.text!r}")
         has = PresenceCheck(span=comp.condition.span, text=comp.condition.text, concept=cond.id,
                             written=comp.condition.text)
         if comp.condition_absent:  # "≤ 2.5 × ULN for patients without liver metastases"

@@ -2108,3 +2108,31 @@ def test_one_of_the_following_ends_with_its_sentence() -> None:
     # alternatives in the sentences after "one of the following.": where they end is not written
     later = "Patients must have one of the following. ANC ≥ 1500/µL. Platelets ≥ 100,000/µL."
     assert isinstance(_section_only(later, "Inclusion"), NeedsReview)
+
+
+@pytest.mark.parametrize(("text", "ast", "metastases", "expected"), [
+    # a wider bound "for X" / "if patient has X" in parentheses: the ULN of AST is 40 U/L
+    ("AST ≤ 2.5 × ULN (≤ 5 × ULN for liver metastases)", 4, True, "met"),            # 4 ≤ 5, with them
+    ("AST ≤ 2.5 × ULN (≤ 5 × ULN for liver metastases)", 4, False, "not_met"),        # 4 > 2.5, without
+    ("AST ≤ 2.5 × ULN (≤ 5 × ULN for liver metastases)", 6, True, "not_met"),         # 6 > 5
+    ("AST ≤ 2 times ULN (5 times ULN if patient has documented liver metastases)", 4, True, "met"),
+    ("AST ≤ 2 times ULN (5 times ULN if patient has documented liver metastases)", 4, False, "not_met"),
+    ("AST ≤ 2.5 × ULN (≤ 5 × ULN for patient with liver metastases)", 4, True, "met"),  # "patient", singular
+    ("AST ≤ 2.5 × ULN (≤ 5 × ULN for patient with liver metastases)", 2, False, "met"),  # 2 ≤ 2.5
+])
+def test_a_wider_bound_for_a_condition(text: str, ast: float, metastases: bool, expected: str) -> None:
+    patient = {"conditions": [{"name": "liver metastases", "present": metastases}], "complete_records": ["conditions"]}
+    assert _status(text, "Inclusion", [_x_uln("ast", ast)], **patient) == expected
+
+
+def test_a_bound_for_something_that_is_not_a_condition_is_for_review() -> None:
+    # "for age": the limit is age-adjusted, which the patient's lab ULN may or may not be
+    crit = _section_only("Creatinine ≤ 1.5 × ULN for age", "Inclusion")
+    assert isinstance(crit, NeedsReview) and crit.text == "Creatinine ≤ 1.5 × ULN for age"
+    assert isinstance(_section_only("BMI > 23 kg/m2 for Asians", "Inclusion"), NeedsReview)
+
+
+def test_uln_for_the_reference_range_is_the_uln() -> None:
+    # "the ULN for the reference range" is one more spelling of the ULN: a multiple of 1.5
+    check = _section_only("Blood urea nitrogen (BUN) ≥ 1.5 times the ULN for the reference range", "Exclusion")
+    assert isinstance(check, NumericCheck) and (check.concept, check.op, check.threshold, check.limit) == ("bun", ">=", 1.5, "uln")
