@@ -2136,3 +2136,37 @@ def test_uln_for_the_reference_range_is_the_uln() -> None:
     # "the ULN for the reference range" is one more spelling of the ULN: a multiple of 1.5
     check = _section_only("Blood urea nitrogen (BUN) ≥ 1.5 times the ULN for the reference range", "Exclusion")
     assert isinstance(check, NumericCheck) and (check.concept, check.op, check.threshold, check.limit) == ("bun", ">=", 1.5, "uln")
+
+
+@pytest.mark.parametrize(("text", "concept", "op", "threshold", "method"), [
+    # the same method note after a comma as without it
+    ("Left ventricular ejection fraction (LVEF) ≥ 55%, as measured by echocardiogram", "lvef", ">=", 55, "echo_or_muga"),
+    ("Creatinine clearance < 60 mL/min, using Cockcroft-Gault formula", "creatinine_clearance", "<", 60, "cockcroft_gault"),
+    ("Creatinine clearance ≥ 60 mL/min calculated using the Cockcroft-Gault formula", "creatinine_clearance", ">=", 60,
+     "cockcroft_gault"),
+])
+def test_a_method_note_after_a_comma(text: str, concept: str, op: str, threshold: float, method: str) -> None:
+    check = _section_only(text, "Inclusion")
+    assert isinstance(check, NumericCheck)
+    assert (check.concept, check.op, check.threshold, check.method) == (concept, op, threshold, method)
+
+
+def test_a_method_after_a_comma_that_does_not_measure_the_concept_is_for_review() -> None:
+    # Cockcroft-Gault gives a creatinine clearance in mL/min, never an eGFR per 1.73 m²
+    assert isinstance(_section_only("eGFR ≥ 60 mL/min/1.73 m2, calculated by the Cockcroft-Gault formula", "Inclusion"),
+                      NeedsReview)
+    measurable = _section_only("Measurable disease, as defined by RECIST v1.1", "Inclusion")
+    assert isinstance(measurable, PresenceCheck) and measurable.concept == "measurable_disease"
+
+
+@pytest.mark.parametrize(("text", "record", "present", "expected"), [
+    # "malignant" narrows an effusion (vocabulary narrowed_by): cirrhotic ascites is not malignant
+    ("Malignant ascites", "ascites", True, "unknown"),                     # a plain record cannot tell
+    ("Malignant ascites", "malignant ascites", True, "not_met"),           # excluded
+    ("Malignant ascites", "ascites", False, "met"),                        # none at all
+    ("Malignant pleural effusion", "pleural effusion", True, "unknown"),
+    ("Ascites", "ascites", True, "not_met"),                               # the plain condition
+])
+def test_malignant_effusions_are_narrower_than_effusions(text: str, record: str, present: bool, expected: str) -> None:
+    patient = {"conditions": [{"name": record, "present": present}], "complete_records": ["conditions"]}
+    assert _status(text, "Exclusion", [], **patient) == expected
