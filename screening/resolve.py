@@ -570,6 +570,38 @@ class Resolver:
         checks.append(self.presence(last))
         return AnyOf(span=node.span, text=self.quote(node.span), children=tuple(checks))
 
+    def words_sharing_a_measure(self, node: Junction, lead: Name | None) -> Predicate | None:
+        """"Measured or calculated creatinine clearance ≥ 60 mL/min": a word before "or" that names
+        nothing alone but, put in place of the first word of the measure after it, names the same
+        measure ("measured creatinine clearance"), so the two are that one bound."""
+        if node.op != "or" or node.and_or or node.commas_only:
+            return None
+        parts = list(node.parts)
+        merged = False
+        for i in range(len(parts) - 2, -1, -1):
+            first, then = parts[i], parts[i + 1]
+            if isinstance(first, Presence) and isinstance(then, Threshold) and self._names_the_measure_of(first, then):
+                parts[i:i + 2] = [dataclasses.replace(then, span=Span(first.span.start, then.span.end))]
+                merged = True
+        if not merged:
+            return None
+        if len(parts) == 1:
+            return self.node(dataclasses.replace(parts[0], span=node.span), lead)
+        return self.junction(dataclasses.replace(node, parts=tuple(parts)), lead)
+
+    def _names_the_measure_of(self, first: Presence, then: Threshold) -> bool:
+        if not (len(then.subjects) == 1 and first.window is None and not first.exceptions and first.status is None
+                and first.method is None and not first.history and 0 < len(first.subject.text.split()) <= 2
+                and self.concept_of(first.subject) is None):
+            return False
+        subject = then.subjects[0]
+        measured = self.concept_of(subject)
+        rest = subject.text.split(None, 1)
+        if measured is None or measured.kind not in NUMERIC_KINDS or len(rest) < 2:
+            return False
+        other = self.concept_of(Name(span=subject.span, text=f"{first.subject.text} {rest[1]}"))
+        return other is not None and other.id == measured.id
+
     def condition_without_qualifier(self, text: str) -> tuple[Concept | None, str]:
         """"Uncontrolled diabetes mellitus": the condition named once its narrowing word is taken
         out (None if there is no such word, or what is left is not a condition), and that text."""
@@ -607,6 +639,9 @@ class Resolver:
         shared_head = self.qualifiers_sharing_a_condition(node)
         if shared_head is not None:
             return shared_head
+        one_measure = self.words_sharing_a_measure(node, lead)
+        if one_measure is not None:
+            return one_measure
         if not node.and_or and all(isinstance(p, Presence) and p.window is None and not p.exceptions
                                    and p.status is None and p.method is None for p in node.parts):
             # "Ability to understand and the willingness to sign a written informed consent

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from screening.cli import main
 from screening.compile import compile_trial
-from screening.coverage import has_numeric_threshold, measure, read_corpus
+from screening.coverage import has_numeric_threshold, leaves, measure, read_corpus
 from screening.errors import InputError, TrialFileError
 from screening.nodes import NeedsReview, NumericCheck, PresenceCheck
 from screening.rules import trial_from_text
@@ -2170,3 +2170,25 @@ def test_a_method_after_a_comma_that_does_not_measure_the_concept_is_for_review(
 def test_malignant_effusions_are_narrower_than_effusions(text: str, record: str, present: bool, expected: str) -> None:
     patient = {"conditions": [{"name": record, "present": present}], "complete_records": ["conditions"]}
     assert _status(text, "Exclusion", [], **patient) == expected
+
+
+@pytest.mark.parametrize(("crcl", "expected"), [
+    # creatinine 2.0 mg/dL with a ULN of 1.2: 2.0 > 1.5 × 1.2 = 1.8, so only the clearance can qualify
+    (55, "met"),       # 55 ≥ 50
+    (45, "not_met"),   # 45 < 50
+])
+def test_words_before_or_that_share_a_measure(crcl: float, expected: str) -> None:
+    # "measured or calculated creatinine clearance": "measured" names nothing alone, and
+    # "measured creatinine clearance" is the same measure as "calculated creatinine clearance"
+    text = "Serum creatinine ≤ 1.5 × ULN or measured or calculated creatinine clearance ≥ 50 mL/min"
+    obs = [{"concept": "creatinine", "value": 2.0, "unit": "mg/dL", "date": "2026-11-18", "reference_range": {"high": 1.2}},
+           {"concept": "creatinine_clearance", "value": crcl, "unit": "mL/min", "date": "2026-11-18"}]
+    assert _status(text, "Inclusion", obs) == expected
+
+
+def test_words_before_or_that_name_another_measure_are_for_review() -> None:
+    # "direct bilirubin" is another lab than total bilirubin: which one the bound is about is not read
+    pred = _section_only("Direct or total bilirubin ≤ 1.5 × ULN", "Inclusion")
+    assert any(isinstance(p, NeedsReview) for p in leaves(pred))
+    whole = _section_only("Calculated or measured creatinine clearance: ≥ 20 mL/minute", "Inclusion")
+    assert isinstance(whole, NumericCheck) and (whole.concept, whole.op, whole.threshold) == ("creatinine_clearance", ">=", 20)
