@@ -2192,3 +2192,17 @@ def test_words_before_or_that_name_another_measure_are_for_review() -> None:
     assert any(isinstance(p, NeedsReview) for p in leaves(pred))
     whole = _section_only("Calculated or measured creatinine clearance: ≥ 20 mL/minute", "Inclusion")
     assert isinstance(whole, NumericCheck) and (whole.concept, whole.op, whole.threshold) == ("creatinine_clearance", ">=", 20)
+
+
+@pytest.mark.parametrize(("text", "involved", "anc", "expected"), [
+    # leads naming bone marrow involvement (vocabulary): each bound binds only its group
+    ("With bone marrow involvement: ANC ≥ 500/mm^3", True, 0.6, "met"),       # 0.6 × 10^9/L = 600/mm³ ≥ 500
+    ("With bone marrow involvement: ANC ≥ 500/mm^3", True, 0.4, "not_met"),   # 400/mm³ < 500
+    ("With bone marrow involvement: ANC ≥ 500/mm^3", False, 0.4, "met"),      # not in the group
+    ("Without bone marrow involvement: ANC ≥ 1,000/mm^3", False, 0.8, "not_met"),  # 800 < 1000
+    ("Without bone marrow involvement: ANC ≥ 1,000/mm^3", True, 0.8, "met"),  # the other group
+    ("Without bone marrow involvement: ANC ≥ 1,000/mm^3", None, 0.8, "unknown"),  # group not known
+])
+def test_leads_on_bone_marrow_involvement(text: str, involved: bool | None, anc: float, expected: str) -> None:
+    conditions = [] if involved is None else [{"name": "bone marrow involvement", "present": involved}]
+    assert _status(text, "Inclusion", _counts(anc, None), conditions=conditions) == expected
