@@ -208,6 +208,7 @@ def _compile(trial: TrialFile) -> CompiledTrial:
                                         "is not nested under it")
             compiled = dataclasses.replace(compiled, predicate=review, understood_as=canonical(review))
         criteria.append(compiled)
+    _join_alternatives_across_items(criteria, trial.criteria)
     criteria.extend(_registry_criteria(trial))
     unknown = set(restatements) - {c.id for c in criteria}
     notes = tuple(f"restatement for unknown criterion id {i!r} ignored" for i in sorted(unknown))
@@ -216,6 +217,35 @@ def _compile(trial: TrialFile) -> CompiledTrial:
         cohorts=tuple(Cohort(c.id, c.label) for c in trial.cohorts),
         settings=Settings(trial.settings.max_lab_age_days, trial.settings.cockcroft_gault_weight),
         criteria=tuple(criteria), source=trial.criteria, notes=notes)
+
+
+def _join_alternatives_across_items(criteria: list[CompiledCriterion], source: str) -> None:
+    """"- AST ≤ 2.5 × ULN" then "- AST ≤ 5 × ULN for patients with liver metastases": a bound under a
+    condition in an item of its own is an alternative to the nearest earlier sibling item that
+    bounds the same labs (see ``widened_by_later_item``); that item is rewritten in place."""
+    import dataclasses
+
+    from .resolve import widened_by_later_item
+    for i, later in enumerate(criteria):
+        if later.predicate is None or later.restated is not None:
+            continue
+        for j in range(i - 1, -1, -1):
+            earlier = criteria[j]
+            if (earlier.section, earlier.parent, earlier.polarity, earlier.cohorts) != \
+                    (later.section, later.parent, later.polarity, later.cohorts):
+                continue
+            if earlier.predicate is None or earlier.restated is not None:
+                continue
+            if not set(_concepts_of(earlier.predicate)) & set(_concepts_of(later.predicate)):
+                continue
+            merged = widened_by_later_item(earlier.predicate, later.predicate, source)
+            if merged is not None:
+                criteria[j] = dataclasses.replace(earlier, predicate=merged, understood_as=canonical(merged))
+            break  # only the nearest item on the same labs
+
+
+def _concepts_of(p: Predicate) -> set[str]:
+    return {leaf.concept for leaf in leaves(p) if isinstance(leaf, (NumericCheck, CategoryCheck))}
 
 
 # words that announce the items after them as a list ("… including the following:"), unlike a

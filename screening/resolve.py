@@ -1630,6 +1630,23 @@ def with_list_recency(pred: Predicate, days: float) -> Predicate:
     return _map_checks(pred, change)
 
 
+def widened_by_later_item(earlier: Predicate, later: Predicate, source: str) -> Predicate | None:
+    """"- AST ≤ 2.5 × ULN" and then, as an item of its own, "- AST ≤ 5 × ULN for patients with liver
+    metastases": the later bound is an alternative to the earlier one for its group, as it is when
+    both are written in one item (read as two requirements, a patient with liver metastases and
+    AST at 4 × ULN would fail the first). The earlier item's predicate with the alternative, or
+    None when the two are not bounds on the same labs, the later one under a condition."""
+    split = _split_conditional(later)
+    if split is None or not _only_bounds(earlier) or _split_conditional(earlier) is not None:
+        return None
+    guard, bound = split
+    if set(_concepts(earlier)) != set(_concepts(bound)):
+        return None
+    conditional = AllOf(span=later.span, text=later.text, children=(guard, bound))
+    merged = Resolver(source, "inclusion").alternatives(earlier.span, [earlier, conditional])
+    return dataclasses.replace(merged, text=earlier.text)
+
+
 def resolve_item(text: str, section: str, heading: str | None = None) -> Predicate | None:
     """The predicate of one item's own text; None when it has no clause (a pure heading)."""
     parts: list[Predicate] = []

@@ -2206,3 +2206,46 @@ def test_words_before_or_that_name_another_measure_are_for_review() -> None:
 def test_leads_on_bone_marrow_involvement(text: str, involved: bool | None, anc: float, expected: str) -> None:
     conditions = [] if involved is None else [{"name": "bone marrow involvement", "present": involved}]
     assert _status(text, "Inclusion", _counts(anc, None), conditions=conditions) == expected
+
+
+def _statuses(text: str, observations: list[dict[str, object]], **patient: object) -> dict[str, str]:
+    """The status of every criterion ``text`` compiles to, for a patient screened on 2026-11-20."""
+    from screening.evaluate import screen
+
+    trial = compile_trial(trial_from_text(text))
+    record = {"patient_id": "p", "as_of": "2026-11-20", "observations": observations, **patient}
+    return {c.id: str(c.status) for c in screen(trial, record).criteria if not c.id.startswith("registry.")}
+
+
+_TWO_ITEMS = """Inclusion Criteria:
+- AST ≤ 2.5 × ULN
+- AST ≤ 5 × ULN for patients with liver metastases
+
+Exclusion Criteria:
+- ALT > 3 × ULN
+- ALT > 5 × ULN in patients with liver metastases
+"""
+
+
+@pytest.mark.parametrize(("metastases", "ast", "alt", "expected"), [
+    # the later item is an alternative for its group, as it is inside one item (ULN 40 U/L)
+    (True, 4, 1, {"inclusion.1": "met", "inclusion.2": "met", "exclusion.1": "met", "exclusion.2": "met"}),
+    # without liver metastases 4 × ULN > 2.5 × ULN fails, and the second item does not bind
+    (False, 4, 1, {"inclusion.1": "not_met", "inclusion.2": "met", "exclusion.1": "met", "exclusion.2": "met"}),
+    # ALT at 4 × ULN: > 3 excludes without liver metastases; with them only > 5 does
+    (False, 1, 4, {"inclusion.1": "met", "inclusion.2": "met", "exclusion.1": "not_met", "exclusion.2": "met"}),
+    (True, 1, 4, {"inclusion.1": "met", "inclusion.2": "met", "exclusion.1": "met", "exclusion.2": "met"}),
+    (True, 1, 6, {"inclusion.1": "met", "inclusion.2": "met", "exclusion.1": "not_met", "exclusion.2": "not_met"}),
+])
+def test_a_bound_for_a_group_in_an_item_of_its_own_is_an_alternative(metastases: bool, ast: float, alt: float,
+                                                                      expected: dict[str, str]) -> None:
+    patient = {"conditions": [{"name": "liver metastases", "present": metastases}], "complete_records": ["conditions"]}
+    assert _statuses(_TWO_ITEMS, [_x_uln("ast", ast), _x_uln("alt", alt)], **patient) == expected
+
+
+def test_a_bound_for_one_sex_in_an_item_of_its_own_is_an_alternative() -> None:
+    text = "Inclusion Criteria:\n- QTc ≤ 450 ms\n- QTc ≤ 470 ms for women\n"
+    qtc = [{"concept": "qtc", "value": 460, "unit": "ms", "date": "2026-11-18"}]
+    # 460 > 450, but 460 ≤ 470 for a woman
+    assert _statuses(text, qtc, demographics={"sex": "female"}) == {"inclusion.1": "met", "inclusion.2": "met"}
+    assert _statuses(text, qtc, demographics={"sex": "male"}) == {"inclusion.1": "not_met", "inclusion.2": "met"}
