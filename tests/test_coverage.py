@@ -2249,3 +2249,14 @@ def test_a_bound_for_one_sex_in_an_item_of_its_own_is_an_alternative() -> None:
     # 460 > 450, but 460 ≤ 470 for a woman
     assert _statuses(text, qtc, demographics={"sex": "female"}) == {"inclusion.1": "met", "inclusion.2": "met"}
     assert _statuses(text, qtc, demographics={"sex": "male"}) == {"inclusion.1": "not_met", "inclusion.2": "met"}
+
+
+@pytest.mark.parametrize(("concept", "value", "expected"), [
+    # 160 mg/dL / 18.016 = 8.88 mmol/L
+    ("glucose", 10.0, "unknown"),          # a random glucose says nothing about a fasting one
+    ("fasting_glucose", 10.0, "not_met"),  # 10 > 8.88: excluded
+    ("fasting_glucose", 6.0, "met"),       # 6 ≤ 8.88
+])
+def test_a_fasting_glucose_is_not_a_random_glucose(concept: str, value: float, expected: str) -> None:
+    obs = [{"concept": concept, "value": value, "unit": "mmol/L", "date": "2026-11-18"}]
+    assert _status("Fasting plasma glucose > 160 mg/dL", "Exclusion", obs) == expected
