@@ -673,6 +673,8 @@ class Resolver:
         last_value_subject: Name | None = lead
         # a window written once after a list applies to every item: "MI or stroke within 6 months"
         windows = [p.window for p in parts if isinstance(p, Presence) and p.window]
+        # "MI or stroke within 6 months": a window written after the items is about each of them
+        windowed_at = next((p.span.start for p in parts if isinstance(p, Presence) and p.window), node.span.end)
         # "MI, unstable angina, or stroke": a list of alternatives, each read as a presence
         alternatives_list = is_alternatives_list(node)
         if alternatives_list and any(isinstance(p, Presence) and p.in_name_list for p in parts):
@@ -735,6 +737,14 @@ class Resolver:
                 if concept is not None and concept.kind in NUMERIC_KINDS | {"category"}:
                     pending.append(part)
                     continue
+            if isinstance(part, Presence) and part.window is None and len(windows) == 1 and node.op == "or" \
+                    and part.span.start > windowed_at:
+                # "MI within 6 months or solid organ transplant": the window is written on an
+                # earlier item; read with it, an old transplant would not count, read without it,
+                # a recent event that is no longer current would not: which is meant is unclear
+                preds.append(self.review(part.span, "a window is written on an earlier item: whether it applies "
+                                                    "to this one is unclear"))
+                continue
             if isinstance(part, Presence) and part.window is None and len(windows) == 1 and node.op == "or":
                 part = Presence(span=part.span, subject=part.subject, window=windows[0],
                                 exceptions=part.exceptions, status=part.status, history=part.history)

@@ -2260,3 +2260,15 @@ def test_a_bound_for_one_sex_in_an_item_of_its_own_is_an_alternative() -> None:
 def test_a_fasting_glucose_is_not_a_random_glucose(concept: str, value: float, expected: str) -> None:
     obs = [{"concept": concept, "value": value, "unit": "mmol/L", "date": "2026-11-18"}]
     assert _status("Fasting plasma glucose > 160 mg/dL", "Exclusion", obs) == expected
+
+
+def test_a_window_on_an_earlier_item_is_not_carried_to_the_items_after_it() -> None:
+    # a kidney transplant in 2016, ten years before screening: read with "within the last 5
+    # years", the patient would pass; the window may be only about the stem cell transplant
+    text = "Previous allogeneic hematopoietic stem cell transplant within the last 5 years or solid organ transplant"
+    patient = {"procedures": [{"name": "kidney transplant", "date": "2016-05-01"}],
+               "complete_records": ["procedures", "conditions", "medications"]}
+    assert _status(text, "Exclusion", [], **patient) == "needs_review"
+    # written after the items, the window is about each of them: a stroke 2 months ago excludes
+    assert _status("Myocardial infarction or stroke within 6 months", "Exclusion", [],
+                   conditions=[{"name": "stroke", "present": True, "onset_date": "2026-09-20"}]) == "not_met"
