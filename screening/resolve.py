@@ -738,14 +738,15 @@ class Resolver:
                     pending.append(part)
                     continue
             if isinstance(part, Presence) and part.window is None and len(windows) == 1 and node.op == "or" \
-                    and part.span.start > windowed_at:
+                    and part.span.start > windowed_at and not _NOW.match(self.quote(part.span)):
                 # "MI within 6 months or solid organ transplant": the window is written on an
                 # earlier item; read with it, an old transplant would not count, read without it,
                 # a recent event that is no longer current would not: which is meant is unclear
                 preds.append(self.review(part.span, "a window is written on an earlier item: whether it applies "
                                                     "to this one is unclear"))
                 continue
-            if isinstance(part, Presence) and part.window is None and len(windows) == 1 and node.op == "or":
+            if isinstance(part, Presence) and part.window is None and len(windows) == 1 and node.op == "or" \
+                    and part.span.start < windowed_at:
                 part = Presence(span=part.span, subject=part.subject, window=windows[0],
                                 exceptions=part.exceptions, status=part.status, history=part.history)
             elif isinstance(part, Presence) and part.window is None and node.op == "or" \
@@ -1602,6 +1603,10 @@ def _is_conditional(node: Syntax) -> bool:
         bounds = [p for p in node.parts if isinstance(p, Threshold)]
         return bool(bounds) and all(_is_conditional(b) for b in bounds)
     return False
+
+
+# "… within 90 days, or current anticoagulant therapy": an item that says it is about now
+_NOW = re.compile(r"\s*(current|currently|concurrent|ongoing|active)\b", re.I)
 
 
 def _concepts(pred: Predicate) -> list[str]:

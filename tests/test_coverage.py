@@ -2269,6 +2269,10 @@ def test_a_window_on_an_earlier_item_is_not_carried_to_the_items_after_it() -> N
     patient = {"procedures": [{"name": "kidney transplant", "date": "2016-05-01"}],
                "complete_records": ["procedures", "conditions", "medications"]}
     assert _status(text, "Exclusion", [], **patient) == "needs_review"
+    # an item that says it is about now is read alone: warfarin stopped 30 days ago is not current
+    warfarin = {"medications": [{"name": "warfarin", "start_date": "2026-01-01", "end_date": "2026-10-21"}],
+                "conditions": [], "complete_records": ["conditions", "medications", "procedures"]}
+    assert _status("Major surgery within 4 weeks or current anticoagulant therapy", "Exclusion", [], **warfarin) == "met"
     # written after the items, the window is about each of them: a stroke 2 months ago excludes
     assert _status("Myocardial infarction or stroke within 6 months", "Exclusion", [],
                    conditions=[{"name": "stroke", "present": True, "onset_date": "2026-09-20"}]) == "not_met"
