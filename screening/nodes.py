@@ -56,6 +56,7 @@ class Amount:
     span: Span
     value: float
     unit: str | None  # the spelling used by the trial, resolved later
+    age: bool = False  # "18 years old": the words say it is the person's age
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

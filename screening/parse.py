@@ -347,6 +347,8 @@ class _ToNodes(Transformer[Token, Any]):
     @v_args(meta=True)
     def quantity(self, meta: Any, items: list[Token]) -> Amount:
         unit = str(items[1]).strip() if len(items) > 1 else None
+        if len(items) > 1 and items[1].type == "AGE_UNIT":
+            return Amount(span=self._span(meta), value=_number(items[0]), unit="year", age=True)
         if len(items) > 1 and items[1].type == "TIME_UNIT":
             unit = _TIME_UNITS.get(str(items[1]).lower(), str(items[1]))
         return Amount(span=self._span(meta), value=_number(items[0]), unit=unit)
@@ -418,7 +420,7 @@ class _ToNodes(Transformer[Token, Any]):
         if not (isinstance(low, Amount) and isinstance(high, Amount)):
             raise ValueError("a range needs two amounts")
         if low.unit is None and high.unit is not None:
-            low = Amount(span=low.span, value=low.value, unit=high.unit)
+            low = Amount(span=low.span, value=low.value, unit=high.unit, age=high.age)
         return Comparison(span=self._span(meta), op=">=", value=low, upper=high)
 
     def condition(self, items: list[Any]) -> Name:

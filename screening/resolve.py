@@ -350,6 +350,8 @@ class Resolver:
             elif not node.subjects and self.heading is not None:  # under "Life expectancy:"
                 node = dataclasses.replace(node, subjects=(Name(span=node.span, text=self.heading),))
             node = self.note_as_subject(self.of_note_joined(node))
+            if not node.subjects and _says_age(node):  # "At least 18 years old"
+                node = dataclasses.replace(node, subjects=(Name(span=node.span, text="age"),))
             if not node.subjects:
                 return self.review(node.span, "a bound without a subject")
             # "AST/ALT > 3 × ULN" among exclusions: either one above excludes (it is the negation
@@ -772,6 +774,8 @@ class Resolver:
                 pending_span = pending[0].span if pending else None
                 if pending:  # the checks quote every name that shares the bound
                     part = dataclasses.replace(part, span=_cover(pending[0].span, part.span))
+                if not subjects and _says_age(part):  # "At least 18 years old and …"
+                    subjects = (Name(span=part.span, text="age"),)
                 if not subjects:
                     # "PT or aPTT > 1.5 × ULN or < 0.5 × LLN": the bare bound is about the same
                     # subjects, read the same way (either of them)
@@ -1603,6 +1607,12 @@ def _is_conditional(node: Syntax) -> bool:
         bounds = [p for p in node.parts if isinstance(p, Threshold)]
         return bool(bounds) and all(_is_conditional(b) for b in bounds)
     return False
+
+
+def _says_age(node: Threshold) -> bool:
+    """Every amount of the bound is written "years old"."""
+    amounts = [a for c in node.comparisons for a in (c.value, c.upper) if a is not None]
+    return bool(amounts) and all(isinstance(a, Amount) and a.age for a in amounts)
 
 
 # "… within 90 days, or current anticoagulant therapy": an item that says it is about now

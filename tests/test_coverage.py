@@ -2276,3 +2276,22 @@ def test_a_window_on_an_earlier_item_is_not_carried_to_the_items_after_it() -> N
     # written after the items, the window is about each of them: a stroke 2 months ago excludes
     assert _status("Myocardial infarction or stroke within 6 months", "Exclusion", [],
                    conditions=[{"name": "stroke", "present": True, "onset_date": "2026-09-20"}]) == "not_met"
+
+
+@pytest.mark.parametrize(("text", "section", "age", "expected"), [
+    # "years old" names the person's age, with or without a subject
+    ("At least 18 years old", "Inclusion", 18, "met"),              # 18 ≥ 18
+    ("At least 18 years old", "Inclusion", 17, "not_met"),
+    ("18 years old or older", "Inclusion", 17, "not_met"),
+    ("18-75 years old", "Inclusion", 76, "not_met"),                # 76 > 75
+    ("18-75 years old", "Inclusion", 75, "met"),
+    ("Less than 18 years old", "Exclusion", 17, "not_met"),         # 17 < 18: excluded
+    ("Hemoglobin ≥ 9 g/dL and at least 18 years old", "Inclusion", 17, "not_met"),  # the age, not hemoglobin
+])
+def test_years_old_is_an_age(text: str, section: str, age: int, expected: str) -> None:
+    hb = [{"concept": "hemoglobin", "value": 10, "unit": "g/dL", "date": "2026-11-18"}]
+    assert _status(text, section, hb, demographics={"age_years": age}) == expected
+
+
+def test_months_old_of_something_else_is_no_age() -> None:
+    assert isinstance(_section_only("Available tumor material (< 6 months old)", "Inclusion"), NeedsReview)
