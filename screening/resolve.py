@@ -317,6 +317,13 @@ class Resolver:
             if isinstance(graded, NeedsReview):
                 return graded
             node = graded
+        if isinstance(node, Threshold) and len(node.subjects) > 1 and _says_age(node) \
+                and all(self._only_person(s) for s in node.subjects[:-1]) \
+                and (age := self.concept_of(node.subjects[-1])) is not None and age.id == "age":
+            # "Men and women, ages ≥ 18 years of age": the persons, then the measure
+            persons = node.subjects[:-1]
+            joined = Name(span=_cover(persons[0].span, persons[-1].span), text=" and ".join(p.text for p in persons))
+            node = dataclasses.replace(node, subjects=(joined,))
         if isinstance(node, Threshold) and len(node.subjects) == 1 and self._only_person(node.subjects[0]):
             # "Patients ≥ 18 years", "Women ≥ 18 years of age", "Male or female ≥ 18 years": the
             # person's age (the note "of age", or a bound in years), for the sex named, if one is

@@ -2295,3 +2295,14 @@ def test_years_old_is_an_age(text: str, section: str, age: int, expected: str) -
 
 def test_months_old_of_something_else_is_no_age() -> None:
     assert isinstance(_section_only("Available tumor material (< 6 months old)", "Inclusion"), NeedsReview)
+
+
+@pytest.mark.parametrize(("text", "age", "expected"), [
+    ("18 years of age or older", 17, "not_met"),                     # 17 < 18
+    ("18 years of age or older", 18, "met"),
+    ("Patients must be 25 years of age and less", 26, "not_met"),    # 26 > 25
+    ("Age ≥ 18 years at time of consent", 18, "met"),                # the screening date stands for consent
+    ("Men and women, ages ≥ 18 years of age", 17, "not_met"),
+])
+def test_years_of_age_is_an_age(text: str, age: int, expected: str) -> None:
+    assert _status(text, "Inclusion", [], demographics={"age_years": age}) == expected
