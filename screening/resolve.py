@@ -807,6 +807,11 @@ class Resolver:
                                              "'and' before one shared bound in an exclusion: whether both or "
                                              "either must be beyond it is not written"))
                     continue
+                if not shared and len(subjects) == 1 and subjects == part.subjects and self._only_person(subjects[0]):
+                    # "Subjects must be at least 18 years of age and in good general health": the
+                    # person's age, as when the clause stands alone
+                    preds.append(self.node(part, lead))
+                    continue
                 preds.append(self.threshold(part, subjects, any_subject=(shared and node.op == "or")
                                             or (self.section == "exclusion" and not shared and len(subjects) > 1)))
                 continue

@@ -2306,3 +2306,9 @@ def test_months_old_of_something_else_is_no_age() -> None:
 ])
 def test_years_of_age_is_an_age(text: str, age: int, expected: str) -> None:
     assert _status(text, "Inclusion", [], demographics={"age_years": age}) == expected
+
+
+def test_a_persons_age_next_to_other_parts() -> None:
+    # "Subjects … at least 18 years of age and …": the age of the person, as when it stands alone
+    pred = _section_only("Subjects must be at least 18 years of age and in good general health", "Inclusion")
+    assert any(isinstance(p, NumericCheck) and (p.concept, p.op, p.threshold) == ("age", ">=", 18) for p in leaves(pred))
