@@ -713,6 +713,12 @@ class _ToNodes(Transformer[Token, Any]):
         return Presence(span=self._span(meta), subject=name, method=method)
 
     @v_args(meta=True)
+    def defined_as(self, meta: Any, items: list[Any]) -> Syntax:
+        # the definition stands for the term; its span takes in the term, so it is quoted too
+        definition = items[-1]
+        return dataclasses.replace(definition, span=self._span(meta))
+
+    @v_args(meta=True)
     def review_text(self, meta: Any, items: list[Token]) -> Unparsed:
         return Unparsed(span=self._span(meta), text=str(items[0])[1:-1],
                         reason="the curator marked this part for a person to check")

@@ -2312,3 +2312,22 @@ def test_a_persons_age_next_to_other_parts() -> None:
     # "Subjects … at least 18 years of age and …": the age of the person, as when it stands alone
     pred = _section_only("Subjects must be at least 18 years of age and in good general health", "Inclusion")
     assert any(isinstance(p, NumericCheck) and (p.concept, p.op, p.threshold) == ("age", ">=", 18) for p in leaves(pred))
+
+
+@pytest.mark.parametrize(("systolic", "diastolic", "expected"), [
+    # the term is what its definition says: SBP > 140 or DBP > 90 ("and/or": either) excludes
+    (150, 80, "not_met"),   # 150 > 140
+    (130, 95, "not_met"),   # 95 > 90
+    (130, 80, "met"),
+])
+def test_a_term_defined_by_a_bound_is_the_bound(systolic: float, diastolic: float, expected: str) -> None:
+    text = ("Inadequately controlled hypertension (defined as systolic blood pressure > 140 mmHg and/or "
+            "diastolic blood pressure > 90 mm Hg)")
+    obs = [{"concept": "systolic_bp", "value": systolic, "unit": "mmHg", "date": "2026-11-18"},
+           {"concept": "diastolic_bp", "value": diastolic, "unit": "mmHg", "date": "2026-11-18"}]
+    assert _status(text, "Exclusion", obs) == expected
+
+
+def test_msecs_is_milliseconds() -> None:
+    check = _section_only("QTcF interval greater than or equal to 470 msecs", "Exclusion")
+    assert isinstance(check, NumericCheck) and (check.concept, check.op, check.threshold, check.unit) == ("qtc", ">=", 470, "ms")
