@@ -2331,3 +2331,12 @@ def test_a_term_defined_by_a_bound_is_the_bound(systolic: float, diastolic: floa
 def test_msecs_is_milliseconds() -> None:
     check = _section_only("QTcF interval greater than or equal to 470 msecs", "Exclusion")
     assert isinstance(check, NumericCheck) and (check.concept, check.op, check.threshold, check.unit) == ("qtc", ">=", 470, "ms")
+
+
+def test_a_term_defined_after_a_comma_is_the_bound() -> None:
+    # "Hypokalemia defined as a potassium level ≤ 3.0 mmol/L": potassium 2.9 excludes, 3.5 does not
+    text = "Hypokalemia defined as a potassium level ≤ 3.0 mmol/L"
+    k = [{"concept": "potassium", "value": 2.9, "unit": "mmol/L", "date": "2026-11-18"}]
+    assert _status(text, "Exclusion", k) == "not_met"
+    k[0]["value"] = 3.5
+    assert _status(text, "Exclusion", k) == "met"
