@@ -301,8 +301,24 @@ class _Absent:
     name: Name
 
 
-def _name_of(cond: Name | _Absent | None) -> Name | None:
+@dataclass(frozen=True, slots=True)
+class _AgeGroup:
+    """A group named by its age: "for patients ≤ 16 years of age" (internal to the transformer)."""
+
+    group: Threshold
+
+
+def _name_of(cond: Name | _Absent | _AgeGroup | None) -> Name | None:
+    if isinstance(cond, _AgeGroup):  # read only right after a bound (see ``_conditioned``)
+        raise ValueError("a group named by its age is read only right after a bound")
     return cond.name if isinstance(cond, _Absent) else cond
+
+
+def _conditioned(comp: Comparison, cond: Any) -> Comparison:
+    """``comp`` under the condition written after it (a name, an absence or an age group)."""
+    if isinstance(cond, _AgeGroup):
+        return dataclasses.replace(comp, condition_bound=cond.group)
+    return dataclasses.replace(comp, condition=_name_of(cond), condition_absent=isinstance(cond, _Absent))
 
 
 class _ToNodes(Transformer[Token, Any]):
@@ -375,8 +391,8 @@ class _ToNodes(Transformer[Token, Any]):
     @v_args(meta=True)
     def compare(self, meta: Any, items: list[Any]) -> Comparison:
         cond = items[2] if len(items) > 2 else None
-        return Comparison(span=self._span(meta), op=comparator_op(str(items[0])),  # type: ignore[arg-type]
-                          value=items[1], condition=_name_of(cond), condition_absent=isinstance(cond, _Absent))
+        return _conditioned(Comparison(span=self._span(meta), op=comparator_op(str(items[0])),  # type: ignore[arg-type]
+                                       value=items[1]), cond)
 
     @v_args(meta=True)
     def grade_bound(self, meta: Any, items: list[Token]) -> Comparison:
@@ -407,8 +423,8 @@ class _ToNodes(Transformer[Token, Any]):
     @v_args(meta=True)
     def compare_postfix(self, meta: Any, items: list[Any]) -> Comparison:
         cond = items[2] if len(items) > 2 else None
-        return Comparison(span=self._span(meta), op=_postfix_op(str(items[1])),  # type: ignore[arg-type]
-                          value=items[0], condition=_name_of(cond), condition_absent=isinstance(cond, _Absent))
+        return _conditioned(Comparison(span=self._span(meta), op=_postfix_op(str(items[1])),  # type: ignore[arg-type]
+                                       value=items[0]), cond)
 
     @v_args(meta=True)
     def within_normal(self, meta: Any, items: list[Any]) -> _WithinNormal:
@@ -430,6 +446,21 @@ class _ToNodes(Transformer[Token, Any]):
             span = self._tspan(item)
             return Name(span=Span(span.end - len(words), span.end), text=words)
         return item  # type: ignore[no-any-return]
+
+    @v_args(meta=True)
+    def condition_age(self, meta: Any, items: list[Any]) -> _AgeGroup:
+        span = self._span(meta)
+        if items[2].type == "TIME_UNIT" and _TIME_UNITS.get(str(items[2]).lower()) != "year":
+            raise ValueError("a group named by an age needs the age in years")
+        amount = Amount(span=Span(self._tspan(items[1]).start, span.end), value=_number(items[1]), unit="year", age=True)
+        comp = Comparison(span=span, op=comparator_op(str(items[0])), value=amount)  # type: ignore[arg-type]
+        return _AgeGroup(Threshold(span=comp.span, subjects=(Name(span=comp.span, text="age"),), comparisons=(comp,)))
+
+    @v_args(meta=True)
+    def condition_age_postfix(self, meta: Any, items: list[Any]) -> _AgeGroup:
+        # "for patients 16 years and older": the comparator after the age
+        comparator = Token("COMPARATOR", {">=": "≥", "<=": "≤", ">": ">", "<": "<"}[_postfix_op(str(items[2]))])
+        return self.condition_age(meta, [comparator, items[0], items[1]])
 
     def condition_absent(self, items: list[Any]) -> _Absent:
         return _Absent(items[0])

@@ -1180,6 +1180,11 @@ class Resolver:
     def categories(self, span: Span, text: str, concept: Concept, tags: tuple[Tag, ...],
                    op: str = "==") -> Predicate:
         allowed: list[str] = []
+        if concept.kind == "score" and op == "==" and len(tags) == 1 and len(concept.values) > 6 \
+                and tags[0].text.strip() not in {_fmt(min(concept.values)), _fmt(max(concept.values))}:
+            # "Karnofsky performance score 70": on a fine scale one value alone is most likely a
+            # minimum, but "exactly 70" is what is written; a person decides
+            return self.review(span, f"one {concept.label} value with no comparator: a minimum or that value only?")
         for tag in tags:
             if concept.kind == "score":
                 try:

@@ -51,6 +51,10 @@ OTHER = compile_trial(trial_from_text("""Inclusion Criteria:
 - At least 14 days since the last dose of an investigational agent
 - No peripheral neuropathy ≥ grade 2
 - Measurable or evaluable disease
+- Karnofsky ≥ 50% for patients > 16 years of age and Lansky ≥ 50 for patients ≤ 16 years of age
+- Alkaline phosphatase ≤ 2.5 x ULN
+- Alkaline phosphatase ≤ 5 x ULN for patients with bone metastases
+- Fasting plasma glucose ≤ 160 mg/dL
 - Laboratory values within 7 days prior to registration:
   - Potassium ≥ 3.5 mmol/L
   - Albumin ≥ 3.0 g/dL
@@ -63,6 +67,7 @@ Exclusion Criteria:
 - Serum creatinine > 1.5 mg/dL (> 2.0 mg/dL if liver metastases) within 14 days prior to registration
 - Less than 4 weeks since prior antibody-drug conjugate
 - Grade 3 or higher peripheral neuropathy
+- Uncontrolled hypertension (defined as systolic blood pressure > 150 mmHg or diastolic blood pressure > 90 mm Hg)
 """, nct_id="NCT00000001"))
 # (trial, cohort) pairs screened for every drawn table
 SCREENS = [(TRIAL, c.id) for c in TRIAL.cohorts] + [(OTHER, None)]
@@ -166,13 +171,15 @@ def cohort(draw: st.DrawFn) -> tuple[list[str], list[list[str]]]:
     if draw(st.booleans()):
         cols.append(("as_of", st.sampled_from([AS_OF.isoformat()] * 8 + ["", BAD_DATES[0]])))
     for name, strat in (("sex", st.sampled_from(["female", "male", "F", "M", "other", "", "x"])),
-                        ("birth_date", st.sampled_from(["1950-01-01", "2008-11-02", "2008-11-01", "", "1960-02-30"])),
+                        ("birth_date", st.sampled_from(["1950-01-01", "2008-11-02", "2008-11-01", "2010-11-01", "2010-11-02",
+                                                        "", "1960-02-30"])),
                         ("primary_site", st.sampled_from(["breast", "Breast", "breast cancer", "skin", "gastric",
                                                           "carcinoma in situ", "", "elsewhere"])),
                         ("her2_ihc", st.sampled_from(["0", "1+", "2+", "3+", "", "4+"])),
                         ("her2_ish", st.sampled_from(["positive", "negative", "equivocal", "", "amplified"])),
                         ("ecog", st.sampled_from(["0", "1", "2", "3", "", "1.5", "-1"])),
                         ("karnofsky", st.sampled_from(["100", "90", "80", "70", "60", "", "95"])),
+                        ("lansky", st.sampled_from(["100", "60", "50", "40", "", "55"])),
                         ("nyha_class", st.sampled_from(["1", "2", "3", "4", ""])),
                         ("peripheral_neuropathy_grade", st.sampled_from(["0", "1", "2", "3", "", "7", "1.5"])),
                         ("prior_lines", st.sampled_from(["0", "1", "2", "3", "", "-1"])),

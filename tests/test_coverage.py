@@ -2340,3 +2340,38 @@ def test_a_term_defined_after_a_comma_is_the_bound() -> None:
     assert _status(text, "Exclusion", k) == "not_met"
     k[0]["value"] = 3.5
     assert _status(text, "Exclusion", k) == "met"
+
+
+@pytest.mark.parametrize(("age", "scores", "expected"), [
+    # Karnofsky for those over 16, Lansky for those 16 and under: each binds its age group
+    (30, {"karnofsky": 60}, "met"),                    # 30 > 16: KPS 60 ≥ 50
+    (30, {"karnofsky": 40}, "not_met"),                # KPS 40 < 50
+    (10, {"lansky": 60}, "met"),                       # 10 ≤ 16: Lansky 60 ≥ 50
+    (10, {"lansky": 40}, "not_met"),                   # Lansky 40 < 50
+    (16, {"karnofsky": 40, "lansky": 60}, "met"),      # 16 is not > 16: only Lansky binds
+])
+def test_performance_scales_for_age_groups(age: int, scores: dict[str, int], expected: str) -> None:
+    text = "Karnofsky ≥ 50% for patients > 16 years of age and Lansky ≥ 50 for patients ≤ 16 years of age"
+    obs = [{"concept": c, "value": v, "date": "2026-11-18"} for c, v in scores.items()]
+    assert _status(text, "Inclusion", obs, demographics={"age_years": age}) == expected
+
+
+@pytest.mark.parametrize(("age", "scores", "expected"), [
+    # "… or Lansky ≥ 70% for participants less than 16 years old": the children's scale
+    # replaces Karnofsky for them
+    (40, {"karnofsky": 80}, "met"),
+    (40, {"lansky": 80, "karnofsky": 60}, "not_met"),  # an adult's Lansky does not count
+    (10, {"lansky": 80}, "met"),
+    (10, {"lansky": 60, "karnofsky": 80}, "not_met"),  # 60 < 70; a child's Karnofsky does not count
+])
+def test_a_scale_for_children_written_as_an_alternative(age: int, scores: dict[str, int], expected: str) -> None:
+    text = ("Karnofsky performance status of at least 70% or Lansky performance status of at least 70% for "
+            "participants less than 16 years old")
+    obs = [{"concept": c, "value": v, "date": "2026-11-18"} for c, v in scores.items()]
+    assert _status(text, "Inclusion", obs, demographics={"age_years": age}) == expected
+
+
+def test_one_karnofsky_value_without_a_comparator_is_for_review() -> None:
+    assert isinstance(_section_only("Karnofsky performance score 70", "Inclusion"), NeedsReview)
+    only = _section_only("ECOG performance status 0", "Inclusion")   # the end of the scale: = 0 is ≤ 0
+    assert not isinstance(only, NeedsReview)
