@@ -576,7 +576,15 @@ class _ToNodes(Transformer[Token, Any]):
                 notes.append(it)
             elif isinstance(it, _Alternative):
                 alt = it.comparison(bounds[0])
-                if alt.conditional:  # may hold instead, under its condition
+                if isinstance(it.item, Comparison) and isinstance(alt.value, Amount) and alt.value.age \
+                        and alt.upper is None \
+                        and not (isinstance(bounds[0].value, Amount) and bounds[0].value.unit == "year"):
+                    # "Lansky 60-100% (≤ 16 years of age)": the age group the bound is for
+                    if len(bounds) != 1 or bounds[0].conditional or alt.conditional:
+                        raise ValueError("an age group in parentheses after several bounds")
+                    group = Threshold(span=alt.span, subjects=(Name(span=alt.span, text="age"),), comparisons=(alt,))
+                    bounds = (dataclasses.replace(bounds[0], condition_bound=group),)
+                elif alt.conditional:  # may hold instead, under its condition
                     bounds = (*bounds, alt)
                 else:
                     restated.append(alt)
@@ -585,8 +593,7 @@ class _ToNodes(Transformer[Token, Any]):
             elif isinstance(it, _BoundCondition):
                 if len(bounds) != 1 or bounds[0].conditional:
                     raise ValueError("a condition in parentheses after several bounds")
-                bounds = (dataclasses.replace(bounds[0], condition=_name_of(it.condition),
-                                              condition_absent=isinstance(it.condition, _Absent)),)
+                bounds = (_conditioned(bounds[0], it.condition),)
         main = Threshold(span=self._span(meta), subjects=subjects, comparisons=bounds,
                          exposures=exposures, notes=tuple(notes), restated=tuple(restated),
                          recency=recency)

@@ -2375,3 +2375,19 @@ def test_one_karnofsky_value_without_a_comparator_is_for_review() -> None:
     assert isinstance(_section_only("Karnofsky performance score 70", "Inclusion"), NeedsReview)
     only = _section_only("ECOG performance status 0", "Inclusion")   # the end of the scale: = 0 is ≤ 0
     assert not isinstance(only, NeedsReview)
+
+
+@pytest.mark.parametrize(("age", "scores", "expected"), [
+    # the age group in parentheses after each bound: Lansky for 16 and under, Karnofsky above
+    (10, {"lansky": 70}, "met"),
+    (10, {"lansky": 50, "karnofsky": 90}, "not_met"),   # 50 < 60 and a child's Karnofsky does not count
+    (17, {"karnofsky": 60}, "met"),                     # 17 > 16
+    (17, {"karnofsky": 50, "lansky": 90}, "not_met"),
+])
+def test_an_age_group_in_parentheses_after_a_bound(age: int, scores: dict[str, int], expected: str) -> None:
+    text = "Lansky 60-100% (≤ 16 years of age) OR Karnofsky 60-100% (> 16 years of age)"
+    obs = [{"concept": c, "value": v, "date": "2026-11-18"} for c, v in scores.items()]
+    assert _status(text, "Inclusion", obs, demographics={"age_years": age}) == expected
+    # a restated age is no group: "Age ≥ 18 (18 years old)" is the age bound alone
+    check = _section_only("Age ≥ 18 (18 years old)", "Inclusion")
+    assert isinstance(check, NumericCheck) and (check.concept, check.op, check.threshold) == ("age", ">=", 18)
