@@ -182,6 +182,9 @@ class Unparsed:
     # clause's own exception) or "permission" (a later sentence letting a group of patients in)
     exception: Literal["unless", "permission"] | None = None
     lead: str = ""  # the "Label:" lead it begins with, which may govern the clauses after it too
+    # "unless liver metastases are present, in which case ≤ 5 × ULN": the bound under its condition,
+    # which resolve reads as an alternative when it bounds the same labs as the clause before
+    instead: Threshold | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -1083,6 +1083,40 @@ def _unless_at(text: str, start: int, end: int) -> int | None:
     return None
 
 
+# "unless liver metastases are present, in which case they must be ≤ 5 × ULN": a condition, then
+# the bound that holds instead under it ("due to …", "attributed to …" are causes: not read)
+_UNLESS_INSTEAD = re.compile(
+    r"unless\s+(?:(?:the\s+)?(?:patients?|subjects?|participants?)\s+(?:has|have)\s+|there\s+(?:is|are)\s+)?"
+    r"(?P<cond>[A-Za-z][A-Za-z'’\- ]*?)(?:\s+(?:is|are)\s+present)?\s*,?\s*(?:in\s+which\s+case|then)\s+"
+    r"(?:(?:it|they|values|the\s+values?|these|both|levels)\s+(?:must|should|shall|may|can)\s+be\s+)?(?P<then>.+?)\s*\)?\s*$",
+    re.I | re.S)
+
+
+def _unless_instead(text: str, start: int, end: int, *, exclusion: bool = False) -> Threshold | None:
+    """The bound an "unless C, in which case B" exception puts under C, or None. ("AST and ALT >
+    5 × ULN" in an exclusion, both or either, is not read here.)"""
+    m = _UNLESS_INSTEAD.match(text, start, end)
+    if m is None or re.match(r"(due|related|attributed|attributable|secondary|caused|associated)\b", m["cond"], re.I):
+        return None
+    at = m.start("then")
+    try:
+        node = _ToNodes(m["then"], at).transform(_parser().parse(m["then"]))
+    except (LarkError, VisitError, ValueError, KeyError, RecursionError):
+        return None
+    names: tuple[Name, ...] = ()
+    if not exclusion and isinstance(node, Junction) and node.op == "and" and not node.normal_range \
+            and isinstance(node.parts[-1], Threshold) \
+            and all(isinstance(p, Presence) and p.window is None and p.status is None for p in node.parts[:-1]):
+        # "in which case AST and ALT ≤ 5 × ULN": the names share the bound
+        names = tuple(p.subject for p in node.parts[:-1] if isinstance(p, Presence))
+        node = dataclasses.replace(node.parts[-1], subjects=names + node.parts[-1].subjects)  # type: ignore[type-var]
+    if not (isinstance(node, Threshold) and len(node.comparisons) == 1 and not node.comparisons[0].conditional
+            and not (node.notes or node.exposures or node.restated)):
+        return None
+    cond = Name(span=Span(m.start("cond"), m.end("cond")), text=m["cond"].strip())
+    return dataclasses.replace(node, comparisons=(dataclasses.replace(node.comparisons[0], condition=cond),))
+
+
 # "Note: ovarian function suppression drugs … do not count as anti-cancer therapy": what the
 # sentence names is taken out of the item, which can only let patients in
 _NOT_COUNTED = re.compile(r"\b(?:do|does|will|shall)\s+not\s+count\b|\b(?:is|are)\s+not\s+(?:counted|considered)\s+(?:as|an?)\b",
@@ -1126,7 +1160,8 @@ def parse_item(text: str, *, exclusion: bool = False) -> list[tuple[Span | None,
             w_start = unless + len(text[unless:end]) - len(text[unless:end].lstrip(" ,("))
             w_end = text.rindex(")", w_start, end) if text[w_start - 1] == "(" else end  # "(unless …)"
             waiver = Unparsed(span=Span(w_start, w_end), text=text[w_start:w_end], exception="unless",
-                              reason="an exception to the clause before it; whether it applies is for a person")
+                              reason="an exception to the clause before it; whether it applies is for a person",
+                              instead=_unless_instead(text, w_start, w_end, exclusion=exclusion))
             end = unless
             while end > start and text[end - 1] in " ,":
                 end -= 1

@@ -197,6 +197,10 @@ class Resolver:
                     permissions.add(len(out))
                     out.append(exception)
                     last = None
+                elif last is not None and (widened := self._unless_instead(node, out[last], last_subjects)) is not None:
+                    # "AST ≤ 2.5 × ULN unless liver metastases are present, in which case ≤ 5 ×
+                    # ULN": the bound under the condition is an alternative, as "(≤ 5 × ULN if …)"
+                    out[last] = widened
                 elif last is not None:
                     # "A unless B": B can only lift A. An inclusion is met when A holds (or B
                     # does); an exclusion applies when A holds and B does not.
@@ -578,6 +582,26 @@ class Resolver:
                   for h, w in zip(heads, words, strict=True)]
         checks.append(self.presence(last))
         return AnyOf(span=node.span, text=self.quote(node.span), children=tuple(checks))
+
+    def _unless_instead(self, node: Unparsed, before: Predicate, subjects: tuple[Name, ...]) -> Predicate | None:
+        """The clause before an "unless C, in which case B" exception with B under C as its
+        alternative, when B bounds the same labs (a bound on other labs may replace the clause for
+        that group, or add to it: left for a person); None otherwise."""
+        instead = node.instead
+        if instead is None or not _only_bounds(before) or _split_conditional(before) is not None:
+            return None
+        if not instead.subjects:
+            if not subjects:
+                return None
+            instead = dataclasses.replace(instead, subjects=subjects)
+        pred = self.node(instead)
+        split = _split_conditional(pred)
+        if any(isinstance(q, NeedsReview) for q in leaves(pred)) or split is None \
+                or set(_concepts(split[1])) != set(_concepts(before)):
+            return None
+        span = _cover(before.span, node.span)
+        merged = self.alternatives(span, [before, pred])
+        return None if isinstance(merged, NeedsReview) else merged
 
     def words_sharing_a_measure(self, node: Junction, lead: Name | None) -> Predicate | None:
         """"Measured or calculated creatinine clearance ≥ 60 mL/min": a word before "or" that names

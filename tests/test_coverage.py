@@ -2391,3 +2391,19 @@ def test_an_age_group_in_parentheses_after_a_bound(age: int, scores: dict[str, i
     # a restated age is no group: "Age ≥ 18 (18 years old)" is the age bound alone
     check = _section_only("Age ≥ 18 (18 years old)", "Inclusion")
     assert isinstance(check, NumericCheck) and (check.concept, check.op, check.threshold) == ("age", ">=", 18)
+
+
+@pytest.mark.parametrize(("text", "ast", "metastases", "expected"), [
+    # "unless C, in which case B": B under C is an alternative (ULN of AST 40 U/L)
+    ("AST ≤ 2.5 × ULN unless liver metastases are present, in which case it must be ≤ 5 × ULN", 4, True, "met"),
+    ("AST ≤ 2.5 × ULN unless liver metastases are present, in which case it must be ≤ 5 × ULN", 4, False, "not_met"),
+    ("AST ≤ 2.5 × ULN unless liver metastases are present, in which case it must be ≤ 5 × ULN", 6, True, "not_met"),
+    ("AST ≤ 2 × ULN, unless there are liver metastases in which case AST ≤ 5 × ULN", 4, True, "met"),
+    # a cause ("due to") is not a condition the records can show: for a person
+    ("AST ≤ 2.5 × ULN unless due to liver metastases, in which case ≤ 5 × ULN", 4, True, "needs_review"),
+    # a bound on another lab may replace the first for the group, or add to it: for a person
+    ("AST ≤ 2.5 × ULN unless liver metastases are present, in which case ALT ≤ 5 × ULN", 4, True, "needs_review"),
+])
+def test_unless_a_condition_in_which_case_a_bound(text: str, ast: float, metastases: bool, expected: str) -> None:
+    patient = {"conditions": [{"name": "liver metastases", "present": metastases}], "complete_records": ["conditions"]}
+    assert _status(text, "Inclusion", [_x_uln("ast", ast), _x_uln("alt", 1)], **patient) == expected
