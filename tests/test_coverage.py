@@ -2407,3 +2407,23 @@ def test_an_age_group_in_parentheses_after_a_bound(age: int, scores: dict[str, i
 def test_unless_a_condition_in_which_case_a_bound(text: str, ast: float, metastases: bool, expected: str) -> None:
     patient = {"conditions": [{"name": "liver metastases", "present": metastases}], "complete_records": ["conditions"]}
     assert _status(text, "Inclusion", [_x_uln("ast", ast), _x_uln("alt", 1)], **patient) == expected
+
+
+@pytest.mark.parametrize(("text", "concept", "op", "threshold"), [
+    ("Serum K < 3.5 mmol/L", "potassium", "<", 3.5),
+    ("24-hour creatinine clearance < 50 mL/min", "creatinine_clearance", "<", 50),
+])
+def test_more_names_of_labs(text: str, concept: str, op: str, threshold: float) -> None:
+    check = _section_only(text, "Exclusion")
+    assert isinstance(check, NumericCheck) and (check.concept, check.op, check.threshold) == (concept, op, threshold)
+
+
+def test_demonstrable_and_hepatic_mets() -> None:
+    # "> 2.0 × ULN in the presence of demonstrable liver metastases" (ULN 1.0 mg/dL here):
+    # bilirubin 1.8 mg/dL is above 1.5 × ULN but below 2.0 × ULN, so only liver metastases keep it in
+    text = "Total bilirubin > 1.5 * ULN or > 2.0 * ULN in the presence of demonstrable liver metastases"
+    bili = [{"concept": "total_bilirubin", "value": 1.8, "unit": "mg/dL", "date": "2026-11-18",
+             "reference_range": {"high": 1.0}}]
+    for record, expected in (("hepatic mets", "met"), ("liver metastases", "met")):
+        assert _status(text, "Exclusion", bili, conditions=[{"name": record, "present": True}]) == expected
+    assert _status(text, "Exclusion", bili, conditions=[{"name": "liver metastases", "present": False}]) == "not_met"
