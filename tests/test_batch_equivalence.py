@@ -55,6 +55,8 @@ OTHER = compile_trial(trial_from_text("""Inclusion Criteria:
 - Alkaline phosphatase ≤ 2.5 x ULN
 - Alkaline phosphatase ≤ 5 x ULN for patients with bone metastases
 - Fasting plasma glucose ≤ 160 mg/dL
+- ALT ≤ 2.5 x ULN unless liver metastases are present, in which case it must be ≤ 5 x ULN
+- At least 18 years old
 - Laboratory values within 7 days prior to registration:
   - Potassium ≥ 3.5 mmol/L
   - Albumin ≥ 3.0 g/dL
