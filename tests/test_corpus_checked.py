@@ -327,6 +327,30 @@ WHOLE: list[tuple[str, str, str]] = [
     ("Inclusion", "Total bilirubin ≤ 1.5 × ULN \\[or ≤ 3 × ULN for patients with Gilbert's disease\\]",
      "(total_bilirubin ≤ 1.5 × ULN or (has gilbert_syndrome and total_bilirubin ≤ 3 × ULN))"),
     ("Exclusion", "Absolute neutrophil count (ANC) ≤ 1,000/mm\\^3 \\[1.0 x 10\\^9/L\\]", "anc ≤ 1 10^9/L"),
+    # a wider bound "for <condition>", an age group, ages "years old/of age", a term defined by its
+    # bound, words before "or" sharing a measure, "unless …, in which case …" (NCT06228053,
+    # NCT04746209, NCT02210182, NCT01013142, NCT01266031, NCT02412878, NCT05636111, NCT07218510,
+    # NCT00684099): 500/mm³ = 0.5 × 10^9/L
+    ("Inclusion", "Total bilirubin ≤ 1.5 × ULN (≤ 3 × ULN for Gilbert's syndrome)",
+     "(total_bilirubin ≤ 1.5 × ULN or (has gilbert_syndrome and total_bilirubin ≤ 3 × ULN))"),
+    ("Inclusion", "Karnofsky Performance Status ≥ 60% for patients 16 years and older and Lansky Play Score ≥ 60 "
+                  "for patients under 16 years of age",
+     "((not age ≥ 16 year or karnofsky ≥ 60) and (not age < 16 year or lansky ≥ 60))"),
+    ("Inclusion", "18 years of age or older", "age ≥ 18 year"),
+    ("Exclusion", "Hypokalemia defined as a potassium level ≤ 3.0 mmol/L at screening;", "potassium ≤ 3 mmol/L"),
+    ("Exclusion", "Inadequately controlled hypertension (defined as systolic blood pressure > 140 mmHg and/or "
+                  "diastolic blood pressure > 90 mmHg).",
+     "(systolic_bp > 140 mmHg or diastolic_bp > 90 mmHg)"),
+    ("Inclusion", "Calculated or measured creatinine clearance (CrCl) of ≥ 30 mL/min", "creatinine_clearance ≥ 30 mL/min"),
+    ("Inclusion", "AST (SGOT)/ALT (SGPT) ≤2.5 x ULN unless liver metastases are present, in which case it must be "
+                  "≤5x ULN.",
+     "((ast ≤ 2.5 × ULN and alt ≤ 2.5 × ULN) or (has liver_metastases and (ast ≤ 5 × ULN and alt ≤ 5 × ULN)))"),
+    ("Inclusion", "With bone marrow involvement: ANC ≥ 500/mm\\^3", "(not has bone_marrow_involvement or anc ≥ 0.5 10^9/L)"),
+    ("Inclusion", "AST and ALT less than 2.5 times the UNL in the absence of demonstrable liver metastases, or less "
+                  "than 5 times the UNL in the presence of liver metastases.",
+     "(((ast < 2.5 × ULN and alt < 2.5 × ULN) or (ast < 5 × ULN and alt < 5 × ULN)) and "
+     "(has liver_metastases or (ast < 2.5 × ULN and alt < 2.5 × ULN)) and "
+     "(not has liver_metastases or (ast < 5 × ULN and alt < 5 × ULN)))"),
 ]
 
 
