@@ -639,7 +639,7 @@ class _ToNodes(Transformer[Token, Any]):
     @v_args(meta=True)
     def excepted(self, meta: Any, items: list[Any]) -> Syntax:
         node, exceptions = items
-        return _with_exceptions(node, exceptions)
+        return _with_exceptions(_bounded(node), exceptions)
 
     # --- values
     def values(self, items: list[Any]) -> tuple[Tag, ...]:
@@ -675,16 +675,16 @@ class _ToNodes(Transformer[Token, Any]):
 
     @v_args(meta=True)
     def group_requirement(self, meta: Any, items: list[Any]) -> GroupRequirement:
-        return GroupRequirement(span=self._span(meta), group=items[0], requirement=items[-1], stated=True)
+        return GroupRequirement(span=self._span(meta), group=items[0], requirement=_bounded(items[-1]), stated=True)
 
     @v_args(meta=True)
     def negation(self, meta: Any, items: list[Any]) -> Negation:
-        return Negation(span=self._span(meta), part=items[-1])
+        return Negation(span=self._span(meta), part=_bounded(items[-1]))
 
     @v_args(meta=True)
     def group_requirement_after(self, meta: Any, items: list[Any]) -> GroupRequirement:
         # "Negative pregnancy test for women of childbearing potential only"
-        return GroupRequirement(span=self._span(meta), group=items[1], requirement=items[0])
+        return GroupRequirement(span=self._span(meta), group=items[1], requirement=_bounded(items[0]))
 
     @v_args(meta=True)
     def status_first(self, meta: Any, items: list[Any]) -> ValueList:
@@ -753,7 +753,7 @@ class _ToNodes(Transformer[Token, Any]):
     @v_args(meta=True)
     def defined_as(self, meta: Any, items: list[Any]) -> Syntax:
         # the definition stands for the term; its span takes in the term, so it is quoted too
-        definition = items[-1]
+        definition = _bounded(items[-1])
         return dataclasses.replace(definition, span=self._span(meta))
 
     @v_args(meta=True)
@@ -797,11 +797,11 @@ class _ToNodes(Transformer[Token, Any]):
     @v_args(meta=True)
     def whichever_shorter(self, meta: Any, items: list[Syntax]) -> Syntax:
         # "within 4 weeks or within 5 half-lives, whichever is shorter": both windows must hold.
-        return _flip(items[0], "and", self._span(meta))
+        return _flip(_bounded(items[0]), "and", self._span(meta))
 
     @v_args(meta=True)
     def whichever_longer(self, meta: Any, items: list[Syntax]) -> Syntax:
-        return _flip(items[0], "or", self._span(meta))
+        return _flip(_bounded(items[0]), "or", self._span(meta))
 
 
 @dataclass(frozen=True, slots=True)
@@ -811,6 +811,14 @@ class _NameList:
 
     span: Span
     names: tuple[Name, ...]
+
+
+def _bounded(node: Any) -> Any:
+    """A clause a wrapper may hold: names listed with no bound ("AST/ALT for women of childbearing
+    potential only") are not one, and are never passed on as a node."""
+    if isinstance(node, _NameList):
+        raise ValueError("names listed without a bound after them")
+    return node
 
 
 def _junction(op: str, span: Span, items: Sequence[Syntax | _NameList]) -> Junction:

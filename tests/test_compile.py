@@ -277,7 +277,23 @@ _WORDS = ["ANC", "≥", "1.5", "x ULN", "or", "and", "(", ")", "within", "7", "d
           "syndrome", "IHC3+", ",", ";", ":", "\\<", "g/dL", "without", "nor", "history", "of",
           "other", "than", "except", "whichever", "is", "shorter", "1+", "HIV", "positive",
           "uncontrolled", "hypertension", "prior", "to", "first", "dose", "weeks", "warfarin",
-          '"', "age", "18", "years", "or older", "platelets", "x 109/L", "patients", "with"]
+          '"', "age", "18", "years", "or older", "platelets", "x 109/L", "patients", "with",
+          # wrappers around a clause (group, negation, definition, exception) and this stop's phrases
+          "AST/ALT", "AST, ALT", "for women of childbearing potential only", "No", "(defined as", "defined as",
+          "unless", "liver metastases", "are present", "in which case", "for patients", "≤ 16 years of age",
+          "years old", "Lansky", "measured", "calculated", "creatinine clearance", "mL/min", "for"]
+
+
+@pytest.mark.parametrize("text", [
+    # names with no bound inside a wrapper once reached resolve as a bare list and crashed it
+    "AST/ALT for women of childbearing potential only",
+    "No AST, ALT",
+    "Hypertension (defined as AST, ALT)",
+    "AST/ALT, whichever is shorter",
+])
+def test_names_without_a_bound_inside_a_wrapper_are_for_review(text: str) -> None:
+    for section in ("inclusion", "exclusion"):
+        assert isinstance(resolve_item(text, section), NeedsReview)
 
 
 @settings(max_examples=300, deadline=None)
