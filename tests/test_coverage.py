@@ -2263,10 +2263,11 @@ def test_a_fasting_glucose_is_not_a_random_glucose(concept: str, value: float, e
 
 
 def test_a_window_on_an_earlier_item_is_not_carried_to_the_items_after_it() -> None:
-    # a kidney transplant in 2016, ten years before screening: read with "within the last 5
-    # years", the patient would pass; the window may be only about the stem cell transplant
+    # a solid organ transplant in 2016, ten years before screening: whether "within the last 5
+    # years" is about it too is not written (the window may be only about the stem cell
+    # transplant), so the item is a review whatever the record says
     text = "Previous allogeneic hematopoietic stem cell transplant within the last 5 years or solid organ transplant"
-    patient = {"procedures": [{"name": "kidney transplant", "date": "2016-05-01"}],
+    patient = {"conditions": [{"name": "solid organ transplant", "present": True, "onset_date": "2016-05-01"}],
                "complete_records": ["procedures", "conditions", "medications"]}
     assert _status(text, "Exclusion", [], **patient) == "needs_review"
     # an item that says it is about now is read alone: warfarin stopped 30 days ago is not current
