@@ -706,7 +706,7 @@ class Resolver:
         last_value_subject: Name | None = lead
         # a window written once after a list applies to every item: "MI or stroke within 6 months"
         windows = [p.window for p in parts if isinstance(p, Presence) and p.window]
-        # "MI or stroke within 6 months": a window written after the items is about each of them
+        # where the window is written: it carries to the items before it only
         windowed_at = next((p.span.start for p in parts if isinstance(p, Presence) and p.window), node.span.end)
         # "MI, unstable angina, or stroke": a list of alternatives, each read as a presence
         alternatives_list = is_alternatives_list(node)
@@ -1651,7 +1651,7 @@ def _is_conditional(node: Syntax) -> bool:
 
 
 def _says_age(node: Threshold) -> bool:
-    """Every amount of the bound is written "years old"."""
+    """Every amount of the bound is written "years old" or "years of age"."""
     amounts = [a for c in node.comparisons for a in (c.value, c.upper) if a is not None]
     return bool(amounts) and all(isinstance(a, Amount) and a.age for a in amounts)
 
