@@ -236,7 +236,7 @@ def _join_alternatives_across_items(criteria: list[CompiledCriterion], source: s
                 continue
             if earlier.predicate is None or earlier.restated is not None:
                 continue
-            if not set(_concepts_of(earlier.predicate)) & set(_concepts_of(later.predicate)):
+            if not set(_concepts_of(earlier.predicate)) & _related_concepts(later.predicate):
                 continue
             merged = widened_by_later_item(earlier.predicate, later.predicate, source)
             if merged is not None:
@@ -246,6 +246,14 @@ def _join_alternatives_across_items(criteria: list[CompiledCriterion], source: s
 
 def _concepts_of(p: Predicate) -> set[str]:
     return {leaf.concept for leaf in leaves(p) if isinstance(leaf, (NumericCheck, CategoryCheck))}
+
+
+def _related_concepts(p: Predicate) -> set[str]:
+    """The labs ``p`` bounds, and those its conditions raise of themselves (vocabulary `raises`)."""
+    from .vocabulary import load_vocabulary
+    vocab = load_vocabulary()
+    raised = {lab for leaf in leaves(p) if isinstance(leaf, PresenceCheck) for lab in vocab.get(leaf.concept).raises}
+    return _concepts_of(p) | raised
 
 
 # words that announce the items after them as a list ("… including the following:"), unlike a

@@ -276,6 +276,15 @@ class Resolver:
                                        "of an earlier clause: whether it widens or narrows it is for a person")
                 last = overlap
                 continue
+            replaced = self._replaced_for_group(pred, out, concepts_at) if conditional and key else None
+            if replaced is not None:
+                # "Total bilirubin ≤ 1.5 × ULN; direct bilirubin ≤ 1.5 × ULN for patients with
+                # Gilbert's syndrome": the condition raises the earlier lab, so the bound on the
+                # other lab replaces it for that group (vocabulary `raises`)
+                prev = out[replaced]
+                out[replaced] = self.alternatives(_cover(prev.span, pred.span), [prev, pred])
+                last = replaced
+                continue
             if conditional and key and key in concepts_at:
                 # "AST and ALT ≤ 2.5 × ULN; AST and ALT ≤ 5 × ULN if liver metastasis": an
                 # alternative to the earlier clause on the same analytes, not a second requirement.
@@ -583,10 +592,24 @@ class Resolver:
         checks.append(self.presence(last))
         return AnyOf(span=node.span, text=self.quote(node.span), children=tuple(checks))
 
+    def _replaced_for_group(self, pred: Predicate, out: list[Predicate], concepts_at: dict[frozenset[str], int]) -> int | None:
+        """The earlier clause whose labs the condition of ``pred`` raises of itself (vocabulary
+        `raises`), when ``pred`` bounds other labs: for that group, ``pred`` is its alternative."""
+        split = _split_conditional(pred)
+        if split is None or not isinstance(split[0], PresenceCheck):
+            return None
+        raised = set(self.vocab.get(split[0].concept).raises)
+        own = set(_concepts(split[1]))
+        for labs, i in concepts_at.items():
+            if labs & raised and not labs & own and _only_bounds(out[i]) and _split_conditional(out[i]) is None:
+                return i
+        return None
+
     def _unless_instead(self, node: Unparsed, before: Predicate, subjects: tuple[Name, ...]) -> Predicate | None:
         """The clause before an "unless C, in which case B" exception with B under C as its
-        alternative, when B bounds the same labs (a bound on other labs may replace the clause for
-        that group, or add to it: left for a person); None otherwise."""
+        alternative, when B bounds the same labs, or other labs for a condition that raises the
+        clause's own (vocabulary `raises`); any other lab may replace the clause for that group or
+        add to it, which is left for a person. None otherwise."""
         instead = node.instead
         if instead is None or not _only_bounds(before) or _split_conditional(before) is not None:
             return None
@@ -596,9 +619,12 @@ class Resolver:
             instead = dataclasses.replace(instead, subjects=subjects)
         pred = self.node(instead)
         split = _split_conditional(pred)
-        if any(isinstance(q, NeedsReview) for q in leaves(pred)) or split is None \
-                or set(_concepts(split[1])) != set(_concepts(before)):
+        if any(isinstance(q, NeedsReview) for q in leaves(pred)) or split is None:
             return None
+        labs, before_labs = set(_concepts(split[1])), set(_concepts(before))
+        raised = set(self.vocab.get(split[0].concept).raises) if isinstance(split[0], PresenceCheck) else set()
+        if labs != before_labs and not (before_labs & raised and not before_labs & labs):
+            return None  # another lab, for a condition that does not raise this one: instead, or as well?
         span = _cover(before.span, node.span)
         merged = self.alternatives(span, [before, pred])
         return None if isinstance(merged, NeedsReview) else merged
@@ -1706,7 +1732,10 @@ def widened_by_later_item(earlier: Predicate, later: Predicate, source: str) -> 
     if split is None or not _only_bounds(earlier) or _split_conditional(earlier) is not None:
         return None
     guard, bound = split
-    if set(_concepts(earlier)) != set(_concepts(bound)):
+    raised = set(load_vocabulary().get(guard.concept).raises) if isinstance(guard, PresenceCheck) else set()
+    if set(_concepts(earlier)) != set(_concepts(bound)) \
+            and not (set(_concepts(earlier)) & raised and not set(_concepts(earlier)) & set(_concepts(bound))):
+        # another lab replaces the earlier one only for a condition that raises it
         return None
     conditional = AllOf(span=later.span, text=later.text, children=(guard, bound))
     merged = Resolver(source, "inclusion").alternatives(earlier.span, [earlier, conditional])

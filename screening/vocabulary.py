@@ -88,11 +88,12 @@ _KEYS = frozenset(
         "lasting",
         "quantity",
         "narrowed_by",
+        "raises",
     }
 )
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _LOINC = re.compile(r"^\d{1,7}-\d$")
-_CACHE_VERSION = "3"
+_CACHE_VERSION = "4"
 _CACHE_KEEP = 4
 
 K = TypeVar("K")
@@ -164,6 +165,9 @@ class Concept:
     # words that narrow this condition although elsewhere they only mean "current": "ACTIVE brain
     # metastases" are untreated or progressing ones, not any brain metastases
     narrowed_by: tuple[str, ...] = ()
+    # labs this condition raises of itself, for which trials bound another lab instead ("direct
+    # bilirubin ≤ 1.5 × ULN for patients with Gilbert's syndrome" replaces the total bilirubin bound)
+    raises: tuple[str, ...] = ()
 
     @property
     def dated(self) -> bool:
@@ -329,6 +333,9 @@ def _build_index(concepts: Mapping[str, Concept]) -> dict[str, Any]:
             if parent not in narrower:
                 raise _fail(cid, f"broader {parent!r} is not a concept")
             narrower[parent].append(cid)
+        for lab in concept.raises:
+            if lab not in concepts or concepts[lab].kind != "lab":
+                raise _fail(cid, f"raises {lab!r}, which is not a lab")
         if concept.quantity is not None and (concept.quantity not in concepts
                                              or concepts[concept.quantity].kind != "lab"):
             raise _fail(cid, f"quantity {concept.quantity!r} is not a lab")
@@ -746,6 +753,7 @@ def _concept(cid: str, body: Any) -> Concept:
         lasting=_flag(cid, "lasting", body.get("lasting", False)),
         quantity=_optional_string(cid, "quantity", body.get("quantity")),
         narrowed_by=_strings(cid, "narrowed_by", body.get("narrowed_by", [])),
+        raises=_strings(cid, "raises", body.get("raises", [])),
     )
     _check_kind(concept)
     return concept
@@ -866,6 +874,7 @@ def _concept_from_json(data: Mapping[str, Any]) -> Concept:
         lasting=bool(data.get("lasting", False)),
         quantity=data.get("quantity"),
         narrowed_by=tuple(data.get("narrowed_by", ())),
+        raises=tuple(data.get("raises", ())),
     )
 
 

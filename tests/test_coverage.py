@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from screening.cli import main
-from screening.compile import compile_trial
+from screening.compile import canonical, compile_trial
 from screening.coverage import has_numeric_threshold, leaves, measure, read_corpus
 from screening.errors import InputError, TrialFileError
 from screening.nodes import NeedsReview, NumericCheck, PresenceCheck
@@ -2428,3 +2428,41 @@ def test_demonstrable_and_hepatic_mets() -> None:
     for record, expected in (("hepatic mets", "met"), ("liver metastases", "met")):
         assert _status(text, "Exclusion", bili, conditions=[{"name": record, "present": True}]) == expected
     assert _status(text, "Exclusion", bili, conditions=[{"name": "liver metastases", "present": False}]) == "not_met"
+
+
+@pytest.mark.parametrize(("gilbert", "direct", "expected"), [
+    # total bilirubin 2.0 mg/dL with ULN 1.0: 2.0 > 1.5 × ULN. Gilbert's syndrome raises the total
+    # bilirubin of itself (vocabulary `raises`), so for those patients the direct bilirubin bound
+    # replaces it (direct ULN 0.3 mg/dL: 0.3 ≤ 1.5 × 0.3 = 0.45; 0.6 > 0.45)
+    (True, 0.3, "met"),
+    (True, 0.6, "not_met"),
+    (False, 0.3, "not_met"),      # without Gilbert's the total bilirubin bound holds
+    (None, 0.3, "unknown"),       # Gilbert's status unknown: either may apply
+])
+def test_another_lab_under_a_condition_that_raises_the_first(gilbert: bool | None, direct: float, expected: str) -> None:
+    obs = [{"concept": "total_bilirubin", "value": 2.0, "unit": "mg/dL", "date": "2026-11-18", "reference_range": {"high": 1.0}},
+           {"concept": "direct_bilirubin", "value": direct, "unit": "mg/dL", "date": "2026-11-18",
+            "reference_range": {"high": 0.3}}]
+    conditions = [] if gilbert is None else [{"name": "Gilbert syndrome", "present": gilbert}]
+    one_item = "Total bilirubin ≤ 1.5 × ULN; direct bilirubin ≤ 1.5 × ULN for patients with Gilbert's syndrome"
+    assert _status(one_item, "Inclusion", obs, conditions=conditions) == expected
+    two_items = ("Inclusion Criteria:\n- Total bilirubin ≤ 1.5 × ULN\n"
+                 "- Patients with Gilbert's syndrome: direct bilirubin ≤ 1.5 × ULN\n")
+    assert _statuses(two_items, obs, conditions=conditions)["inclusion.1"] == expected
+
+
+def test_another_lab_under_a_condition_that_does_not_raise_the_first_is_a_second_requirement() -> None:
+    pred = _section_only("AST ≤ 2.5 × ULN; ALP ≤ 5 × ULN for patients with liver metastases", "Inclusion")
+    # both hold: AST for everyone, ALP for those with liver metastases
+    assert canonical(pred) == "(ast ≤ 2.5 × ULN and (not has liver_metastases or alp ≤ 5 × ULN))"
+
+
+def test_unless_a_condition_that_raises_the_lab_then_another_lab() -> None:
+    # "… unless Gilbert syndrome, in which case direct bilirubin …": total bilirubin 2.0 mg/dL
+    # (ULN 1.0) fails 1.5 × ULN, but with Gilbert's the direct bilirubin 0.3 (ULN 0.3) ≤ 1.5 × 0.3 decides
+    text = "Total bilirubin < 1.5 X ULN, unless Gilbert syndrome, in which case direct bilirubin must be < 1.5 x ULN"
+    obs = [{"concept": "total_bilirubin", "value": 2.0, "unit": "mg/dL", "date": "2026-11-18", "reference_range": {"high": 1.0}},
+           {"concept": "direct_bilirubin", "value": 0.3, "unit": "mg/dL", "date": "2026-11-18",
+            "reference_range": {"high": 0.3}}]
+    assert _status(text, "Inclusion", obs, conditions=[{"name": "Gilbert syndrome", "present": True}]) == "met"
+    assert _status(text, "Inclusion", obs, conditions=[{"name": "Gilbert syndrome", "present": False}]) == "not_met"
