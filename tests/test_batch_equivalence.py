@@ -70,6 +70,8 @@ Exclusion Criteria:
 - Less than 4 weeks since prior antibody-drug conjugate
 - Grade 3 or higher peripheral neuropathy
 - Uncontrolled hypertension (defined as systolic blood pressure > 150 mmHg or diastolic blood pressure > 90 mm Hg)
+- Total bilirubin > 2 x ULN
+- Direct bilirubin > 1.5 x ULN in patients with Gilbert's syndrome
 """, nct_id="NCT00000001"))
 # (trial, cohort) pairs screened for every drawn table
 SCREENS = [(TRIAL, c.id) for c in TRIAL.cohorts] + [(OTHER, None)]
