@@ -809,7 +809,7 @@ class Resolver:
                 part = Presence(span=part.span, subject=part.subject, window=windows[0],
                                 exceptions=part.exceptions, status=part.status, history=part.history)
             elif isinstance(part, Presence) and part.window is None and node.op == "or" \
-                    and len({(w.days, w.anchor.text if w.anchor else "") for w in windows}) > 1:
+                    and len({(_window_length(w), w.anchor.text if w.anchor else "") for w in windows}) > 1:
                 # "MI within 6 months, or DVT or PE within 3 years": which window the bare name
                 # takes is unclear, and read with none it would count any past record
                 preds.append(self.review(part.span, "items with different windows around it: which applies is unclear"))
@@ -1674,6 +1674,11 @@ def _is_conditional(node: Syntax) -> bool:
         bounds = [p for p in node.parts if isinstance(p, Threshold)]
         return bool(bounds) and all(_is_conditional(b) for b in bounds)
     return False
+
+
+def _window_length(window: Duration) -> float | tuple[float, str]:
+    """Days, or the count and unit of a window in half-lives (whose days depend on the drug)."""
+    return window.days if window.unit in DAYS_PER else (window.value, window.unit)
 
 
 def _says_age(node: Threshold) -> bool:

@@ -2466,3 +2466,34 @@ def test_unless_a_condition_that_raises_the_lab_then_another_lab() -> None:
             "reference_range": {"high": 0.3}}]
     assert _status(text, "Inclusion", obs, conditions=[{"name": "Gilbert syndrome", "present": True}]) == "met"
     assert _status(text, "Inclusion", obs, conditions=[{"name": "Gilbert syndrome", "present": False}]) == "not_met"
+
+
+@pytest.mark.parametrize(("text", "record", "expected"), [
+    # screening on 2026-11-20; "within 4 weeks of the first dose" counts back 28 days from as_of
+    ("Major surgery within 4 weeks of the first dose of study drug", {"name": "major surgery", "date": "2026-11-01"},
+     "not_met"),                                        # 19 days before: excluded
+    ("Major surgery within 4 weeks of the first dose of study drug", {"name": "major surgery", "date": "2026-09-01"},
+     "met"),                                            # 80 days before
+    # "Received …" / "Has received …" lead the therapy or procedure they name
+    ("Received a live vaccine within 30 days prior to the first dose", {"name": "live vaccine", "date": "2026-11-10"},
+     "not_met"),                                        # 10 days before
+    ("Has received a live vaccine within 30 days of planned start of study therapy",
+     {"name": "live vaccine", "date": "2026-08-01"}, "met"),  # 111 days before
+])
+def test_within_n_of_an_event_and_received(text: str, record: dict[str, object], expected: str) -> None:
+    patient = {"procedures": [record], "complete_records": ["procedures", "medications", "conditions"]}
+    assert _status(text, "Exclusion", [], **patient) == expected
+
+
+def test_within_n_of_something_that_is_not_the_start_of_the_trial_is_for_review() -> None:
+    assert isinstance(_section_only("Myocardial infarction within 6 months of surgery", "Exclusion"), NeedsReview)
+
+
+def test_a_list_with_a_window_in_half_lives_does_not_crash() -> None:
+    # "within 5 half-lives of the drug" has no length in days until the drug is known; next to a
+    # window in weeks, the item without a window is a review (different windows around it)
+    text = "Chemotherapy within 4 weeks or investigational agents within 5 half-lives of the drug, or radiotherapy"
+    pred = _section_only(text, "Exclusion")
+    reasons = [p.reason for p in leaves(pred) if isinstance(p, NeedsReview)]
+    assert any("half-lives depends on the drug" in r for r in reasons)
+    assert any("different windows" in r for r in reasons)
