@@ -225,7 +225,7 @@ def _join_alternatives_across_items(criteria: list[CompiledCriterion], source: s
     bounds the same labs (see ``widened_by_later_item``); that item is rewritten in place."""
     import dataclasses
 
-    from .resolve import widened_by_later_item
+    from .resolve import bounded_concepts, widened_by_later_item
     for i, later in enumerate(criteria):
         if later.predicate is None or later.restated is not None:
             continue
@@ -236,7 +236,7 @@ def _join_alternatives_across_items(criteria: list[CompiledCriterion], source: s
                 continue
             if earlier.predicate is None or earlier.restated is not None:
                 continue
-            if not set(_concepts_of(earlier.predicate)) & _related_concepts(later.predicate):
+            if not bounded_concepts(earlier.predicate) & _related_concepts(later.predicate):
                 continue
             merged = widened_by_later_item(earlier.predicate, later.predicate, source)
             if merged is not None:
@@ -244,16 +244,13 @@ def _join_alternatives_across_items(criteria: list[CompiledCriterion], source: s
             break  # only the nearest item on the same labs
 
 
-def _concepts_of(p: Predicate) -> set[str]:
-    return {leaf.concept for leaf in leaves(p) if isinstance(leaf, (NumericCheck, CategoryCheck))}
-
-
 def _related_concepts(p: Predicate) -> set[str]:
     """The labs ``p`` bounds, and those its conditions raise of themselves (vocabulary `raises`)."""
+    from .resolve import bounded_concepts
     from .vocabulary import load_vocabulary
     vocab = load_vocabulary()
     raised = {lab for leaf in leaves(p) if isinstance(leaf, PresenceCheck) for lab in vocab.get(leaf.concept).raises}
-    return _concepts_of(p) | raised
+    return bounded_concepts(p) | raised
 
 
 # words that announce the items after them as a list ("… including the following:"), unlike a

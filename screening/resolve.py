@@ -1691,6 +1691,11 @@ def _says_age(node: Threshold) -> bool:
 _NOW = re.compile(r"\s*(current|currently|concurrent|ongoing|active)\b", re.I)
 
 
+def bounded_concepts(pred: Predicate) -> set[str]:
+    """The labs, scores and categories ``pred`` checks (not the conditions it names)."""
+    return set(_concepts(pred))
+
+
 def _concepts(pred: Predicate) -> list[str]:
     out: list[str] = []
     for leaf in leaves(pred):
