@@ -157,16 +157,23 @@ def _compile(trial: TrialFile) -> CompiledTrial:
     import dataclasses
 
     from .notes import is_plain_lead_in
-    from .segment import iter_items, segment
+    from .segment import iter_items, segment, trailing_links
     headings = {c.id: list(c.headings) for c in trial.cohorts}
     children_mode = {c.id: c.children for c in trial.cohorts if c.children}
     items = segment(trial.criteria, cohort_headings=headings, cohort_children=children_mode)
     restatements = {r.id: r for r in trial.restatements}
     criteria: list[CompiledCriterion] = []
     parents: dict[str, str] = {}
+    link_to_next: dict[str, str] = {}  # item id -> the "or"/"and" that ends it and the list's items
+    requires_all: set[str] = set()  # lists whose items are each required ("and" says no more)
     for item in iter_items(items):
         for child in item.children:
             parents[child.id] = item.id
+        links = trailing_links(item.children)
+        if links in ("or", "and"):
+            link_to_next.update((c.id, links) for c in item.children[:-1])
+        if item.combine == "all" and not item.negated:
+            requires_all.add(item.id)
     polarity: dict[str, str] = {}
     measured: dict[str, str] = {}  # heading id -> the measurement it names ("Life expectancy:")
     recent: dict[str, float] = {}  # list id -> "Laboratory values within 14 days prior to registration:"
@@ -191,7 +198,11 @@ def _compile(trial: TrialFile) -> CompiledTrial:
         polarity[item.id] = base
         compiled = _compile_item(item, parent, restatements.get(item.id), base,
                                  heading=measured.get(parent) if parent else None,
-                                 recency=recent.get(parent) if parent else None)
+                                 recency=recent.get(parent) if parent else None,
+                                 joined_to_next=parent is not None and (
+                                     link_to_next.get(item.id) == "or"
+                                     or (link_to_next.get(item.id) == "and" and parent in requires_all
+                                         and polarity[parent] == "require")))
         key = (item.section, parent)
         if item.text.rstrip().endswith(":") or item.children:
             # a list introduction with nothing nested under it ("no concurrent CYP3A4 inducers,
@@ -302,9 +313,13 @@ def _list_recency(item: Item) -> float | None:
 
 
 def _compile_item(item: Item, parent: str | None, restatement: Any, polarity: str, *,
-                  heading: str | None = None, recency: float | None = None) -> CompiledCriterion:
+                  heading: str | None = None, recency: float | None = None,
+                  joined_to_next: bool = False) -> CompiledCriterion:
+    """``joined_to_next``: the item ends with the "or" (or "and") that its list's combination
+    already says, so it is read without it."""
     from .notes import is_plain_lead_in
     from .resolve import resolve_item, with_list_recency
+    from .segment import trailing_links, without_trailing_link
 
     combine = item.combine
     if polarity == "exclude" and item.children and combine == "all" and not item.negated:
@@ -321,6 +336,12 @@ def _compile_item(item: Item, parent: str | None, restatement: Any, polarity: st
                            and _measurement_heading(item) is None
                            and not is_plain_lead_in(lead_in, negated=item.negated,
                                                     exclusion=polarity == "exclude"))
+    mixed_links = trailing_links(item.children) == "mixed"
+    if mixed_links:
+        children_decide = False
+    intro_reason = ("some items of this list end with 'or' or 'and' and others do not: whether they are "
+                    "alternatives or each required is for a person") if mixed_links \
+        else "the introduction of this list is not understood"
     restated = reason = None
     predicate: Predicate | None
     if restatement is not None:
@@ -329,8 +350,7 @@ def _compile_item(item: Item, parent: str | None, restatement: Any, polarity: st
     elif item.is_heading and children and children_decide:
         predicate = None  # a plain lead-in ("... one of the following:"): the sub-items decide
     elif item.is_heading and children:
-        predicate = NeedsReview(span=item.span, text=" ".join(item.text.split()),
-                                reason="the introduction of this list is not understood")
+        predicate = NeedsReview(span=item.span, text=" ".join(item.text.split()), reason=intro_reason)
     elif item.is_heading and not any(ch.isalnum() for ch in item.text):
         predicate = None  # "-", "<!-- -->": nothing to read
     elif item.is_heading:
@@ -339,18 +359,21 @@ def _compile_item(item: Item, parent: str | None, restatement: Any, polarity: st
         predicate = NeedsReview(span=item.span, text=" ".join(item.text.split()),
                                 reason="a heading without sub-items")
     else:
-        predicate = resolve_item(item.text, item.section, heading=heading)
+        text = without_trailing_link(item.text) if joined_to_next else item.text
+        predicate = resolve_item(text, item.section, heading=heading)
         if predicate is not None and not children_decide:
             # "Childbearing potential; has a negative pregnancy test and agrees to one of the
             # following:": the introduction is dropped from the item's own text as a lead-in,
             # and its sub-items do not decide, so it is read by a person with the rest
             at = item.text.rfind(lead_in)
-            intro = NeedsReview(span=Span(at, at + len(lead_in)), text=lead_in,
-                                reason="the introduction of this list is not understood")
+            intro = NeedsReview(span=Span(at, at + len(lead_in)), text=lead_in, reason=intro_reason)
             joined = AnyOf if polarity == "exclude" else AllOf
             both = Span(min(predicate.span.start, at), max(predicate.span.end, at + len(lead_in)))
             predicate = joined(span=both, text=item.text[both.start:both.end], children=(predicate, intro))
-        if predicate is not None:
+        if predicate is None and not children_decide and children:
+            # a plain introduction over a list that a person must combine
+            predicate = NeedsReview(span=item.span, text=" ".join(item.text.split()), reason=intro_reason)
+        elif predicate is not None:
             predicate = _to_source(predicate, item)
         if predicate is not None and recency is not None:
             # under "Laboratory values within 14 days prior to registration:"

@@ -517,8 +517,32 @@ _NOT_ELIGIBLE = re.compile(
     r"(?:participate|enrol|enroll))\b|\bineligible\b",
     re.I,
 )
-_TRAILING_OR = re.compile(r"\bor[,;:]?$", re.I)
-_TRAILING_AND = re.compile(r"\band[,;:]?$", re.I)
+_TRAILING_OR = re.compile(r"\s*[,;]?\s*\b(?:and/)?or[,;:]?$", re.I)
+_TRAILING_AND = re.compile(r"\s*[,;]?\s*\band[,;:]?$", re.I)
+Links = Literal["or", "and", "mixed"]
+
+
+def trailing_links(children: Sequence[Item]) -> Links | None:
+    """How sibling items are joined by a conjunction at the end of each ("Creatinine < 1.6 mg/dL
+    OR" / "Creatinine clearance > 40 mL/min"): "or" or "and" when every item but the last ends with
+    it, "mixed" when only some do ("AST ≤ 2.5 × ULN;" / "Bilirubin ≤ 2 × ULN;" / "ALP ≤ 5 × ULN
+    with liver metastases; or" / "ALP ≤ 2.5 × ULN": a serial "or" over the whole list, or one
+    joining the last two only, which a person tells apart), None when none does."""
+    if len(children) < 2:
+        return None
+    ors = [bool(_TRAILING_OR.search(c.text)) for c in children[:-1]]
+    ands = [bool(_TRAILING_AND.search(c.text)) for c in children[:-1]]
+    if all(ors):
+        return "or"
+    if all(ands):
+        return "and"
+    return "mixed" if any(ors) or any(ands) else None
+
+
+def without_trailing_link(text: str) -> str:
+    """The item's text without the conjunction that joins it to the next item."""
+    m = _TRAILING_OR.search(text) or _TRAILING_AND.search(text)
+    return text[:m.start()] if m else text
 _CRITERIA_TITLE = re.compile(
     r"(?:[\w/&-]+\s+){0,4}?(?:inclusion|exclusion|eligibility)\b.*\bcriteri(?:a|on)\b", re.I
 )
@@ -955,12 +979,10 @@ class _Builder:
                 return "any" if mode == "any" else "all"
         if _ANY.search(text):
             return "any"
-        if (
-            len(children) > 1
-            and _TRAILING_OR.search(children[-2].text)
-            and not any(_TRAILING_AND.search(c.text) for c in children[:-1])
-        ):
+        if trailing_links(children) == "or":
             return "any"  # "Creatinine < 1.6 mg/dL OR" / "Creatinine clearance > 40 mL/min"
+        if trailing_links(children) == "mixed" and _TRAILING_OR.search(children[-2].text):
+            return "any"  # the most lenient reading; compile leaves the list to a person
         return "all"
 
     def _is_heading(self, node: _Node, text: str) -> bool:

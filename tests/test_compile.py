@@ -398,3 +398,60 @@ def test_a_threshold_no_patient_could_mean_goes_to_review() -> None:
     assert isinstance(resolve_item("creatinine ≤ 1.5 mg/ml", "inclusion"), NeedsReview)
     # viral loads span many orders of magnitude: 100,000 IU/mL is a real threshold
     assert numeric(resolve_item("HBV DNA > 100,000 IU/mL", "exclusion")) == {"hbv_dna": (">", 100000.0, "IU/mL", None)}
+
+
+def test_an_or_joining_only_the_last_two_items_is_for_a_person(tmp_path: Path) -> None:
+    """The NCI template ends its lab list with "Creatinine within normal institutional limits OR" /
+    "Creatinine clearance ≥ 60 mL/min/1.73 m2 for patients with creatinine above normal". Read as a
+    serial "or" over the whole list, one normal lab was enough; read as the last two only, every
+    other lab is required. A person tells which: the list is a review, never met on one lab."""
+    from screening import screen
+
+    trial = _trial(tmp_path, """Inclusion Criteria:
+1. Patients must have normal organ and marrow function as defined below:
+a. Absolute neutrophil count ≥1,500/mcL
+b. Platelets ≥100,000/mcL
+c. Creatinine within normal institutional limits OR
+d. Creatinine clearance ≥60 mL/min/1.73 m2 for patients with creatinine levels above institutional normal
+""")
+    parent = next(c for c in trial.criteria if c.children)
+    assert not parent.children_decide
+    # ANC 2.0 × 10^9/L = 2,000/mcL meets a.; platelets 20 × 10^9/L = 20,000/mcL fails b.
+    patient = {"patient_id": "x", "as_of": "2026-01-01", "observations": [
+        {"concept": "anc", "value": 2.0, "unit": "10^9/L", "date": "2025-12-30"},
+        {"concept": "platelets", "value": 20, "unit": "10^9/L", "date": "2025-12-30"}]}
+    r = screen(trial, patient)
+    assert next(c for c in r.criteria if c.id == parent.id).status == "needs_review"
+    assert r.verdict != "eligible"
+
+
+def test_items_all_ending_with_or_are_alternatives_read_without_it(tmp_path: Path) -> None:
+    from screening import screen
+
+    trial = _trial(tmp_path, """Inclusion Criteria:
+1. Renal:
+a. Creatinine less than 1.6 mg/dL OR
+b. Creatinine clearance greater than 40 mL/min
+""")
+    first = next(c for c in trial.criteria if c.text.startswith("Creatinine less"))
+    # 1.6 mg/dL = 16 mg/L ÷ 113.12 mg/mmol (creatinine) = 0.1414427 mmol/L = 141.4427 µmol/L
+    ((op, value, unit, _),) = numeric(first.predicate).values()  # type: ignore[arg-type]
+    assert (op, unit) == ("<", "umol/L") and value == pytest.approx(141.4427, abs=1e-3)
+    # creatinine 2.0 mg/dL fails a.; the measured clearance 50 mL/min > 40 meets b.: the list is met
+    patient = {"patient_id": "x", "as_of": "2026-01-01", "observations": [
+        {"concept": "creatinine", "value": 2.0, "unit": "mg/dL", "date": "2025-12-30"},
+        {"concept": "creatinine_clearance", "value": 50, "unit": "mL/min", "date": "2025-12-30"}]}
+    r = screen(trial, patient)
+    assert next(c for c in r.criteria if c.id == first.parent).status == "met"
+
+
+def test_a_final_and_in_a_list_of_requirements_says_no_more(tmp_path: Path) -> None:
+    trial = _trial(tmp_path, """Inclusion Criteria:
+1. Blood counts must meet the following:
+a. platelet count must be greater than or equal to 100,000/mm3; and
+b. hemoglobin must be greater than or equal to 9 g/dL.
+""")
+    first = next(c for c in trial.criteria if c.text.startswith("platelet"))
+    # 100,000/mm3 = 100 × 10^9/L
+    assert numeric(first.predicate) == {"platelets": (">=", 100.0, "10^9/L", None)}  # type: ignore[arg-type]
+    assert not any(isinstance(x, NeedsReview) for x in leaves(first.predicate))  # type: ignore[arg-type]
