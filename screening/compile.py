@@ -319,9 +319,11 @@ def _compile_item(item: Item, parent: str | None, restatement: Any, polarity: st
     already says, so it is read without it."""
     from .notes import is_plain_lead_in
     from .resolve import resolve_item, with_list_recency
-    from .segment import trailing_links, without_trailing_link
+    from .segment import says_all, trailing_links, without_trailing_link
 
     combine = item.combine
+    # "All of the following:" among exclusions: all needed to exclude, or each excluding? a person
+    all_in_exclusion = polarity == "exclude" and bool(item.children) and says_all(item.text) and not item.negated
     if polarity == "exclude" and item.children and combine == "all" and not item.negated:
         # sub-items of an exclusion each name something that excludes
         combine = "any"
@@ -337,10 +339,13 @@ def _compile_item(item: Item, parent: str | None, restatement: Any, polarity: st
                            and not is_plain_lead_in(lead_in, negated=item.negated,
                                                     exclusion=polarity == "exclude"))
     mixed_links = trailing_links(item.children) == "mixed"
-    if mixed_links:
+    all_in_exclusion = all_in_exclusion and children_decide  # else its words are not understood anyway
+    if mixed_links or all_in_exclusion:
         children_decide = False
     intro_reason = ("some items of this list end with 'or' or 'and' and others do not: whether they are "
                     "alternatives or each required is for a person") if mixed_links \
+        else ("an exclusion that names 'all' of its items: whether all are needed to exclude, or each "
+              "excludes, is for a person") if all_in_exclusion \
         else "the introduction of this list is not understood"
     restated = reason = None
     predicate: Predicate | None

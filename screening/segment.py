@@ -503,6 +503,15 @@ def says_any(text: str) -> bool:
     return _ANY.search(text) is not None
 
 
+_ALL = re.compile(r"\b(?:all|both)\s+(?:of\s+)?the\s+following\b|\ball\s+of\s+(?:these|them)\b", re.I)
+
+
+def says_all(text: str) -> bool:
+    """"All of the following", "both of the following": every item is needed, even in an
+    exclusion (where the items of a plain list each exclude on their own)."""
+    return _ALL.search(text) is not None and not says_any(text)
+
+
 _NEGATED = re.compile(
     r"^(?:no|not|none|never|without|absence\s+of|free\s+of|neither)\b"
     r"|\b(?:must|should|shall|will|may|can|do|does|did)\s+not\s+"

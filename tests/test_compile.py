@@ -455,3 +455,22 @@ b. hemoglobin must be greater than or equal to 9 g/dL.
     # 100,000/mm3 = 100 × 10^9/L
     assert numeric(first.predicate) == {"platelets": (">=", 100.0, "10^9/L", None)}  # type: ignore[arg-type]
     assert not any(isinstance(x, NeedsReview) for x in leaves(first.predicate))  # type: ignore[arg-type]
+
+
+def test_an_exclusion_that_names_all_of_its_items_is_not_read_as_any(tmp_path: Path) -> None:
+    """Items of a plain exclusion list each exclude; "All of the following:" may say the opposite
+    (all needed to exclude). A patient with one of the two was excluded; now a person decides."""
+    from screening import screen
+
+    trial = _trial(tmp_path, """Exclusion Criteria:
+1. All of the following:
+a. diabetes
+b. hypertension
+""")
+    parent = next(c for c in trial.criteria if c.children)
+    assert not parent.children_decide
+    patient = {"patient_id": "x", "as_of": "2026-01-01", "complete_records": ["conditions"],
+               "conditions": [{"name": "diabetes", "onset_date": "2020-01-01"}]}
+    r = screen(trial, patient)
+    assert next(c for c in r.criteria if c.id == parent.id).status == "needs_review"
+    assert r.verdict != "ineligible"
