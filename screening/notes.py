@@ -143,6 +143,10 @@ _REQUIREMENT_WORDS = frozenset({"adequate", "acceptable", "sufficient", "normal"
                                 "satisfy", "fulfil", "fulfill", "meet", "meets", "demonstrate"})
 
 
+# "at least 2 of the following", "≥ 2 of the following", "2 or more of these": a count of the items
+_COUNT_OF = re.compile(r"\b(\d+|one|two|three|four|five|six)\s+(?:or\s+more\s+)?(?:\w+\s+){0,2}?of\s+"
+                       r"(?:the\s+)?(?:following|these|them|below)\b", re.I)
+
 # a group the items are for, whose plain words ("cardiac disease") would otherwise pass
 _FOR_A_GROUP = re.compile(r"\b(?:in|for|among)\s+(?:the\s+)?(?:patients|subjects|participants|women|men|those)\s+"
                           r"(?:with|who|whose|on|receiving)\b", re.I)
@@ -154,6 +158,9 @@ def is_plain_lead_in(text: str, *, negated: bool = False, exclusion: bool = Fals
     ``negated``: the segmenter already read the lead-in's negation ("No history of any of ...").
     """
     words = [w for w in normalize_phrase(text).split() if not w.isdigit()]
+    count = _COUNT_OF.search(text)
+    if count and count[1].lower() not in ("1", "one"):
+        return False  # "At least 2 of the following:": neither all of them nor any one
     if _FOR_A_GROUP.search(text):
         return False  # "Any of the following in patients with cardiac disease:": only for that group
     if exclusion and any(w in _REQUIREMENT_WORDS for w in words):

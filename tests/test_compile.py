@@ -474,3 +474,25 @@ b. hypertension
     r = screen(trial, patient)
     assert next(c for c in r.criteria if c.id == parent.id).status == "needs_review"
     assert r.verdict != "ineligible"
+
+
+@pytest.mark.parametrize("section", ["Inclusion", "Exclusion"])
+def test_a_list_that_counts_its_items_is_for_a_person(tmp_path: Path, section: str) -> None:
+    """"At least 2 of the following:" is neither "all" nor "any one": read as all, a patient with
+    two of three failed an inclusion; read as any, one of three excluded."""
+    from screening import screen
+
+    trial = _trial(tmp_path, f"""{section} Criteria:
+1. At least 2 of the following:
+a. diabetes
+b. hypertension
+c. asthma
+""")
+    parent = next(c for c in trial.criteria if c.children)
+    assert not parent.children_decide
+    # inclusion: two of three present (met under the count); exclusion: one of three (not excluded)
+    names = ["diabetes", "hypertension"] if section == "Inclusion" else ["diabetes"]
+    patient = {"patient_id": "x", "as_of": "2026-01-01", "complete_records": ["conditions"],
+               "conditions": [{"name": n, "onset_date": "2020-01-01"} for n in names]}
+    r = screen(trial, patient)
+    assert next(c for c in r.criteria if c.id == parent.id).status == "needs_review"
