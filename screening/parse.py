@@ -228,9 +228,15 @@ def comparator_op(text: str) -> str:
     }
     if t in symbols:
         return symbols[t]
-    m = re.fullmatch(r"(>|<|≥|≤|greater|more|higher|less|lower) ?or (equal (to|than)|= ?(to)?)", t)
-    if m:  # "> or equal to", "greater or equal to", "< or = to"
-        return ">=" if m[1] in (">", "≥", "greater", "more", "higher") else "<="
+    m = re.fullmatch(r"(>|<|≥|≤|greater|more|higher|less|lower) ?or (equal (to|than)|= ?(to)?)", t) \
+        or re.fullmatch(r"equal (?:to )?or (greater|more|higher|less|lower)(?: than| to)?", t) \
+        or re.fullmatch(r"(greater|more|higher|less|lower) than ?(?:/ ?|or )?equal(?: to)?", t) \
+        or re.fullmatch(r"(superior|inferior) or equal to", t)
+    if m:  # "> or equal to", "greater or equal to", "< or = to", "greater than/equal to"
+        return ">=" if m[1] in (">", "≥", "greater", "more", "higher", "superior") else "<="
+    m = re.fullmatch(r"(superior|inferior) to", t)
+    if m:
+        return ">" if m[1] == "superior" else "<"
     for pattern, op in _COMPARATOR_WORDS:
         if pattern.fullmatch(t):
             return op

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -36,6 +37,18 @@ def test_comparators() -> None:
                      ("at least", ">="), ("not exceeding", "<="), ("greater than", ">"),
                      ("less than or equal to", "<="), ("≤", "<="), ("=>", ">=")]:
         assert comparator_op(text) == op, text
+
+
+@pytest.mark.parametrize("written, op", [
+    ("equal or greater than", ">="), ("equal or greater to", ">="), ("equal to or less than", "<="), ("greater than/equal to", ">="),
+    ("less than / equal to", "<="), ("greater than equal to", ">="), ("≥ or =", ">="), ("≤ or =", "<="),
+    ("superior or equal to", ">="), ("inferior to", "<")])
+def test_comparators_spelled_otherwise(written: str, op: str) -> None:
+    """Spellings seen in the dev corpus; each read in a whole clause, not only by itself."""
+    node = parse_clause(f"Hemoglobin {written} 10 g/dL")
+    assert isinstance(node, Threshold) and node.subjects[0].text == "Hemoglobin"
+    (c,) = node.comparisons
+    assert c.op == op and isinstance(c.value, Amount) and (c.value.value, c.value.unit) == (10.0, "g/dL")
 
 
 def test_lab_threshold_with_exposure() -> None:
