@@ -351,6 +351,16 @@ WHOLE: list[tuple[str, str, str]] = [
      "(((ast < 2.5 × ULN and alt < 2.5 × ULN) or (ast < 5 × ULN and alt < 5 × ULN)) and "
      "(has liver_metastases or (ast < 2.5 × ULN and alt < 2.5 × ULN)) and "
      "(not has liver_metastases or (ast < 5 × ULN and alt < 5 × ULN)))"),
+    # comparators spelled otherwise and labs new to the vocabulary (NCT00398086, NCT00716456,
+    # NCT03253289, NCT01333085, NCT00603447, NCT02345226, NCT02109224, NCT00003941):
+    # 9 g/dL = 90 g/L; 10 weeks is a week count already; cells/uL is /uL; IU/L is no mass of AFP
+    ("Inclusion", "Hemoglobin equal or greater to 9 g/dL.", "hemoglobin ≥ 90 g/L"),
+    ("Inclusion", "Karnofsky performance status ≥ or = to 70%", "karnofsky ≥ 70"),
+    ("Inclusion", "Patients should have life expectancy greater than/equal to 10 weeks.", "life_expectancy ≥ 10 week"),
+    ("Exclusion", "Oxygen saturation > 88%", "oxygen_saturation > 88 %"),
+    ("Inclusion", "Serum M-protein ≥ 0.5 g/dL", "serum_m_protein ≥ 0.5 g/dL"),
+    ("Inclusion", "HIV-1 RNA < 50 copies/mL at the screening visit", "hiv_viral_load < 50 copies/mL"),
+    ("Inclusion", "Absolute CD4+ lymphocyte count: >= 75 cells/uL", "cd4 ≥ 75 /uL"),
 ]
 
 
