@@ -951,8 +951,10 @@ def _name_lists_bounded(node: Syntax) -> bool:
 
 
 def is_alternatives_list(node: Junction) -> bool:
-    """"Myocardial infarction, unstable angina, or stroke": names joined by "or" with no bound."""
-    return node.op == "or" and not node.and_or and all(isinstance(p, Presence) for p in node.parts)
+    """"Myocardial infarction, unstable angina, or stroke": names joined by "or" with no bound.
+    "CNS metastases, and/or carcinomatous meningitis" too: with no bound to share, "and/or" is an
+    inclusive "or" (either, or both, is the same as any one being present)."""
+    return node.op == "or" and all(isinstance(p, Presence) for p in node.parts)
 
 
 _GROUP_WITH = re.compile(r"\s+(?:for|in)\s+(?:the\s+)?(?:patients|subjects|participants|individuals|those)\s+with\s+",

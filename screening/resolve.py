@@ -738,7 +738,8 @@ class Resolver:
         alternatives_list = is_alternatives_list(node)
         if alternatives_list and any(isinstance(p, Presence) and p.in_name_list for p in parts):
             listed = [p for p in parts if isinstance(p, Presence)]
-            if any("/" in self.text[a.span.end:b.span.start] for a, b in itertools.pairwise(listed)):
+            if any("/" in re.sub(r"and\s*/\s*or", "", self.text[a.span.end:b.span.start], flags=re.I)
+                   for a, b in itertools.pairwise(listed)):
                 # "PI3K/mTOR/Akt inhibitor therapy": slashes may share a head noun written once
                 return self.review(node.span, "names joined by '/' with no bound: they may share the last word")
             first = listed[0].subject.text

@@ -496,3 +496,22 @@ c. asthma
                "conditions": [{"name": n, "onset_date": "2020-01-01"} for n in names]}
     r = screen(trial, patient)
     assert next(c for c in r.criteria if c.id == parent.id).status == "needs_review"
+
+
+def test_and_or_between_names_with_no_bound_is_a_list_of_alternatives(tmp_path: Path) -> None:
+    """"Hypersensitivity and/or intolerance to corticosteroids": read as a list of alternatives, its
+    last item's words ("to corticosteroids") may bind the first, so it is for a person. Before, the
+    first word alone was read, and a penicillin allergy excluded."""
+    from screening import screen
+
+    trial = _trial(tmp_path, """Exclusion Criteria:
+1. Hypersensitivity and/or intolerance to corticosteroids
+2. CNS metastases, and/or carcinomatous meningitis
+""")
+    first, second = trial.criteria[0], trial.criteria[1]
+    assert isinstance(first.predicate, NeedsReview)
+    assert second.understood_as == "(has cns_metastases or has leptomeningeal_disease)"
+    patient = {"patient_id": "x", "as_of": "2026-01-01", "complete_records": ["conditions"],
+               "conditions": [{"name": "drug hypersensitivity", "onset_date": "2020-01-01"}]}
+    r = screen(trial, patient)
+    assert r.criteria[0].status == "needs_review" and r.verdict != "ineligible"
