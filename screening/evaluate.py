@@ -119,6 +119,9 @@ def read_observation(obs: Observation, concept: Concept, vocab: Vocabulary) -> V
 
     Shared by patient indexing and FHIR input, so both refuse the same values the same way.
     """
+    if concept.pair:
+        raise InputError(f"{concept.label} is two values: give {' and '.join(concept.pair)} as observations "
+                         "of their own")
     if isinstance(obs.value, str):
         codes = vocab.category(concept.id, obs.value)
         if codes is not None:

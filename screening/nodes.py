@@ -57,6 +57,9 @@ class Amount:
     value: float
     unit: str | None  # the spelling used by the trial, resolved later
     age: bool = False  # "18 years old": the words say it is the person's age
+    # "150/100 mmHg": the second value of a pair, read only for a measure that the vocabulary
+    # says is written as a pair (blood pressure); anywhere else the bound is for a person
+    second: float | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -376,6 +376,12 @@ class _ToNodes(Transformer[Token, Any]):
         return Amount(span=self._span(meta), value=_number(items[0]), unit=unit)
 
     @v_args(meta=True)
+    def pair_quantity(self, meta: Any, items: list[Token]) -> Amount:
+        first, second = (_number(x) for x in str(items[0]).split("/"))
+        unit = str(items[1]).strip() if len(items) > 1 else None
+        return Amount(span=self._span(meta), value=first, unit=unit, second=second)
+
+    @v_args(meta=True)
     def limit_multiple(self, meta: Any, items: list[Token]) -> LimitMultiple:
         kind: LimitKind = "lln" if re.search(r"LLN|lower", str(items[1]), re.I) else "uln"
         return LimitMultiple(span=self._span(meta), multiple=_number(items[0]), limit=kind)
@@ -441,6 +447,8 @@ class _ToNodes(Transformer[Token, Any]):
         low, high = items
         if not (isinstance(low, Amount) and isinstance(high, Amount)):
             raise ValueError("a range needs two amounts")
+        if low.second is not None or high.second is not None:
+            raise ValueError("a range of pairs of values")
         if low.unit is None and high.unit is not None:
             low = Amount(span=low.span, value=low.value, unit=high.unit, age=high.age)
         return Comparison(span=self._span(meta), op=">=", value=low, upper=high)

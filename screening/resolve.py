@@ -1001,6 +1001,9 @@ class Resolver:
             if concept.id in seen:  # "AST/SGOT and ALT/SGPT": two names of one lab, one check
                 continue
             seen.add(concept.id)
+            if concept.pair:
+                checks.append(self.pair_bound(node, concept, tuple(exposures), method))
+                continue
             alternatives = [self.comparison(c, concept, node, tuple(exposures), method)
                             for c in node.comparisons]
             for again in node.restated:  # "≥ 1.5 × 10^9/L (1500/mm3)": must say the same
@@ -1144,10 +1147,36 @@ class Resolver:
             return self.guarded(Not(span=has.span, text=has.text, child=has), check, span, text)
         return self.guarded(has, check, span, text)
 
+    def pair_bound(self, node: Threshold, concept: Concept, exposures: tuple[ExposureWindow, ...],
+                   method: str | None) -> Predicate:
+        """"Blood pressure > 150/100 mmHg": the two measures it stands for. Above a pair is above
+        either value (hypertension is either one high); below a pair is below both, its negation."""
+        comps = node.comparisons
+        comp = comps[0] if len(comps) == 1 else None
+        if comp is None or node.restated or comp.conditional or comp.upper is not None \
+                or not isinstance(comp.value, Amount) or comp.value.second is None:
+            return self.review(node.span, f"{concept.label} is read only as one bound on a pair of values "
+                                          "(\"< 140/90 mmHg\")")
+        value = comp.value
+        second = value.second
+        assert second is not None
+        span, text = node.span, self.quote(node.span)
+        checks = []
+        for member, number in zip(concept.pair, (value.value, second), strict=True):
+            one = dataclasses.replace(comp, value=dataclasses.replace(value, value=number, second=None))
+            checks.append(self.bound(one, self.vocab.get(member), span, text, exposures, method))
+        if any(isinstance(c, NeedsReview) for c in checks):
+            return next(c for c in checks if isinstance(c, NeedsReview))
+        joined = AnyOf if comp.op in (">", ">=") else AllOf
+        return joined(span=span, text=text, children=tuple(checks))
+
     def bound(self, comp: Comparison, concept: Concept, span: Span, text: str,
               exposures: tuple[ExposureWindow, ...], method: str | None) -> Predicate:
         value = comp.value
         written = self.quote(value.span)
+        if any(isinstance(a, Amount) and a.second is not None for a in (value, comp.upper)):
+            return self.review(span, f"{written}: a pair of values is read only for a measure written as a "
+                                     f"pair (blood pressure), not for {concept.label}")
         if isinstance(value, LimitMultiple):
             if concept.kind != "lab":
                 return self.review(span, f"{concept.id} has no reference limit")

@@ -89,11 +89,12 @@ _KEYS = frozenset(
         "quantity",
         "narrowed_by",
         "raises",
+        "pair",
     }
 )
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _LOINC = re.compile(r"^\d{1,7}-\d$")
-_CACHE_VERSION = "4"
+_CACHE_VERSION = "5"
 _CACHE_KEEP = 4
 
 K = TypeVar("K")
@@ -168,6 +169,8 @@ class Concept:
     # labs this condition raises of itself, for which trials bound another lab instead ("direct
     # bilirubin ≤ 1.5 × ULN for patients with Gilbert's syndrome" replaces the total bilirubin bound)
     raises: tuple[str, ...] = ()
+    # a measure written as two values ("blood pressure 150/100 mmHg"): the two it stands for
+    pair: tuple[str, ...] = ()
 
     @property
     def dated(self) -> bool:
@@ -336,6 +339,10 @@ def _build_index(concepts: Mapping[str, Concept]) -> dict[str, Any]:
         for lab in concept.raises:
             if lab not in concepts or concepts[lab].kind != "lab":
                 raise _fail(cid, f"raises {lab!r}, which is not a lab")
+        if concept.pair and (len(concept.pair) != 2 or any(
+                m not in concepts or concepts[m].kind != concept.kind or concepts[m].unit != concept.unit
+                for m in concept.pair)):
+            raise _fail(cid, f"pair {list(concept.pair)!r} must name two {concept.kind} concepts in {concept.unit}")
         if concept.quantity is not None and (concept.quantity not in concepts
                                              or concepts[concept.quantity].kind != "lab"):
             raise _fail(cid, f"quantity {concept.quantity!r} is not a lab")
@@ -754,6 +761,7 @@ def _concept(cid: str, body: Any) -> Concept:
         quantity=_optional_string(cid, "quantity", body.get("quantity")),
         narrowed_by=_strings(cid, "narrowed_by", body.get("narrowed_by", [])),
         raises=_strings(cid, "raises", body.get("raises", [])),
+        pair=_strings(cid, "pair", body.get("pair", [])),
     )
     _check_kind(concept)
     return concept
@@ -875,6 +883,7 @@ def _concept_from_json(data: Mapping[str, Any]) -> Concept:
         quantity=data.get("quantity"),
         narrowed_by=tuple(data.get("narrowed_by", ())),
         raises=tuple(data.get("raises", ())),
+        pair=tuple(data.get("pair", ())),
     )
 
 

@@ -67,6 +67,12 @@ def test_a_repeated_column_is_an_error(tmp_path: Path) -> None:
         read_cohort_header(path)
 
 
+def test_a_blood_pressure_column_asks_for_its_two_values(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "c.csv", ["patient_id", "blood_pressure [mmHg]"], [["P1", "120"]])
+    with pytest.raises(InputError, match=r"systolic_bp \[mmHg\]' and 'diastolic_bp \[mmHg\]"):
+        read_cohort_header(path)
+
+
 def test_unknown_columns_are_reported_and_ignored(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "c.csv", ["patient_id", "ecog", "smoking_status", "shoe_size"],
                      [["P1", "2", "never", "42"]])

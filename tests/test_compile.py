@@ -281,7 +281,9 @@ _WORDS = ["ANC", "≥", "1.5", "x ULN", "or", "and", "(", ")", "within", "7", "d
           # wrappers around a clause (group, negation, definition, exception) and this stop's phrases
           "AST/ALT", "AST, ALT", "for women of childbearing potential only", "No", "(defined as", "defined as",
           "unless", "liver metastases", "are present", "in which case", "for patients", "≤ 16 years of age",
-          "years old", "Lansky", "measured", "calculated", "creatinine clearance", "mL/min", "for"]
+          "years old", "Lansky", "measured", "calculated", "creatinine clearance", "mL/min", "for",
+          # pairs of values, lists ending in "or", "and/or" between names
+          "blood pressure", "BP", "150/100", "140/90 mmHg", "between", "OR", "and/or", "equal or greater than"]
 
 
 @pytest.mark.parametrize("text", [
@@ -515,3 +517,33 @@ def test_and_or_between_names_with_no_bound_is_a_list_of_alternatives(tmp_path: 
                "conditions": [{"name": "drug hypersensitivity", "onset_date": "2020-01-01"}]}
     r = screen(trial, patient)
     assert r.criteria[0].status == "needs_review" and r.verdict != "ineligible"
+
+
+def test_a_pair_of_values_is_read_only_for_blood_pressure(tmp_path: Path) -> None:
+    from screening import screen
+    from screening.errors import InputError
+
+    # "10/12 g/dL" is no hemoglobin: never read as 10 g/dL
+    assert isinstance(resolve_item("Hemoglobin ≥ 10/12 g/dL", "inclusion"), NeedsReview)
+    assert isinstance(resolve_item("Blood pressure > 150 mmHg", "exclusion"), NeedsReview)  # which one?
+    trial = _trial(tmp_path, """Inclusion Criteria:
+1. Blood pressure < 140/90 mmHg
+Exclusion Criteria:
+1. Blood pressure > 160/100 mmHg
+""")
+
+    def patient(sbp: float, dbp: float) -> dict[str, object]:
+        return {"patient_id": "x", "as_of": "2026-01-01", "observations": [
+            {"concept": "systolic_bp", "value": sbp, "unit": "mmHg", "date": "2025-12-30"},
+            {"concept": "diastolic_bp", "value": dbp, "unit": "mmHg", "date": "2025-12-30"}]}
+
+    # (an exclusion is "met", passed, when the patient is not excluded)
+    # 135/85: below both (met) and above neither (not excluded)
+    assert [c.status for c in screen(trial, patient(135, 85)).criteria[:2]] == ["met", "met"]
+    # 135/95: the diastolic is not below 90 (not met); 95 is not above 100 (not excluded)
+    assert [c.status for c in screen(trial, patient(135, 95)).criteria[:2]] == ["not_met", "met"]
+    # 150/105: the diastolic alone is above 100: excluded
+    assert screen(trial, patient(150, 105)).criteria[1].status == "not_met"
+    with pytest.raises(InputError, match="systolic_bp and diastolic_bp"):
+        screen(trial, {"patient_id": "x", "as_of": "2026-01-01", "observations": [
+            {"concept": "blood_pressure", "value": 120, "unit": "mmHg", "date": "2025-12-30"}]})

@@ -361,6 +361,13 @@ WHOLE: list[tuple[str, str, str]] = [
     ("Inclusion", "Serum M-protein ≥ 0.5 g/dL", "serum_m_protein ≥ 0.5 g/dL"),
     ("Inclusion", "HIV-1 RNA < 50 copies/mL at the screening visit", "hiv_viral_load < 50 copies/mL"),
     ("Inclusion", "Absolute CD4+ lymphocyte count: >= 75 cells/uL", "cd4 ≥ 75 /uL"),
+    # a blood pressure written as a pair (NCT00717990, NCT00748072, NCT01013142, NCT01334073):
+    # above the pair is above either value, below it is below both; a bare number is in mmHg
+    ("Exclusion", "Blood pressure > 150/100 mmHg", "(systolic_bp > 150 mmHg or diastolic_bp > 100 mmHg)"),
+    ("Inclusion", "Blood pressure < 140/90 mmHg.", "(systolic_bp < 140 mmHg and diastolic_bp < 90 mmHg)"),
+    ("Exclusion", "Uncontrolled hypertension defined as a blood pressure ≥ 170/100 mm Hg at screening;",
+     "(systolic_bp ≥ 170 mmHg or diastolic_bp ≥ 100 mmHg)"),
+    ("Inclusion", "BP < 140/ 90", "(systolic_bp < 140 mmHg and diastolic_bp < 90 mmHg)"),
 ]
 
 

@@ -51,6 +51,17 @@ def test_comparators_spelled_otherwise(written: str, op: str) -> None:
     assert c.op == op and isinstance(c.value, Amount) and (c.value.value, c.value.unit) == (10.0, "g/dL")
 
 
+def test_a_pair_of_values_is_one_amount() -> None:
+    node = parse_clause("Blood pressure > 150/100 mm Hg")
+    assert isinstance(node, Threshold)
+    (c,) = node.comparisons
+    assert c.op == ">" and isinstance(c.value, Amount)
+    assert (c.value.value, c.value.second, c.value.unit) == (150.0, 100.0, "mm Hg")
+    # a count per volume, a clearance and a date are no pairs
+    for text in ("Platelets ≥ 100/mm3", "Creatinine clearance ≥ 60/min", "Consent signed before 10/12/2020"):
+        assert "second=1" not in repr(parse_clause(text)), text
+
+
 def test_lab_threshold_with_exposure() -> None:
     node = parse_clause("absolute neutrophil count (ANC) ≥ 1.0x1E9/L(without colony stimulating factor within 7 days)")
     assert isinstance(node, Threshold)
