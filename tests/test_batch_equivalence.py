@@ -60,6 +60,14 @@ OTHER = compile_trial(trial_from_text("""Inclusion Criteria:
 - Laboratory values within 7 days prior to registration:
   - Potassium ≥ 3.5 mmol/L
   - Albumin ≥ 3.0 g/dL
+- Blood pressure < 140/90 mmHg
+- Renal:
+  - Creatinine less than 1.6 mg/dL OR
+  - Creatinine clearance greater than 40 mL/min
+- Adequate organ function as defined below:
+  - Hemoglobin ≥ 8 g/dL
+  - Creatinine within normal institutional limits OR
+  - Creatinine clearance ≥ 60 mL/min for patients with creatinine levels above institutional normal
 Exclusion Criteria:
 - AST/ALT > 3 x ULN
 - Hemoglobin ≤ 11.0 g/dL for men; hemoglobin ≤ 10.0 g/dL for women
@@ -72,6 +80,10 @@ Exclusion Criteria:
 - Uncontrolled hypertension (defined as systolic blood pressure > 150 mmHg or diastolic blood pressure > 90 mm Hg)
 - Total bilirubin > 2 x ULN
 - Direct bilirubin > 1.5 x ULN in patients with Gilbert's syndrome
+- BP > 160/100
+- All of the following:
+  - heart failure
+  - pregnancy
 """, nct_id="NCT00000001"))
 # (trial, cohort) pairs screened for every drawn table
 SCREENS = [(TRIAL, c.id) for c in TRIAL.cohorts] + [(OTHER, None)]
@@ -90,7 +102,7 @@ UNITS = {
     "creatinine_clearance": ["mL/min", "ml/min"],
     "potassium": ["mmol/L", "mEq/L"],
     "albumin": ["g/dL", "g/L"],
-    "lvef": ["%"], "qtc": ["ms", "msec"],
+    "lvef": ["%"], "qtc": ["ms", "msec"], "systolic_bp": ["mmHg", "mm Hg"], "diastolic_bp": ["mmHg"],
     "urine_protein_24h": ["g/d", "g/24h", "mg/24 h", "mg/day"],
     "hbv_dna": ["IU/mL", "IU/ml"],
     "life_expectancy": ["weeks", "months", "days"],
