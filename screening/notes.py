@@ -71,6 +71,16 @@ def _neutral_notes() -> frozenset[str]:
     return frozenset(normalize_phrase(p) for p in _notes_data()["neutral_notes"]["phrases"])
 
 
+@cache
+def _inclusive_notes() -> frozenset[str]:
+    return frozenset(normalize_phrase(p) for p in _notes_data()["inclusive_notes"]["phrases"])
+
+
+def is_inclusive_note(text: str) -> bool:
+    """"(inclusive)" after "18 to 65 years": the limits are in, as a range reads them anyway."""
+    return normalize_phrase(text) in _inclusive_notes()
+
+
 def is_neutral_note(text: str) -> bool:
     """True for a note that allows what the bound already allows: "(transfusions allowed)"."""
     return normalize_phrase(text) in _neutral_notes()

@@ -45,7 +45,7 @@ from .nodes import (
     ValueList,
     leaves,
 )
-from .notes import (filler_words, load_methods, scale_conversions, find_qualifier, is_neutral_note, is_plain_lead_in, is_reference_event, lookup_method,
+from .notes import (filler_words, load_methods, scale_conversions, find_qualifier, is_inclusive_note, is_neutral_note, is_plain_lead_in, is_reference_event, lookup_method,
                     person_words)
 from .parse import is_alternatives_list, parse_item
 from .segment import says_any
@@ -964,6 +964,11 @@ class Resolver:
                 continue
             if is_neutral_note(note.text):
                 continue
+            if is_inclusive_note(note.text):
+                if all(c.upper is not None or c.op in (">=", "<=") for c in node.comparisons):
+                    continue  # "18 to 65 years (inclusive)": as read
+                return self.review(node.span, f"the note {note.text!r} says the limit is included, "
+                                              "which the comparison does not")
             group = self.sex_group(note)
             if group is not None:  # "QTcF > 450 ms (male)": the bound is for that sex
                 context.append(group)

@@ -547,3 +547,9 @@ Exclusion Criteria:
     with pytest.raises(InputError, match="systolic_bp and diastolic_bp"):
         screen(trial, {"patient_id": "x", "as_of": "2026-01-01", "observations": [
             {"concept": "blood_pressure", "value": 120, "unit": "mmHg", "date": "2025-12-30"}]})
+
+
+def test_inclusive_after_a_strict_comparison_is_for_a_person() -> None:
+    # "> 18 (inclusive)" contradicts itself: read as > 18 a patient of exactly 18 would fail
+    assert isinstance(resolve_item("Age > 18 years (inclusive)", "inclusion"), NeedsReview)
+    assert not isinstance(resolve_item("Age 18 to 65 years (inclusive)", "inclusion"), NeedsReview)

@@ -368,6 +368,9 @@ WHOLE: list[tuple[str, str, str]] = [
     ("Exclusion", "Uncontrolled hypertension defined as a blood pressure ≥ 170/100 mm Hg at screening;",
      "(systolic_bp ≥ 170 mmHg or diastolic_bp ≥ 100 mmHg)"),
     ("Inclusion", "BP < 140/ 90", "(systolic_bp < 140 mmHg and diastolic_bp < 90 mmHg)"),
+    # "(inclusive)" after a range says what the range says already (NCT01556763, NCT01486446)
+    ("Inclusion", "Male or female aged 18 to 55 years (both inclusive).", "age 18 to 55 year"),
+    ("Inclusion", "Must have a Body Mass Index (BMI) of 18-40 kg/m2 (inclusive)", "bmi 18 to 40 kg/m2"),
 ]
 
 
