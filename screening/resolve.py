@@ -1169,9 +1169,11 @@ class Resolver:
         checks = []
         for member, number in zip(concept.pair, (value.value, second), strict=True):
             one = dataclasses.replace(comp, value=dataclasses.replace(value, value=number, second=None))
-            checks.append(self.bound(one, self.vocab.get(member), span, text, exposures, method))
-        if any(isinstance(c, NeedsReview) for c in checks):
-            return next(c for c in checks if isinstance(c, NeedsReview))
+            check = self.bound(one, self.vocab.get(member), span, text, exposures, method)
+            if not isinstance(check, NumericCheck):
+                return check if isinstance(check, NeedsReview) else self.review(span, "a blood pressure that is no number")
+            # an explanation quotes the member's own value: "required < 140 of 140/90 mmHg"
+            checks.append(dataclasses.replace(check, written=f"{number:g} of {self.quote(value.span)}"))
         joined = AnyOf if comp.op in (">", ">=") else AllOf
         return joined(span=span, text=text, children=tuple(checks))
 
