@@ -718,6 +718,11 @@ class Evaluator:
             # "uncontrolled hypertension": a record that does not say so cannot decide it
             unqualified = unqualified + [r for r in present if not says_qualifier(r.label, check.qualifier)]
             present = [r for r in present if says_qualifier(r.label, check.qualifier)]
+        # "lung cancer" recorded, "non-small cell lung cancer" asked: the record may be one, so
+        # it cannot tell (no complete list makes it absent; a record of its own absence does)
+        said_absent = any(not r.present for r in self.idx.records.get(check.concept, []))
+        broader = [] if said_absent else [r for cid in self.vocab.ancestors(check.concept)[1:] if cid not in excluded
+                                          for r in self.idx.records.get(cid, []) if r.present]
         as_of = self.idx.as_of
         start = as_of - dt.timedelta(days=check.within_days) if check.within_days else None
         truth, expl = Truth.UNKNOWN, ""
@@ -753,7 +758,10 @@ class Evaluator:
                 if any(not r.present and normalize_phrase(r.label) == member
                        for r in self.idx.records.get(check.concept, [])):
                     known_absent = f"recorded as absent: {check.member}"
-            if unqualified:
+            if broader and not unqualified and not undated:
+                r = broader[0]
+                expl = f"{r.label} recorded{_dates(r)}; whether it is {c.label} is not recorded: a person checks"
+            elif unqualified:
                 r = unqualified[0]
                 if (r.primary or r.concept in self._primary_concepts()) and not check.qualifier and not check.member:
                     expl = (f"{c.label}: the patient's {r.label}; whether this criterion means the "

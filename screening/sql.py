@@ -640,6 +640,22 @@ class CohortQuery:
                     true_parts.append(f"COALESCE({self._ok(d)} >= {start}, FALSE)")
                 elif check.history:
                     true_parts.append(present_date)
+        # a present record of a broader concept may be this one: it cannot tell, unless this one is
+        # recorded absent (as the evaluator)
+        own = self._col("flag", check.concept)
+        not_said_absent = f"NOT COALESCE({self._ok(own)} = FALSE, FALSE)" if own is not None else "TRUE"
+        broader_parts: list[str] = []
+        for cid in self.vocab.ancestors(check.concept)[1:]:
+            if cid in excluded:
+                continue
+            f, d = self._col("flag", cid), self._col("event_date", cid)
+            broader_parts.extend(p for p in (f"COALESCE({self._ok(f)}, FALSE)" if f is not None else None,
+                                             f"{self._ok(d)} IS NOT NULL" if d is not None else None) if p)
+        if site is not None and site[1] is not None and site[1] in self.vocab.ancestors(check.concept)[1:] \
+                and site[1] not in excluded:
+            broader_parts.append("TRUE")  # the primary tumour's own cancer, broader than the one asked
+        if broader_parts:
+            unsure_parts.append(f"({_any(broader_parts)} AND {not_said_absent})")
         if site is not None and site[1] is not None and site[1] in self.vocab.expand(check.concept) \
                 and site[1] not in excluded:
             # the primary tumour's own record: present now, no dates, labelled by the site

@@ -81,6 +81,7 @@ Exclusion Criteria:
 - Total bilirubin > 2 x ULN
 - Direct bilirubin > 1.5 x ULN in patients with Gilbert's syndrome
 - BP > 160/100
+- Inflammatory breast cancer
 - All of the following:
   - heart failure
   - pregnancy
@@ -112,7 +113,8 @@ LIMITS = {"total_bilirubin", "direct_bilirubin", "ast", "alt", "creatinine"}
 FLAGS = ["measurable_disease", "breast_cancer", "cns_metastases", "liver_metastases", "gilbert_syndrome",
          "heart_failure", "pregnancy", "lactation", "active_infection", "anti_her2_adc", "qt_prolonging_drug",
          "long_qt_syndrome", "hepatitis_b_active", "hiv", "malignancy", "carcinoma_in_situ",
-         "basal_cell_skin_cancer", "gcsf", "anticancer_therapy", "anti_her2_therapy", "childbearing_potential"]
+         "basal_cell_skin_cancer", "gcsf", "anticancer_therapy", "anti_her2_therapy", "childbearing_potential",
+         "inflammatory_breast_cancer"]
 EVENTS = ["myocardial_infarction", "arterial_venous_thrombosis", "deep_vein_thrombosis", "gcsf", "tpo_agonist",
           "rbc_transfusion", "platelet_transfusion", "investigational_agent", "malignancy",
           "squamous_cell_skin_cancer", "anti_her2_adc", "breast_cancer"]

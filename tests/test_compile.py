@@ -553,3 +553,26 @@ def test_inclusive_after_a_strict_comparison_is_for_a_person() -> None:
     # "> 18 (inclusive)" contradicts itself: read as > 18 a patient of exactly 18 would fail
     assert isinstance(resolve_item("Age > 18 years (inclusive)", "inclusion"), NeedsReview)
     assert not isinstance(resolve_item("Age 18 to 65 years (inclusive)", "inclusion"), NeedsReview)
+
+
+def test_a_record_of_a_broader_concept_cannot_tell_the_narrower_one(tmp_path: Path) -> None:
+    """"Stem cell transplant" recorded, "allogeneic stem cell transplant" asked: the record may be
+    one. A complete list used to make the narrower one absent: an allogeneic transplant recorded
+    without its type passed the exclusion, and a "lung cancer" record failed "NSCLC"."""
+    from screening import screen
+
+    trial = _trial(tmp_path, """Inclusion Criteria:
+1. Histologically confirmed non-small cell lung cancer
+Exclusion Criteria:
+1. Prior allogeneic stem cell transplantation
+""")
+    base = {"patient_id": "x", "as_of": "2026-01-01", "complete_records": ["conditions", "procedures"]}
+    r = screen(trial, {**base, "procedures": [{"name": "stem cell transplant", "date": "2020-01-01"}]})
+    assert r.criteria[1].status == "unknown"  # was "met": not excluded
+    r = screen(trial, {**base, "conditions": [{"name": "lung cancer", "onset_date": "2025-01-01"}]})
+    assert r.criteria[0].status == "unknown"
+    assert "whether it is Non-small cell lung cancer" in r.criteria[0].explanation
+    # a record of the narrower one's own absence still decides
+    r = screen(trial, {**base, "conditions": [{"name": "lung cancer", "onset_date": "2025-01-01"},
+                                              {"name": "non-small cell lung cancer", "present": False}]})
+    assert r.criteria[0].status == "not_met"
