@@ -720,9 +720,12 @@ class Evaluator:
             present = [r for r in present if says_qualifier(r.label, check.qualifier)]
         # "lung cancer" recorded, "non-small cell lung cancer" asked: the record may be one, so
         # it cannot tell (no complete list makes it absent; a record of its own absence does)
+        # (a record that names a drug of the broader class, "trastuzumab", is that drug: not this one)
         said_absent = any(not r.present for r in self.idx.records.get(check.concept, []))
-        broader = [] if said_absent else [r for cid in self.vocab.ancestors(check.concept)[1:] if cid not in excluded
-                                          for r in self.idx.records.get(cid, []) if r.present]
+        broader = [] if said_absent else [
+            r for cid in self.vocab.ancestors(check.concept)[1:] if cid not in excluded
+            for r in self.idx.records.get(cid, [])
+            if r.present and normalize_phrase(r.label) not in {normalize_phrase(m) for m in self.vocab.get(cid).members}]
         as_of = self.idx.as_of
         start = as_of - dt.timedelta(days=check.within_days) if check.within_days else None
         truth, expl = Truth.UNKNOWN, ""

@@ -572,6 +572,15 @@ Exclusion Criteria:
     r = screen(trial, {**base, "conditions": [{"name": "lung cancer", "onset_date": "2025-01-01"}]})
     assert r.criteria[0].status == "unknown"
     assert "whether it is Non-small cell lung cancer" in r.criteria[0].explanation
+    # a record that names a drug of the broader class is that drug: trastuzumab is an anti-HER2
+    # therapy but no antibody-drug conjugate
+    adc = _trial(tmp_path, "Exclusion Criteria:\n1. Patients previously treated with anti-HER2 ADC drugs\n")
+    r = screen(adc, {**base, "complete_records": ["medications"], "medications": [
+        {"name": "trastuzumab", "start_date": "2024-02-05", "end_date": "2025-02-23"}]})
+    assert r.criteria[0].status == "met"  # not excluded
+    r = screen(adc, {**base, "complete_records": ["medications"], "medications": [
+        {"drug_class": "anti-HER2 therapy", "start_date": "2024-02-05", "end_date": "2025-02-23"}]})
+    assert r.criteria[0].status == "unknown"  # the class alone may have been an ADC
     # a record of the narrower one's own absence still decides
     r = screen(trial, {**base, "conditions": [{"name": "lung cancer", "onset_date": "2025-01-01"},
                                               {"name": "non-small cell lung cancer", "present": False}]})
