@@ -371,6 +371,17 @@ WHOLE: list[tuple[str, str, str]] = [
     # "(inclusive)" after a range says what the range says already (NCT01556763, NCT01486446)
     ("Inclusion", "Male or female aged 18 to 55 years (both inclusive).", "age 18 to 55 year"),
     ("Inclusion", "Must have a Body Mass Index (BMI) of 18-40 kg/m2 (inclusive)", "bmi 18 to 40 kg/m2"),
+    # conditions and procedures new to the vocabulary (NCT04820179, NCT03977233, NCT00522886,
+    # NCT01717898): a fistula is not a perforation; "significant" stays a qualifier
+    ("Exclusion", "Abdominal fistula, GI perforation, bowel obstruction, or intra-abdominal abscess within 6 months "
+                  "before first dose of study treatment.",
+     "(has abdominal_fistula within 6 months or has gastrointestinal_perforation within 6 months or "
+     "has bowel_obstruction within 6 months or has intra_abdominal_abscess within 6 months)"),
+    ("Exclusion", "Major surgery, open biopsy or significant traumatic injury within 4 weeks of first study drug.",
+     "(has major_surgery within 4 weeks or has open_biopsy within 4 weeks or "
+     "has traumatic_injury (significant) within 4 weeks)"),
+    ("Inclusion", "Histologically confirmed non-small cell lung cancer", "has non_small_cell_lung_cancer"),
+    ("Exclusion", "Documented cardiomyopathy", "has cardiomyopathy"),
 ]
 
 
