@@ -252,6 +252,10 @@ def _number(text: str) -> float:
     t = text.strip().lower()
     if t in _NUMBER_WORDS:
         return float(_NUMBER_WORDS[t])
+    if re.fullmatch(r"\d+,\d{1,2}", t):
+        # "1,5 x 10^9/L": a decimal comma (a thousands group has three digits); the grammar
+        # takes it only before a power of ten or a ULN multiple
+        return float(t.replace(",", "."))
     return float(t.replace(",", ""))
 
 

@@ -382,6 +382,8 @@ WHOLE: list[tuple[str, str, str]] = [
      "has traumatic_injury (significant) within 4 weeks)"),
     ("Inclusion", "Histologically confirmed non-small cell lung cancer", "has non_small_cell_lung_cancer"),
     ("Exclusion", "Documented cardiomyopathy", "has cardiomyopathy"),
+    # a decimal comma before a power of ten (NCT02354131): 1,5 x 10^9/L = 1.5 × 10^9/L
+    ("Inclusion", "Absolute neutrophil count (ANC) ≥1,5 x 109/L", "anc ≥ 1.5 10^9/L"),
 ]
 
 

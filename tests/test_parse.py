@@ -62,6 +62,25 @@ def test_a_pair_of_values_is_one_amount() -> None:
         assert "second=1" not in repr(parse_clause(text)), text
 
 
+@pytest.mark.parametrize("text, value", [
+    ("ANC ≥ 1,5 x 109/L", 1.5),        # a decimal comma before a power of ten
+    ("AST < 2,5 x ULN", 2.5),          # or before a ULN multiple
+    ("ANC ≥ 1,500 x 10^6/L", 1500.0),  # a thousands group has three digits
+    ("ANC ≥ 1,500/mm3", 1500.0),
+])
+def test_decimal_comma_only_before_a_power_of_ten_or_a_limit(text: str, value: float) -> None:
+    node = parse_clause(text)
+    assert isinstance(node, Threshold)
+    (c,) = node.comparisons
+    assert getattr(c.value, "value", getattr(c.value, "multiple", None)) == value
+
+
+def test_a_comma_between_small_numbers_is_still_a_list() -> None:
+    assert not isinstance(parse_clause("Hemoglobin ≥ 9,5 g/dL"), Threshold)  # 9.5 or 95? a person
+    node = parse_clause("ECOG 0,1 or 2")
+    assert "1.5" not in repr(node) and "0.1" not in repr(node)
+
+
 def test_lab_threshold_with_exposure() -> None:
     node = parse_clause("absolute neutrophil count (ANC) ≥ 1.0x1E9/L(without colony stimulating factor within 7 days)")
     assert isinstance(node, Threshold)
