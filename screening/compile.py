@@ -157,7 +157,7 @@ def _compile(trial: TrialFile) -> CompiledTrial:
     import dataclasses
 
     from .notes import is_plain_lead_in
-    from .segment import iter_items, segment, trailing_links
+    from .segment import iter_items, segment, trailing_links, without_trailing_link
     headings = {c.id: list(c.headings) for c in trial.cohorts}
     children_mode = {c.id: c.children for c in trial.cohorts if c.children}
     items = segment(trial.criteria, cohort_headings=headings, cohort_children=children_mode)
@@ -165,15 +165,13 @@ def _compile(trial: TrialFile) -> CompiledTrial:
     criteria: list[CompiledCriterion] = []
     parents: dict[str, str] = {}
     link_to_next: dict[str, str] = {}  # item id -> the "or"/"and" that ends it and the list's items
-    requires_all: set[str] = set()  # lists whose items are each required ("and" says no more)
     for item in iter_items(items):
         for child in item.children:
             parents[child.id] = item.id
         links = trailing_links(item.children)
         if links in ("or", "and"):
-            link_to_next.update((c.id, links) for c in item.children[:-1])
-        if item.combine == "all" and not item.negated:
-            requires_all.add(item.id)
+            link_to_next.update((c.id, links) for c in item.children[:-1] if without_trailing_link(c.text) != c.text)
+    by_id = {i.id: i for i in iter_items(items)}
     polarity: dict[str, str] = {}
     measured: dict[str, str] = {}  # heading id -> the measurement it names ("Life expectancy:")
     recent: dict[str, float] = {}  # list id -> "Laboratory values within 14 days prior to registration:"
@@ -201,8 +199,8 @@ def _compile(trial: TrialFile) -> CompiledTrial:
                                  recency=recent.get(parent) if parent else None,
                                  joined_to_next=parent is not None and (
                                      link_to_next.get(item.id) == "or"
-                                     or (link_to_next.get(item.id) == "and" and parent in requires_all
-                                         and polarity[parent] == "require")))
+                                     or (link_to_next.get(item.id) == "and"
+                                         and says_and_is_plain(by_id[parent], polarity[parent]))))
         key = (item.section, parent)
         if item.text.rstrip().endswith(":") or item.children:
             # a list introduction with nothing nested under it ("no concurrent CYP3A4 inducers,
@@ -312,6 +310,12 @@ def _list_recency(item: Item) -> float | None:
     return list_recency(lead_in)
 
 
+def says_and_is_plain(item: Item, polarity: str) -> bool:
+    """Whether an "and" ending some of the list's items says nothing its combination does not."""
+    from .segment import says_any
+    return (polarity == "require" and item.combine == "all" and not item.negated) or says_any(item.text)
+
+
 def _compile_item(item: Item, parent: str | None, restatement: Any, polarity: str, *,
                   heading: str | None = None, recency: float | None = None,
                   joined_to_next: bool = False) -> CompiledCriterion:
@@ -338,12 +342,17 @@ def _compile_item(item: Item, parent: str | None, restatement: Any, polarity: st
                            and _measurement_heading(item) is None
                            and not is_plain_lead_in(lead_in, negated=item.negated,
                                                     exclusion=polarity == "exclude"))
-    mixed_links = trailing_links(item.children) == "mixed"
+    links = trailing_links(item.children)
+    # "A; B; and C" binds each item in a list of requirements, and is only a list's last word
+    # after "any of the following"; elsewhere (an exclusion) it may mean all are needed: a person
+    mixed_links = links == "mixed" or (links == "and" and not says_and_is_plain(item, polarity))
     all_in_exclusion = all_in_exclusion and children_decide  # else its words are not understood anyway
     if mixed_links or all_in_exclusion:
         children_decide = False
-    intro_reason = ("some items of this list end with 'or' or 'and' and others do not: whether they are "
-                    "alternatives or each required is for a person") if mixed_links \
+    intro_reason = ("some items of this list end with 'or' and others do not: whether they are "
+                    "alternatives or each required is for a person") if links == "mixed" \
+        else ("an item of this list ends with 'and': whether all are needed to exclude, or each "
+              "excludes, is for a person") if mixed_links \
         else ("an exclusion that names 'all' of its items: whether all are needed to exclude, or each "
               "excludes, is for a person") if all_in_exclusion \
         else "the introduction of this list is not understood"

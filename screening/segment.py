@@ -533,19 +533,20 @@ Links = Literal["or", "and", "mixed"]
 
 def trailing_links(children: Sequence[Item]) -> Links | None:
     """How sibling items are joined by a conjunction at the end of each ("Creatinine < 1.6 mg/dL
-    OR" / "Creatinine clearance > 40 mL/min"): "or" or "and" when every item but the last ends with
-    it, "mixed" when only some do ("AST ≤ 2.5 × ULN;" / "Bilirubin ≤ 2 × ULN;" / "ALP ≤ 5 × ULN
-    with liver metastases; or" / "ALP ≤ 2.5 × ULN": a serial "or" over the whole list, or one
-    joining the last two only, which a person tells apart), None when none does."""
+    OR" / "Creatinine clearance > 40 mL/min"): "or" when every item but the last ends with it;
+    "and" when some end with "and" and none with "or" (each required, however many say it);
+    "mixed" when only some end with "or" ("AST ≤ 2.5 × ULN;" / "Bilirubin ≤ 2 × ULN;" / "ALP ≤ 5 ×
+    ULN with liver metastases; or" / "ALP ≤ 2.5 × ULN": a serial "or" over the whole list, or one
+    joining the last two only, which a person tells apart); None when none does."""
     if len(children) < 2:
         return None
     ors = [bool(_TRAILING_OR.search(c.text)) for c in children[:-1]]
     ands = [bool(_TRAILING_AND.search(c.text)) for c in children[:-1]]
     if all(ors):
         return "or"
-    if all(ands):
-        return "and"
-    return "mixed" if any(ors) or any(ands) else None
+    if any(ors):
+        return "mixed"
+    return "and" if any(ands) else None
 
 
 def without_trailing_link(text: str) -> str:

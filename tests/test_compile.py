@@ -585,3 +585,22 @@ Exclusion Criteria:
     r = screen(trial, {**base, "conditions": [{"name": "lung cancer", "onset_date": "2025-01-01"},
                                               {"name": "non-small cell lung cancer", "present": False}]})
     assert r.criteria[0].status == "not_met"
+
+
+@pytest.mark.parametrize("section, lead, decides", [
+    ("Inclusion", "Blood counts must meet the following:", True),   # each is required anyway
+    ("Exclusion", "Any of the following:", True),                   # "and" is only the list's last word
+    ("Exclusion", "Blood counts as follows:", False),               # all needed to exclude, or each?
+])
+def test_an_and_ending_some_items(tmp_path: Path, section: str, lead: str, decides: bool) -> None:
+    trial = _trial(tmp_path, f"""{section} Criteria:
+1. {lead}
+a. ANC < 1500/mm3;
+b. platelet count less than 100,000/mm3; and
+c. hemoglobin less than 9 g/dL.
+""")
+    parent = next(c for c in trial.criteria if c.children)
+    assert parent.children_decide is decides
+    platelets = next(c for c in trial.criteria if c.text.startswith("platelet"))
+    # 100,000/mm3 = 100 × 10^9/L, read without its "and" where the list decides
+    assert (platelets.understood_as == "platelets < 100 10^9/L") is decides
