@@ -629,6 +629,25 @@ class Resolver:
         merged = self.alternatives(span, [before, pred])
         return None if isinstance(merged, NeedsReview) else merged
 
+    def elided_names(self, parts: list[Syntax]) -> list[Syntax]:
+        """"Hepatitis B or C": a short token the vocabulary does not know (a letter, a numeral)
+        after a name that ends with one stands for that name with its last token replaced, when
+        the vocabulary knows the result as the same kind of thing ("hepatitis C")."""
+        out = list(parts)
+        for i in range(1, len(out)):
+            part, before = out[i], out[i - 1]
+            if not (isinstance(part, Presence) and isinstance(before, Presence)) or part.window is not None:
+                continue
+            token, head = part.subject.text.strip(), before.subject.text.split()
+            if not (re.fullmatch(r"[A-Za-z0-9]{1,3}", token) and len(head) >= 2
+                    and re.fullmatch(r"[A-Za-z0-9]{1,3}", head[-1])) or self.concept_of(part.subject) is not None:
+                continue
+            full = Name(span=part.subject.span, text=" ".join([*head[:-1], token]))
+            known, first = self.concept_of(full), self.concept_of(before.subject)
+            if known is not None and first is not None and known.kind == first.kind and known.id != first.id:
+                out[i] = dataclasses.replace(part, subject=full)
+        return out
+
     def words_sharing_a_measure(self, node: Junction, lead: Name | None) -> Predicate | None:
         """"Measured or calculated creatinine clearance ≥ 60 mL/min": a word before "or" that names
         nothing alone but, put in place of the first word of the measure after it, names the same
@@ -716,6 +735,7 @@ class Resolver:
             if concept is not None and concept.kind in PRESENCE_KINDS:
                 return self.presence(dataclasses.replace(head_part, span=node.span, subject=whole))
         parts = _absorb_method_alternatives(list(node.parts)) if node.op == "or" else list(node.parts)
+        parts = self.elided_names(parts)
         last = parts[-1] if parts else None
         if isinstance(last, Threshold) and last.recency is not None:
             # "ANC ≥ 1500/µL and platelets ≥ 100,000/µL (within 14 days prior to registration)":

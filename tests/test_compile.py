@@ -604,3 +604,13 @@ c. hemoglobin less than 9 g/dL.
     platelets = next(c for c in trial.criteria if c.text.startswith("platelet"))
     # 100,000/mm3 = 100 × 10^9/L, read without its "and" where the list decides
     assert (platelets.understood_as == "platelets < 100 10^9/L") is decides
+
+
+@pytest.mark.parametrize("text", [
+    "Stage III or IV heart failure",   # "stage IV" is no concept: no name is made up
+    "hepatitis B or C infection",      # the shared word comes after: not read as "hepatitis C infection" here
+    "Hepatitis B or XYZ",              # a token that completes to nothing known
+])
+def test_an_elided_name_is_read_only_when_the_vocabulary_knows_it(text: str) -> None:
+    p = resolve_item(text, "exclusion")
+    assert p is not None and any(isinstance(x, NeedsReview) for x in leaves(p))

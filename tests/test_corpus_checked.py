@@ -382,6 +382,9 @@ WHOLE: list[tuple[str, str, str]] = [
      "has traumatic_injury (significant) within 4 weeks)"),
     ("Inclusion", "Histologically confirmed non-small cell lung cancer", "has non_small_cell_lung_cancer"),
     ("Exclusion", "Documented cardiomyopathy", "has cardiomyopathy"),
+    # a letter after a name that ends with one stands for that name with it (NCT00473486, NCT00646139)
+    ("Exclusion", "Known HIV infection or chronic hepatitis B or C", "(has hiv or has hepatitis_b_active or has hepatitis_c)"),
+    ("Inclusion", "No known history of hepatitis B or C", "not (has hepatitis_b_active or has hepatitis_c)"),
     # a decimal comma before a power of ten (NCT02354131): 1,5 x 10^9/L = 1.5 × 10^9/L
     ("Inclusion", "Absolute neutrophil count (ANC) ≥1,5 x 109/L", "anc ≥ 1.5 10^9/L"),
 ]
