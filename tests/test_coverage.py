@@ -1030,7 +1030,7 @@ def test_a_comma_list_of_conditions_joined_by_or(conditions: list[dict[str, obje
 
 @pytest.mark.parametrize("text", [
     "Has evidence of interstitial lung disease or active, non-infectious pneumonitis",   # "active" qualifies
-    "HIV, Hepatitis B or C",                                                          # "C" abbreviates
+    "HIV, Hepatitis B or D",                       # "D" abbreviates "hepatitis D", which the vocabulary lacks
     "Previous treatment with fulvestrant or PI3K/mTOR/Akt inhibitor therapy",          # a shared head noun
     "Known hypersensitivity or contraindication to 5-HT3 receptor antagonists, to dexamethasone or to NK-1 "
     "receptor antagonists",                                                           # "to X" binds all
@@ -1039,6 +1039,14 @@ def test_a_comma_list_of_conditions_joined_by_or(conditions: list[dict[str, obje
 ])
 def test_comma_lists_that_are_not_plain_alternatives_stay_for_review(text: str) -> None:
     assert isinstance(_section_only(text, "Exclusion"), NeedsReview)
+
+
+def test_a_letter_abbreviating_a_known_name_completes_it() -> None:
+    # "C" after "Hepatitis B" is "Hepatitis C", which the vocabulary knows: any of the three
+    from screening.compile import canonical
+
+    assert canonical(_section_only("HIV, Hepatitis B or C", "Exclusion")) == \
+        "(has hiv or has hepatitis_b_active or has hepatitis_c)"
 
 
 def test_examples_in_parentheses_are_read_past() -> None:
