@@ -630,19 +630,20 @@ class Resolver:
         return None if isinstance(merged, NeedsReview) else merged
 
     def elided_names(self, parts: list[Syntax]) -> list[Syntax]:
-        """"Hepatitis B or C": a short token the vocabulary does not know (a letter, a numeral)
-        after a name that ends with one stands for that name with its last token replaced, when
-        the vocabulary knows the result as the same kind of thing ("hepatitis C")."""
+        """"Hepatitis B or C" ("… or C infection"): a short token the vocabulary does not know (a
+        letter, a numeral) after a name that ends with one stands for that name with its last token
+        replaced (and the words after the token kept), when the vocabulary knows the result as the
+        same kind of thing ("hepatitis C", "hepatitis C infection")."""
         out = list(parts)
         for i in range(1, len(out)):
             part, before = out[i], out[i - 1]
             if not (isinstance(part, Presence) and isinstance(before, Presence)) or part.window is not None:
                 continue
-            token, head = part.subject.text.strip(), before.subject.text.split()
-            if not (re.fullmatch(r"[A-Za-z0-9]{1,3}", token) and len(head) >= 2
+            words, head = part.subject.text.split(), before.subject.text.split()
+            if not (words and re.fullmatch(r"[A-Za-z0-9]{1,3}", words[0]) and len(head) >= 2
                     and re.fullmatch(r"[A-Za-z0-9]{1,3}", head[-1])) or self.concept_of(part.subject) is not None:
                 continue
-            full = Name(span=part.subject.span, text=" ".join([*head[:-1], token]))
+            full = Name(span=part.subject.span, text=" ".join([*head[:-1], *words]))
             known, first = self.concept_of(full), self.concept_of(before.subject)
             if known is not None and first is not None and known.kind == first.kind and known.id != first.id:
                 out[i] = dataclasses.replace(part, subject=full)

@@ -608,9 +608,16 @@ c. hemoglobin less than 9 g/dL.
 
 @pytest.mark.parametrize("text", [
     "Stage III or IV heart failure",   # "stage IV" is no concept: no name is made up
-    "hepatitis B or C infection",      # the shared word comes after: not read as "hepatitis C infection" here
+    "hepatitis B or D infection",      # "hepatitis D infection" is not in the vocabulary
     "Hepatitis B or XYZ",              # a token that completes to nothing known
 ])
 def test_an_elided_name_is_read_only_when_the_vocabulary_knows_it(text: str) -> None:
     p = resolve_item(text, "exclusion")
     assert p is not None and any(isinstance(x, NeedsReview) for x in leaves(p))
+
+
+def test_an_elided_name_keeps_the_words_after_its_token() -> None:
+    # "C infection" after "hepatitis B" is "hepatitis C infection", a name of hepatitis C
+    p = resolve_item("Known active hepatitis B or C infection", "exclusion")
+    assert p is not None
+    assert sorted(x.concept for x in leaves(p) if isinstance(x, PresenceCheck)) == ["hepatitis_b_active", "hepatitis_c"]
