@@ -629,6 +629,23 @@ class Resolver:
         merged = self.alternatives(span, [before, pred])
         return None if isinstance(merged, NeedsReview) else merged
 
+    def note_naming_the_scale(self, node: Threshold, subjects: tuple[Name, ...]) -> tuple[Threshold, tuple[Name, ...]]:
+        """"Performance status > 80% (Karnofsky)", "Performance status 0-1 (WHO)": a note that, put
+        before the subject, names one score ("Karnofsky performance status") says which scale the
+        subject's words mean."""
+        if len(subjects) != 1:
+            return node, subjects
+        subject = subjects[0]
+        for note in node.notes:
+            about = self.concept_of(note)  # "(WHO)" names nothing alone, "WHO performance status" does
+            if about is not None and about.kind != "score":
+                continue
+            joined = self.concept_of(f"{note.text} {subject.text}")
+            if joined is not None and joined.kind == "score" and (about is None or joined.id == about.id):
+                named = Name(span=subject.span, text=f"{note.text} {subject.text}")
+                return dataclasses.replace(node, subjects=(named,), notes=tuple(n for n in node.notes if n is not note)), (named,)
+        return node, subjects
+
     def elided_names(self, parts: list[Syntax]) -> list[Syntax]:
         """"Hepatitis B or C" ("… or C infection"): a short token the vocabulary does not know (a
         letter, a numeral) after a name that ends with one stands for that name with its last token
@@ -978,6 +995,7 @@ class Resolver:
     def _threshold(self, node: Threshold, subjects: tuple[Name, ...], any_subject: bool) -> Predicate:
         method: str | None = None
         context: list[PresenceCheck | CategoryCheck] = []
+        node, subjects = self.note_naming_the_scale(node, subjects)
         for note in node.notes:
             m = lookup_method(note.text)
             if m is not None:

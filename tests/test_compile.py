@@ -621,3 +621,12 @@ def test_an_elided_name_keeps_the_words_after_its_token() -> None:
     p = resolve_item("Known active hepatitis B or C infection", "exclusion")
     assert p is not None
     assert sorted(x.concept for x in leaves(p) if isinstance(x, PresenceCheck)) == ["hepatitis_b_active", "hepatitis_c"]
+
+
+def test_a_note_naming_the_scale_of_performance_status() -> None:
+    from screening.compile import canonical
+
+    p = resolve_item("Performance status ≤ 2 (WHO)", "inclusion")  # "WHO performance status" is ECOG
+    assert p is not None and canonical(p) == "ecog ≤ 2"
+    # a scale note after a lab narrows nothing it could name: for a person
+    assert isinstance(resolve_item("Hemoglobin ≥ 9 g/dL (Karnofsky)", "inclusion"), NeedsReview)

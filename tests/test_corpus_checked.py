@@ -385,6 +385,9 @@ WHOLE: list[tuple[str, str, str]] = [
     # a letter after a name that ends with one stands for that name with it (NCT00473486, NCT00646139)
     ("Exclusion", "Known HIV infection or chronic hepatitis B or C", "(has hiv or has hepatitis_b_active or has hepatitis_c)"),
     ("Inclusion", "No known history of hepatitis B or C", "not (has hepatitis_b_active or has hepatitis_c)"),
+    # a note naming the scale of "performance status" (NCT02548468): Karnofsky, in per cent
+    ("Inclusion", "Performance status > 80% (Karnofsky)", "karnofsky > 80"),
+    ("Exclusion", "Performance status of < 80% (Karnofsky)", "karnofsky < 80"),
     # a decimal comma before a power of ten (NCT02354131): 1,5 x 10^9/L = 1.5 × 10^9/L
     ("Inclusion", "Absolute neutrophil count (ANC) ≥1,5 x 109/L", "anc ≥ 1.5 10^9/L"),
 ]
