@@ -630,3 +630,11 @@ def test_a_note_naming_the_scale_of_performance_status() -> None:
     assert p is not None and canonical(p) == "ecog ≤ 2"
     # a scale note after a lab narrows nothing it could name: for a person
     assert isinstance(resolve_item("Hemoglobin ≥ 9 g/dL (Karnofsky)", "inclusion"), NeedsReview)
+
+
+@pytest.mark.parametrize("text", ["NYHA class III or IV heart failure", "NYHA class II-IV heart failure"])
+def test_a_class_of_heart_failure_is_not_any_heart_failure(text: str) -> None:
+    # read as "has heart failure", a patient in NYHA class I was excluded
+    p = resolve_item(text, "exclusion")
+    assert p is not None and not any(isinstance(x, PresenceCheck) and x.concept == "heart_failure"
+                                     and x.qualifier is None for x in leaves(p))
