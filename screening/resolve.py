@@ -382,6 +382,9 @@ class Resolver:
         if isinstance(node, ValueList):
             return self.value_list(node, node.subject or lead)
         if isinstance(node, Presence):
+            (scored,) = self.roman_score_values([node])
+            if isinstance(scored, ValueList):  # "NYHA class IV"
+                return self.value_list(scored, scored.subject)
             return self.presence(node)
         if isinstance(node, GroupRequirement):
             return self.group_requirement(node)
@@ -646,6 +649,36 @@ class Resolver:
                 return dataclasses.replace(node, subjects=(named,), notes=tuple(n for n in node.notes if n is not note)), (named,)
         return node, subjects
 
+    def roman_score_values(self, parts: list[Syntax]) -> list[Syntax]:
+        """"NYHA class III or IV": a score written with a Roman numeral after its name (and a bare
+        numeral after it) is a list of the score's values, as "NYHA class 3 or 4" is. Only where
+        the name before the numeral is a score that takes that value."""
+        out = list(parts)
+        score: Concept | None = None
+        for i, part in enumerate(out):
+            if not isinstance(part, Presence) or part.window is not None or part.exceptions or part.status:
+                score = None
+                continue
+            words = part.subject.text.split()
+            value = _ROMAN.get(words[-1]) if words else None
+            if value is None:
+                score = None
+                continue
+            if len(words) > 1:
+                base = Name(span=Span(part.subject.span.start, part.subject.span.end - len(words[-1])),
+                            text=" ".join(words[:-1]))
+                concept = self.concept_of(base)
+                score = concept if concept is not None and concept.kind == "score" else None
+                subject: Name | None = base
+            else:
+                subject = None  # "… or IV": the score named before
+            if score is None or value not in score.values:
+                score = None
+                continue
+            tag = Tag(span=Span(part.subject.span.end - len(words[-1]), part.subject.span.end), text=str(value))
+            out[i] = ValueList(span=part.span, subject=subject, values=(tag,))
+        return out
+
     def elided_names(self, parts: list[Syntax]) -> list[Syntax]:
         """"Hepatitis B or C" ("… or C infection"): a short token the vocabulary does not know (a
         letter, a numeral) after a name that ends with one stands for that name with its last token
@@ -753,7 +786,7 @@ class Resolver:
             if concept is not None and concept.kind in PRESENCE_KINDS:
                 return self.presence(dataclasses.replace(head_part, span=node.span, subject=whole))
         parts = _absorb_method_alternatives(list(node.parts)) if node.op == "or" else list(node.parts)
-        parts = self.elided_names(parts)
+        parts = self.roman_score_values(self.elided_names(parts))
         last = parts[-1] if parts else None
         if isinstance(last, Threshold) and last.recency is not None:
             # "ANC ≥ 1500/µL and platelets ≥ 100,000/µL (within 14 days prior to registration)":
@@ -1547,6 +1580,9 @@ _TRAILING_COMPLEMENT = re.compile(r"\b(secondary\s+to|due\s+to|caused\s+by|relat
 
 # words after a preposition: "hypersensitivity to X", "infection with Y"
 _COMPLEMENT = re.compile(r"\b(to|of|with|for|against|from|in|on)\s+\S", re.I)
+
+
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
 
 
 def _cover(a: Span, b: Span) -> Span:

@@ -638,3 +638,13 @@ def test_a_class_of_heart_failure_is_not_any_heart_failure(text: str) -> None:
     p = resolve_item(text, "exclusion")
     assert p is not None and not any(isinstance(x, PresenceCheck) and x.concept == "heart_failure"
                                      and x.qualifier is None for x in leaves(p))
+
+
+@pytest.mark.parametrize("text", [
+    "Stage III or IV",            # "stage" is no score of the vocabulary
+    "Type II or III diabetes",    # nor is "type"
+    "Karnofsky III",              # 3 is no Karnofsky value
+])
+def test_a_roman_numeral_is_a_value_only_of_a_score_that_takes_it(text: str) -> None:
+    p = resolve_item(text, "exclusion")
+    assert p is not None and any(isinstance(x, NeedsReview) for x in leaves(p))

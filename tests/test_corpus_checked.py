@@ -388,6 +388,10 @@ WHOLE: list[tuple[str, str, str]] = [
     # a note naming the scale of "performance status" (NCT02548468): Karnofsky, in per cent
     ("Inclusion", "Performance status > 80% (Karnofsky)", "karnofsky > 80"),
     ("Exclusion", "Performance status of < 80% (Karnofsky)", "karnofsky < 80"),
+    # a score written with Roman numerals (NCT00964678, NCT03799926): NYHA II = 2, III = 3, IV = 4
+    ("Inclusion", "NYHA class II or III", "nyha_class in (2, 3)"),
+    ("Exclusion", "Subjects with severe heart failure, defined as NYHA (New York Heart Association) class IV",
+     "nyha_class in (4)"),
     # a decimal comma before a power of ten (NCT02354131): 1,5 x 10^9/L = 1.5 × 10^9/L
     ("Inclusion", "Absolute neutrophil count (ANC) ≥1,5 x 109/L", "anc ≥ 1.5 10^9/L"),
 ]
