@@ -82,6 +82,8 @@ Exclusion Criteria:
 - Direct bilirubin > 1.5 x ULN in patients with Gilbert's syndrome
 - BP > 160/100
 - Inflammatory breast cancer
+- NYHA class III or IV
+- HIV, hepatitis B or C
 - All of the following:
   - heart failure
   - pregnancy
@@ -114,7 +116,7 @@ FLAGS = ["measurable_disease", "breast_cancer", "cns_metastases", "liver_metasta
          "heart_failure", "pregnancy", "lactation", "active_infection", "anti_her2_adc", "qt_prolonging_drug",
          "long_qt_syndrome", "hepatitis_b_active", "hiv", "malignancy", "carcinoma_in_situ",
          "basal_cell_skin_cancer", "gcsf", "anticancer_therapy", "anti_her2_therapy", "childbearing_potential",
-         "inflammatory_breast_cancer"]
+         "inflammatory_breast_cancer", "hepatitis_c"]
 EVENTS = ["myocardial_infarction", "arterial_venous_thrombosis", "deep_vein_thrombosis", "gcsf", "tpo_agonist",
           "rbc_transfusion", "platelet_transfusion", "investigational_agent", "malignancy",
           "squamous_cell_skin_cancer", "anti_her2_adc", "breast_cancer"]
