@@ -660,6 +660,12 @@ class Resolver:
                 score = None
                 continue
             words = part.subject.text.split()
+            if score is not None and len(words) > 1 and words[0] in _ROMAN \
+                    and (about := self.concept_of(" ".join(words[1:]))) is not None and about.kind == "condition":
+                # "NYHA class III or IV heart failure": the condition the score grades, written once
+                words = words[:1]
+                part = dataclasses.replace(part, subject=Name(
+                    span=Span(part.subject.span.start, part.subject.span.start + len(words[0])), text=words[0]))
             value = _ROMAN.get(words[-1]) if words else None
             if value is None:
                 score = None

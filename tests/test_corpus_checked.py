@@ -392,6 +392,8 @@ WHOLE: list[tuple[str, str, str]] = [
     ("Inclusion", "NYHA class II or III", "nyha_class in (2, 3)"),
     ("Exclusion", "Subjects with severe heart failure, defined as NYHA (New York Heart Association) class IV",
      "nyha_class in (4)"),
+    # (NCT05576896) the condition the class grades, written once after the last numeral
+    ("Exclusion", "New York Heart Association Class III or IV heart failure", "nyha_class in (3, 4)"),
     # a decimal comma before a power of ten (NCT02354131): 1,5 x 10^9/L = 1.5 × 10^9/L
     ("Inclusion", "Absolute neutrophil count (ANC) ≥1,5 x 109/L", "anc ≥ 1.5 10^9/L"),
 ]
