@@ -231,9 +231,9 @@ def comparator_op(text: str) -> str:
     m = re.fullmatch(r"(>|<|≥|≤|greater|more|higher|less|lower) ?or (equal (to|than)|= ?(to)?)", t) \
         or re.fullmatch(r"equal (?:to )?or (greater|more|higher|less|lower)(?: than| to)?", t) \
         or re.fullmatch(r"(greater|more|higher|less|lower) than ?(?:/ ?|or )?equal(?: to)?", t) \
-        or re.fullmatch(r"(superior|inferior) or equal to", t)
+        or re.fullmatch(r"(superior|inferior|above|over|below|under) or equal to", t)
     if m:  # "> or equal to", "greater or equal to", "< or = to", "greater than/equal to"
-        return ">=" if m[1] in (">", "≥", "greater", "more", "higher", "superior") else "<="
+        return ">=" if m[1] in (">", "≥", "greater", "more", "higher", "superior", "above", "over") else "<="
     m = re.fullmatch(r"(superior|inferior) to", t)
     if m:
         return ">" if m[1] == "superior" else "<"

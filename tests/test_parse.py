@@ -42,7 +42,7 @@ def test_comparators() -> None:
 @pytest.mark.parametrize("written, op", [
     ("equal or greater than", ">="), ("equal or greater to", ">="), ("equal to or less than", "<="), ("greater than/equal to", ">="),
     ("less than / equal to", "<="), ("greater than equal to", ">="), ("≥ or =", ">="), ("≤ or =", "<="),
-    ("superior or equal to", ">="), ("inferior to", "<")])
+    ("superior or equal to", ">="), ("inferior to", "<"), ("below or equal to", "<="), ("above or equal to", ">=")])
 def test_comparators_spelled_otherwise(written: str, op: str) -> None:
     """Spellings seen in the dev corpus; each read in a whole clause, not only by itself."""
     node = parse_clause(f"Hemoglobin {written} 10 g/dL")
