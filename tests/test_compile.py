@@ -648,3 +648,16 @@ def test_a_class_of_heart_failure_is_not_any_heart_failure(text: str) -> None:
 def test_a_roman_numeral_is_a_value_only_of_a_score_that_takes_it(text: str) -> None:
     p = resolve_item(text, "exclusion")
     assert p is not None and any(isinstance(x, NeedsReview) for x in leaves(p))
+
+
+def test_bowel_obstruction_codes_leave_out_ileus(tmp_path: Path) -> None:
+    from screening import screen
+
+    trial = _trial(tmp_path, "Exclusion Criteria:\n1. Bowel obstruction\n")
+    base = {"patient_id": "x", "as_of": "2026-01-01", "complete_records": ["conditions"]}
+    # K56.6, other intestinal obstruction: excluded (the exclusion is "not met")
+    r = screen(trial, {**base, "conditions": [{"code": "K56.6", "system": "icd10", "onset_date": "2025-12-01"}]})
+    assert r.criteria[0].status == "not_met"
+    # K56.0, paralytic ileus, is no obstruction: not read as one (an unread entry voids the list)
+    r = screen(trial, {**base, "conditions": [{"code": "K56.0", "system": "icd10", "onset_date": "2025-12-01"}]})
+    assert r.criteria[0].status != "not_met"
