@@ -394,6 +394,8 @@ WHOLE: list[tuple[str, str, str]] = [
      "nyha_class in (4)"),
     # (NCT05576896) the condition the class grades, written once after the last numeral
     ("Exclusion", "New York Heart Association Class III or IV heart failure", "nyha_class in (3, 4)"),
+    # the capacity to consent is the consent attestation (NCT01056107)
+    ("Inclusion", "Able to provide written informed consent", "has informed_consent"),
     # a decimal comma before a power of ten (NCT02354131): 1,5 x 10^9/L = 1.5 × 10^9/L
     ("Inclusion", "Absolute neutrophil count (ANC) ≥1,5 x 109/L", "anc ≥ 1.5 10^9/L"),
 ]
