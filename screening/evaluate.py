@@ -718,14 +718,7 @@ class Evaluator:
             # "uncontrolled hypertension": a record that does not say so cannot decide it
             unqualified = unqualified + [r for r in present if not says_qualifier(r.label, check.qualifier)]
             present = [r for r in present if says_qualifier(r.label, check.qualifier)]
-        # "lung cancer" recorded, "non-small cell lung cancer" asked: the record may be one, so
-        # it cannot tell (no complete list makes it absent; a record of its own absence does)
-        # (a record that names a drug of the broader class, "trastuzumab", is that drug: not this one)
-        said_absent = any(not r.present for r in self.idx.records.get(check.concept, []))
-        broader = [] if said_absent else [
-            r for cid in self.vocab.ancestors(check.concept)[1:] if cid not in excluded
-            for r in self.idx.records.get(cid, [])
-            if r.present and normalize_phrase(r.label) not in {normalize_phrase(m) for m in self.vocab.get(cid).members}]
+        broader = self._broader_records(check.concept, excluded)
         as_of = self.idx.as_of
         start = as_of - dt.timedelta(days=check.within_days) if check.within_days else None
         truth, expl = Truth.UNKNOWN, ""
@@ -794,6 +787,21 @@ class Evaluator:
             concept=check.concept, status=_status(truth), observed=None, observed_unit=None,
             value=None, unit=None, required=required, date=None, explanation=expl, missing=missing))
         return truth
+
+    def _broader_records(self, concept: str, excluded: frozenset[str]) -> list[Record]:
+        """Present records of a broader concept, which may be this one ("lung cancer" recorded,
+        "non-small cell lung cancer" asked): they cannot tell, and no complete list makes it
+        absent. A record of its own absence still does; a record that names a drug of the broader
+        class ("trastuzumab") is that drug, not this one."""
+        if any(not r.present for r in self.idx.records.get(concept, [])):
+            return []
+        out = []
+        for cid in self.vocab.ancestors(concept)[1:]:
+            if cid in excluded:
+                continue
+            named = {normalize_phrase(m) for m in self.vocab.get(cid).members}
+            out += [r for r in self.idx.records.get(cid, []) if r.present and normalize_phrase(r.label) not in named]
+        return out
 
     def _presence_static(self, check: PresenceCheck) -> tuple[
             Concept, str, str, frozenset[str], frozenset[str]]:
