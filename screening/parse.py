@@ -447,6 +447,16 @@ class _ToNodes(Transformer[Token, Any]):
         return _WithinNormal(span=self._span(meta))
 
     @v_args(meta=True)
+    def out_of_normal(self, meta: Any, items: list[Any]) -> Comparison:
+        # "above institutional normal": above 1 × ULN; "below normal": below 1 × LLN
+        word = str(items[0])
+        span = self._span(meta)
+        above = re.match(r"\s*(above|greater|higher|\\?>)", word, re.I) is not None
+        limit = LimitMultiple(span=self._tspan(items[0]), multiple=1.0, limit="uln" if above else "lln")
+        cond = items[1] if len(items) > 1 else None
+        return _conditioned(Comparison(span=span, op=">" if above else "<", value=limit), cond)
+
+    @v_args(meta=True)
     def between(self, meta: Any, items: list[Any]) -> Comparison:
         low, high = items
         if not (isinstance(low, Amount) and isinstance(high, Amount)):

@@ -1077,6 +1077,7 @@ class Resolver:
                 return self.review(node.span, f"unknown subject {subject.text!r}")
             if concept.quantity and any(isinstance(c.value, Amount) and c.value.unit for c in node.comparisons):
                 concept = self.vocab.get(concept.quantity)  # "proteinuria > 1 g/24 h": the amount
+            concept = self._by_unit(concept, node)
             if method is not None and not load_methods()[method].measures(concept.id):
                 # "eGFR ≥ 60 using the Cockcroft-Gault formula": that formula gives a clearance
                 return self.review(node.span, f"{load_methods()[method].label} is not a way to measure "
@@ -1229,6 +1230,24 @@ class Resolver:
                                               "was obtained rather than which patients it binds")
             return self.guarded(Not(span=has.span, text=has.text, child=has), check, span, text)
         return self.guarded(has, check, span, text)
+
+    def _by_unit(self, concept: Concept, node: Threshold) -> Concept:
+        """The lab the subject's words name in the unit its bounds are written in: "creatinine
+        clearance ≥ 60 mL/min/1.73 m²" is the clearance per body surface area (vocabulary
+        `by_unit`). Only when every unit written is the other lab's and none is this one's."""
+        units = [a.unit for c in node.comparisons for a in (c.value, c.upper) if isinstance(a, Amount) and a.unit]
+        if not concept.by_unit or not units:
+            return concept
+
+        def takes(lab: Concept) -> bool:
+            try:
+                return all(conversion_factor(u, lab) > 0 for u in units)
+            except UnitError:
+                return False
+
+        if takes(concept):
+            return concept
+        return next((o for o in map(self.vocab.get, concept.by_unit) if takes(o)), concept)
 
     def pair_bound(self, node: Threshold, concept: Concept, exposures: tuple[ExposureWindow, ...],
                    method: str | None) -> Predicate:

@@ -90,11 +90,12 @@ _KEYS = frozenset(
         "narrowed_by",
         "raises",
         "pair",
+        "by_unit",
     }
 )
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _LOINC = re.compile(r"^\d{1,7}-\d$")
-_CACHE_VERSION = "5"
+_CACHE_VERSION = "6"
 _CACHE_KEEP = 4
 
 K = TypeVar("K")
@@ -171,6 +172,9 @@ class Concept:
     raises: tuple[str, ...] = ()
     # a measure written as two values ("blood pressure 150/100 mmHg"): the two it stands for
     pair: tuple[str, ...] = ()
+    # other labs the same words name when the value's unit is theirs and not this one's:
+    # "creatinine clearance ≥ 60 mL/min/1.73 m²" is a clearance per body surface area
+    by_unit: tuple[str, ...] = ()
 
     @property
     def dated(self) -> bool:
@@ -343,6 +347,9 @@ def _build_index(concepts: Mapping[str, Concept]) -> dict[str, Any]:
                 m not in concepts or concepts[m].kind != concept.kind or concepts[m].unit != concept.unit
                 for m in concept.pair)):
             raise _fail(cid, f"pair {list(concept.pair)!r} must name two {concept.kind} concepts in {concept.unit}")
+        if concept.by_unit and (concept.kind != "lab" or any(
+                o not in concepts or concepts[o].kind != "lab" for o in concept.by_unit)):
+            raise _fail(cid, f"by_unit {list(concept.by_unit)!r} must name labs, for a lab")
         if concept.quantity is not None and (concept.quantity not in concepts
                                              or concepts[concept.quantity].kind != "lab"):
             raise _fail(cid, f"quantity {concept.quantity!r} is not a lab")
@@ -762,6 +769,7 @@ def _concept(cid: str, body: Any) -> Concept:
         narrowed_by=_strings(cid, "narrowed_by", body.get("narrowed_by", [])),
         raises=_strings(cid, "raises", body.get("raises", [])),
         pair=_strings(cid, "pair", body.get("pair", [])),
+        by_unit=_strings(cid, "by_unit", body.get("by_unit", [])),
     )
     _check_kind(concept)
     return concept
@@ -884,6 +892,7 @@ def _concept_from_json(data: Mapping[str, Any]) -> Concept:
         narrowed_by=tuple(data.get("narrowed_by", ())),
         raises=tuple(data.get("raises", ())),
         pair=tuple(data.get("pair", ())),
+        by_unit=tuple(data.get("by_unit", ())),
     )
 
 

@@ -661,3 +661,78 @@ def test_bowel_obstruction_codes_leave_out_ileus(tmp_path: Path) -> None:
     # K56.0, paralytic ileus, is no obstruction: not read as one (an unread entry voids the list)
     r = screen(trial, {**base, "conditions": [{"code": "K56.0", "system": "icd10", "onset_date": "2025-12-01"}]})
     assert r.criteria[0].status != "not_met"
+
+
+@pytest.mark.parametrize(("text", "op", "limit"), [
+    ("Creatinine above institutional normal", ">", "uln"),
+    ("Thyroid stimulating hormone above normal range", ">", "uln"),
+    ("ALT > institutional normal", ">", "uln"),
+    ("Hemoglobin below normal", "<", "lln"),
+])
+def test_above_or_below_normal_is_beyond_that_limit(text: str, op: str, limit: str) -> None:
+    # above normal: above 1 × the upper limit; below normal: below 1 × the lower limit
+    p = resolve_item(text, "exclusion")
+    assert isinstance(p, NumericCheck)
+    assert (p.op, p.threshold, p.limit) == (op, 1.0, limit)
+
+
+def test_normal_alone_is_still_the_whole_range() -> None:
+    # a regression seen while adding "above normal": "Serum bilirubin normal" read as < LLN
+    p = resolve_item("Serum bilirubin normal", "inclusion")
+    assert isinstance(p, AllOf)
+    assert {(c.op, c.limit) for c in p.children if isinstance(c, NumericCheck)} == {(">=", "lln"), ("<=", "uln")}
+    # "≤ normal" says neither limit: not read
+    assert isinstance(resolve_item("Creatinine ≤ normal", "inclusion"), NeedsReview)
+
+
+def test_a_clearance_for_patients_with_creatinine_above_normal(tmp_path: Path) -> None:
+    """NCI template: the clearance binds only those whose creatinine is above the upper limit."""
+    from screening import screen
+
+    trial = _trial(tmp_path, "Inclusion Criteria:\n1. Creatinine clearance >= 50 mL/min for patients with "
+                             "creatinine levels above institutional normal\n")
+
+    def patient(creatinine: float, clearance: float | None) -> dict[str, object]:
+        obs: list[dict[str, object]] = [
+            {"concept": "creatinine", "value": creatinine, "unit": "mg/dL", "date": "2025-12-30",
+             "reference_range": {"low": 0.5, "high": 1.1}}]
+        if clearance is not None:
+            obs.append({"concept": "creatinine_clearance", "value": clearance, "unit": "mL/min", "date": "2025-12-30"})
+        return {"patient_id": "x", "as_of": "2026-01-01", "observations": obs}
+
+    # 1.0 ≤ 1.1 (ULN): not in the group, nothing asked of the clearance
+    assert screen(trial, patient(1.0, None)).criteria[0].status == "met"
+    # 1.4 > 1.1: in the group; 45 < 50 fails, 55 ≥ 50 meets, none recorded is unknown
+    assert screen(trial, patient(1.4, 45)).criteria[0].status == "not_met"
+    assert screen(trial, patient(1.4, 55)).criteria[0].status == "met"
+    assert screen(trial, patient(1.4, None)).criteria[0].status == "unknown"
+
+
+def test_a_clearance_per_body_surface_area_is_its_own_lab(tmp_path: Path) -> None:
+    """"≥ 60 mL/min/1.73 m²" is a clearance scaled to body surface area: an absolute clearance
+    (mL/min) or an eGFR does not answer it."""
+    from screening import screen
+    from screening.errors import InputError
+
+    p = resolve_item("Creatinine clearance ≥ 60 mL/min/1.73 m2", "inclusion")
+    assert isinstance(p, NumericCheck) and (p.concept, p.threshold) == ("creatinine_clearance_bsa", 60.0)
+    p = resolve_item("Creatinine clearance ≥ 60 mL/min", "inclusion")
+    assert isinstance(p, NumericCheck) and p.concept == "creatinine_clearance"
+    # Cockcroft-Gault gives an absolute clearance, never one per 1.73 m²
+    assert isinstance(resolve_item("Creatinine clearance ≥ 60 mL/min/1.73 m2 (Cockcroft-Gault)", "inclusion"),
+                      NeedsReview)
+    # a unit of neither stays an error of the clause
+    assert isinstance(resolve_item("Creatinine clearance ≥ 60 mg/dL", "inclusion"), NeedsReview)
+
+    trial = _trial(tmp_path, "Inclusion Criteria:\n1. Creatinine clearance ≥ 60 mL/min/1.73 m2\n")
+
+    def status(concept: str, value: float, unit: str) -> str:
+        return screen(trial, {"patient_id": "x", "as_of": "2026-01-01", "observations": [
+            {"concept": concept, "value": value, "unit": unit, "date": "2025-12-30"}]}).criteria[0].status
+
+    assert status("creatinine_clearance_bsa", 72, "mL/min/1.73m2") == "met"      # 72 ≥ 60
+    assert status("creatinine_clearance_bsa", 55, "mL/min/1.73 m2") == "not_met"  # 55 < 60
+    assert status("creatinine_clearance", 72, "mL/min") == "unknown"
+    assert status("egfr", 72, "mL/min/1.73m2") == "unknown"
+    with pytest.raises(InputError, match="72"):
+        status("creatinine_clearance", 72, "mL/min/1.73m2")

@@ -334,7 +334,8 @@ def test_egfr_and_creatinine_clearance_are_not_interchangeable() -> None:
     # eGFR is normalised to 1.73 m² of body surface, creatinine clearance (Cockcroft-Gault) is not
     assert _checks("Estimated GFR ≥ 45 mL/min/1.73m²") == [("egfr", ">=", 45.0)]
     assert isinstance(_only("eGFR ≥ 60 mL/min"), NeedsReview)
-    assert isinstance(_only("Creatinine clearance ≥ 60 mL/min/1.73 m2"), NeedsReview)
+    # a clearance per 1.73 m² is neither: a lab of its own, which neither answers
+    assert _checks("Creatinine clearance ≥ 60 mL/min/1.73 m2") == [("creatinine_clearance_bsa", ">=", 60.0)]
 
 
 def test_comma_lists_keep_thousands_separators_and_shared_bounds() -> None:

@@ -525,6 +525,15 @@ BROKEN = [
         '[concepts.x]\nkind = "category"\nlabel = "X"\ncategories = { a = ["pos"] }\nquantity = "anc_typo"\n',
         r"'x'.*quantity 'anc_typo' is not a lab",
     ),
+    # "by_unit" names labs the words mean in their own unit: labs that exist, for a lab
+    (
+        f"[concepts.x]\n{LAB_X}reference_range = {{ high = 1 }}\nby_unit = [\"anc_typo\"]\n",
+        r"'x'.*by_unit \['anc_typo'\] must name labs",
+    ),
+    (
+        '[concepts.x]\nkind = "condition"\nlabel = "X"\nby_unit = ["anc"]\n',
+        r"'x'.*by_unit \['anc'\] must name labs, for a lab",
+    ),
 ]
 
 
