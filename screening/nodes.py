@@ -208,6 +208,9 @@ class Negation:
 
     span: Span
     part: Syntax
+    # "(Patients) must not be / may not be …": a prohibition, which among exclusions names what
+    # excludes rather than negating it ("No current breastfeeding" there is for a person)
+    prohibition: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

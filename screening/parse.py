@@ -710,6 +710,22 @@ class _ToNodes(Transformer[Token, Any]):
         return Negation(span=self._span(meta), part=_bounded(items[-1]))
 
     @v_args(meta=True)
+    def prohibition(self, meta: Any, items: list[Any]) -> Negation:
+        return Negation(span=self._span(meta), part=_bounded(items[-1]), prohibition=True)
+
+    @v_args(meta=True)
+    def group_negation(self, meta: Any, items: list[Any]) -> GroupRequirement:
+        # "Females must not be pregnant": a requirement ("must"), of that group only
+        span = self._span(meta)
+        negated = items[-1]
+        start = items[0].span.end
+        while start < span.end and self.text[start - self.offset].isspace():
+            start += 1
+        return GroupRequirement(span=span, group=items[0], stated=True,
+                                requirement=Negation(span=Span(start, span.end), part=_bounded(negated),
+                                                     prohibition=True))
+
+    @v_args(meta=True)
     def group_requirement_after(self, meta: Any, items: list[Any]) -> GroupRequirement:
         # "Negative pregnancy test for women of childbearing potential only"
         return GroupRequirement(span=self._span(meta), group=items[1], requirement=_bounded(items[0]))

@@ -435,8 +435,10 @@ class Resolver:
 
     def negation(self, node: Negation) -> Predicate:
         """"No prior chemotherapy": the patient has none of it. Only what is read entirely is
-        negated: the negation of a partly read clause would be a reading nobody wrote."""
-        if self.section == "exclusion":
+        negated: the negation of a partly read clause would be a reading nobody wrote. A
+        prohibition among exclusions ("Patients may not be receiving other investigational
+        agents") names what excludes: read literally it would exclude everyone else."""
+        if self.section == "exclusion" and not node.prohibition:
             # "No current breast feeding" among exclusions would exclude everyone who is not: a
             # requirement written in the wrong list, or a double negative; for a person
             return self.review(node.span, "a negation among exclusions: whether it states a requirement "
@@ -456,27 +458,37 @@ class Resolver:
         unread = next((q for q in leaves(inner) if isinstance(q, NeedsReview)), None)
         if unread is not None:
             return self.review(node.span, f"what is negated is not understood: {unread.reason}")
+        if self.section == "exclusion":  # a prohibition: what it forbids excludes
+            return inner
         return Not(span=node.span, text=self.quote(node.span), child=inner)
 
     def group_requirement(self, node: GroupRequirement) -> Predicate:
         """"Women of childbearing potential must have a negative pregnancy test": met by anyone
         outside the group, and by the group when the requirement holds. Among exclusions
         ("Patients with liver metastases: AST > 5 × ULN") it excludes only the group."""
-        if self.section == "exclusion" and node.stated:
+        prohibition = isinstance(node.requirement, Negation) and node.requirement.prohibition
+        if self.section == "exclusion" and node.stated and not prohibition:
             # "must have" among exclusions states a requirement; read as an exclusion it would
             # exclude exactly the patients who meet it
             return self.review(node.span, "a requirement for a group of patients written among exclusions")
         concept = self.concept_of(node.group)
-        if concept is None or concept.kind not in PRESENCE_KINDS:
+        # "Women must have …", "Female patients must not be …": a group named by its sex
+        sex = self.sex_group(node.group) if concept is None and not node.absent else None
+        if sex is None and (concept is None or concept.kind not in PRESENCE_KINDS):
             return self.review(node.span, f"unknown group {node.group.text!r}")
         required = self.node(node.requirement)
         unread = next((q for q in leaves(required) if isinstance(q, NeedsReview)), None)
         if unread is not None:
             return self.review(node.span, f"what is asked of the group {node.group.text!r} is not understood: "
                                           f"{unread.reason}")
-        has = PresenceCheck(span=node.group.span, text=node.group.text, concept=concept.id,
-                            written=node.group.text)
-        group: Guard = Not(span=has.span, text=has.text, child=has) if node.absent else has
+        group: Guard
+        if sex is not None:
+            group = sex
+        else:
+            assert concept is not None
+            has = PresenceCheck(span=node.group.span, text=node.group.text, concept=concept.id,
+                                written=node.group.text)
+            group = Not(span=has.span, text=has.text, child=has) if node.absent else has
         return self.guarded(group, required, node.span, self.quote(node.span))
 
     def of_note_joined(self, node: Threshold) -> Threshold:

@@ -736,3 +736,47 @@ def test_a_clearance_per_body_surface_area_is_its_own_lab(tmp_path: Path) -> Non
     assert status("egfr", 72, "mL/min/1.73m2") == "unknown"
     with pytest.raises(InputError, match="72"):
         status("creatinine_clearance", 72, "mL/min/1.73m2")
+
+
+def test_a_prohibition_among_exclusions_names_what_excludes(tmp_path: Path) -> None:
+    """"Patients may not be receiving other investigational agents" is listed among exclusions
+    by the NCI template: read as a negation there it would exclude everyone who is not."""
+    from screening import screen
+
+    trial = _trial(tmp_path, """Inclusion Criteria:
+1. Women must not be breastfeeding
+Exclusion Criteria:
+1. Patients may not be receiving any other investigational agents
+2. Females must not be pregnant
+3. No current breastfeeding
+""")
+
+    def statuses(**fields: object) -> list[str]:
+        p: dict[str, object] = {"patient_id": "x", "as_of": "2026-01-01", **fields}
+        return [c.status for c in screen(trial, p).criteria if c.id.split(".")[0] in ("inclusion", "exclusion")]
+
+    woman = {"birth_date": "1970-01-01", "sex": "female"}
+    # (an exclusion is "met", passed, when the patient is not excluded)
+    # a woman known to be neither pregnant nor lactating, on no investigational agent: all pass;
+    # "No current breastfeeding" among exclusions stays with a person
+    assert statuses(demographics=woman, reproductive={"pregnant": False, "lactating": False},
+                    complete_records=["medications"]) == ["met", "met", "met", "needs_review"]
+    # lactating: the inclusion fails; pregnant: the second exclusion excludes
+    assert statuses(demographics=woman, reproductive={"pregnant": True, "lactating": True},
+                    complete_records=["medications"])[:3] == ["not_met", "met", "not_met"]
+    # a man: the women's requirement and the females' exclusion do not bind him, whatever is
+    # (not) recorded about pregnancy
+    assert statuses(demographics={"birth_date": "1970-01-01", "sex": "male"},
+                    complete_records=["medications"])[:3] == ["met", "met", "met"]
+    # sex not recorded, nothing on lactation: unknown either way
+    assert statuses(complete_records=["medications"])[0] == "unknown"
+
+
+def test_a_requirement_for_one_sex(tmp_path: Path) -> None:
+    from screening import screen
+
+    trial = _trial(tmp_path, "Inclusion Criteria:\n1. Women must have a negative pregnancy test\n")
+    man = {"patient_id": "x", "as_of": "2026-01-01", "demographics": {"birth_date": "1970-01-01", "sex": "male"}}
+    woman = {**man, "demographics": {"birth_date": "1970-01-01", "sex": "female"}}
+    assert screen(trial, man).criteria[0].status == "met"          # not asked of him
+    assert screen(trial, woman).criteria[0].status == "unknown"    # no test recorded

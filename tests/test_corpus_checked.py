@@ -398,6 +398,19 @@ WHOLE: list[tuple[str, str, str]] = [
     ("Inclusion", "Able to provide written informed consent", "has informed_consent"),
     # a decimal comma before a power of ten (NCT02354131): 1,5 x 10^9/L = 1.5 × 10^9/L
     ("Inclusion", "Absolute neutrophil count (ANC) ≥1,5 x 109/L", "anc ≥ 1.5 10^9/L"),
+    # "above (institutional) normal" is above 1 × ULN (NCT02956486); a clearance for those whose
+    # creatinine is above it binds only them (NCT01026324); a clearance per 1.73 m² is its own lab
+    # (NCT05336812)
+    ("Exclusion", "Thyroid stimulating hormone above normal range", "tsh > 1 × ULN"),
+    ("Inclusion", "Creatinine clearance >= 50 mL/min for patients with creatinine levels above institutional normal",
+     "(not creatinine > 1 × ULN or creatinine_clearance ≥ 50 mL/min)"),
+    ("Inclusion", "Creatinine clearance \\>= 30 mL/min/1.73m\\^2", "creatinine_clearance_bsa ≥ 30 mL/min/1.73m2"),
+    # a prohibition among exclusions names what excludes (NCT00268385, NCT04588025, NCT01265927);
+    # among inclusions it is negated, for the sex it names only (NCT02284893)
+    ("Exclusion", "Patients may not be receiving any other investigational agents", "has other investigational_agent"),
+    ("Exclusion", "Participants may not be pregnant or lactating.", "(has pregnancy or has lactation)"),
+    ("Exclusion", "Females must not be breastfeeding.", "(sex in (female) and has lactation)"),
+    ("Inclusion", "Women must not be breastfeeding", "(not sex in (female) or not has lactation)"),
 ]
 
 
