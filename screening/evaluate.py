@@ -307,7 +307,7 @@ def _records(idx: PatientIndex, vocab: Vocabulary) -> None:
         if flag is not None:
             add(cid, flag, None, None, cid, bool(flag))
     a = p.attestations
-    for cid, flag in (("informed_consent", a.informed_consent), ("contraception", a.contraception)):
+    for cid, flag in a.model_dump().items():  # each field is named by its vocabulary attestation
         if flag is not None:
             add(cid, flag, None, None, cid, bool(flag))
     if p.tumour.measurable_disease is not None:

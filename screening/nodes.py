@@ -211,6 +211,8 @@ class Negation:
     # "(Patients) must not be / may not be …": a prohibition, which among exclusions names what
     # excludes rather than negating it ("No current breastfeeding" there is for a person)
     prohibition: bool = False
+    # "Unable to provide informed consent": the lack of an ability, which an exclusion names as such
+    inability: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

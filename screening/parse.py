@@ -710,6 +710,10 @@ class _ToNodes(Transformer[Token, Any]):
         return Negation(span=self._span(meta), part=_bounded(items[-1]))
 
     @v_args(meta=True)
+    def inability(self, meta: Any, items: list[Any]) -> Negation:
+        return Negation(span=self._span(meta), part=_bounded(items[-1]), inability=True)
+
+    @v_args(meta=True)
     def prohibition(self, meta: Any, items: list[Any]) -> Negation:
         return Negation(span=self._span(meta), part=_bounded(items[-1]), prohibition=True)
 

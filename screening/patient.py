@@ -665,6 +665,9 @@ class Attestations(BaseModel):
     contraception: bool | None = Field(
         default=None, description="Agrees to use effective contraception as the protocol requires."
     )
+    swallow_oral_medication: bool | None = Field(
+        default=None, description="Able to swallow (and keep down) oral medication: tablets, capsules."
+    )
 
 
 class Unreadable(BaseModel):
@@ -723,7 +726,7 @@ class Patient(BaseModel):
         default_factory=lambda: Reproductive(), description="Pregnancy, lactation, potential."
     )
     attestations: Attestations = Field(
-        default_factory=lambda: Attestations(), description="Consent and contraception."
+        default_factory=lambda: Attestations(), description="Consent, contraception, oral medication."
     )
     unreadable: list[Unreadable] = Field(
         default_factory=list,

@@ -438,7 +438,7 @@ class Resolver:
         negated: the negation of a partly read clause would be a reading nobody wrote. A
         prohibition among exclusions ("Patients may not be receiving other investigational
         agents") names what excludes: read literally it would exclude everyone else."""
-        if self.section == "exclusion" and not node.prohibition:
+        if self.section == "exclusion" and not (node.prohibition or node.inability):
             # "No current breast feeding" among exclusions would exclude everyone who is not: a
             # requirement written in the wrong list, or a double negative; for a person
             return self.review(node.span, "a negation among exclusions: whether it states a requirement "
@@ -458,7 +458,7 @@ class Resolver:
         unread = next((q for q in leaves(inner) if isinstance(q, NeedsReview)), None)
         if unread is not None:
             return self.review(node.span, f"what is negated is not understood: {unread.reason}")
-        if self.section == "exclusion":  # a prohibition: what it forbids excludes
+        if self.section == "exclusion" and node.prohibition:  # what it forbids excludes
             return inner
         return Not(span=node.span, text=self.quote(node.span), child=inner)
 

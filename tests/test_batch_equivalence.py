@@ -68,7 +68,14 @@ OTHER = compile_trial(trial_from_text("""Inclusion Criteria:
   - Hemoglobin ≥ 8 g/dL
   - Creatinine within normal institutional limits OR
   - Creatinine clearance ≥ 60 mL/min for patients with creatinine levels above institutional normal
+- Creatinine within normal institutional limits OR creatinine clearance > 60 mL/min/1.73 m^2 for patients with creatinine levels above institutional normal
+- Patients must be able to swallow and retain oral medication
+- Women must not be breastfeeding
 Exclusion Criteria:
+- Unable to provide informed consent
+- Patients may not be receiving any other investigational agents
+- Females must not be pregnant
+- Hemoglobin below normal
 - AST/ALT > 3 x ULN
 - Hemoglobin ≤ 11.0 g/dL for men; hemoglobin ≤ 10.0 g/dL for women
 - Total bilirubin > 1.5 x ULN (> 3 x ULN if Gilbert syndrome)
@@ -103,6 +110,7 @@ UNITS = {
     "ast": ["U/L", "IU/L"], "alt": ["U/L", "IU/L"],
     "creatinine": ["mg/dL", "umol/L", "mmol/L"],
     "creatinine_clearance": ["mL/min", "ml/min"],
+    "creatinine_clearance_bsa": ["mL/min/1.73m2", "mL/min/1.73 m2"],
     "potassium": ["mmol/L", "mEq/L"],
     "albumin": ["g/dL", "g/L"],
     "lvef": ["%"], "qtc": ["ms", "msec"], "systolic_bp": ["mmHg", "mm Hg"], "diastolic_bp": ["mmHg"],
@@ -116,7 +124,7 @@ FLAGS = ["measurable_disease", "breast_cancer", "cns_metastases", "liver_metasta
          "heart_failure", "pregnancy", "lactation", "active_infection", "anti_her2_adc", "qt_prolonging_drug",
          "long_qt_syndrome", "hepatitis_b_active", "hiv", "malignancy", "carcinoma_in_situ",
          "basal_cell_skin_cancer", "gcsf", "anticancer_therapy", "anti_her2_therapy", "childbearing_potential",
-         "inflammatory_breast_cancer", "hepatitis_c"]
+         "inflammatory_breast_cancer", "hepatitis_c", "swallow_oral_medication", "informed_consent"]
 EVENTS = ["myocardial_infarction", "arterial_venous_thrombosis", "deep_vein_thrombosis", "gcsf", "tpo_agonist",
           "rbc_transfusion", "platelet_transfusion", "investigational_agent", "malignancy",
           "squamous_cell_skin_cancer", "anti_her2_adc", "breast_cancer"]

@@ -780,3 +780,35 @@ def test_a_requirement_for_one_sex(tmp_path: Path) -> None:
     woman = {**man, "demographics": {"birth_date": "1970-01-01", "sex": "female"}}
     assert screen(trial, man).criteria[0].status == "met"          # not asked of him
     assert screen(trial, woman).criteria[0].status == "unknown"    # no test recorded
+
+
+def test_an_ability_and_its_lack(tmp_path: Path) -> None:
+    """"Able to" requires the ability, "Unable to"/"Inability to" names its lack, also among
+    exclusions (where a plain negation would be for a person)."""
+    from screening import screen
+
+    trial = _trial(tmp_path, """Inclusion Criteria:
+1. Patients must be able to swallow and retain oral medication
+Exclusion Criteria:
+1. Inability to swallow tablets
+2. Unable to provide informed consent
+""")
+
+    def statuses(**attested: bool) -> list[str]:
+        p = {"patient_id": "x", "as_of": "2026-01-01", "attestations": attested}
+        return [c.status for c in screen(trial, p).criteria if not c.id.startswith("registry.")]
+
+    # (an exclusion is "met", passed, when the patient is not excluded)
+    assert statuses(swallow_oral_medication=True, informed_consent=True) == ["met", "met", "met"]
+    assert statuses(swallow_oral_medication=False, informed_consent=False) == ["not_met", "not_met", "not_met"]
+    assert statuses() == ["unknown", "unknown", "unknown"]
+
+
+def test_every_attestation_field_is_a_vocabulary_attestation() -> None:
+    # the evaluator reads each field of `attestations` as the concept of the same id
+    from screening.patient import Attestations
+    from screening.vocabulary import load_vocabulary
+
+    vocab = load_vocabulary()
+    for name in Attestations.model_fields:
+        assert vocab.get(name).kind == "attestation", name

@@ -23,8 +23,8 @@ DEV = ROOT.parent / "shared" / "corpus" / "dev.jsonl"
 TEXT = """Inclusion Criteria:
 
 - Age >= 18 years
-- Able to swallow tablets
-- ECOG 0 or 1; able to swallow tablets
+- Able to ride a bicycle
+- ECOG 0 or 1; able to ride a bicycle
 
 Exclusion Criteria:
 
@@ -58,8 +58,8 @@ def test_compile_command_reads_pasted_text(tmp_path: Path, capsys: pytest.Captur
     path.write_text(TEXT, encoding="utf-8")
     assert main(["compile", str(path)]) == 0
     out = capsys.readouterr().out
-    assert "inclusion.2: Able to swallow tablets" in out
-    assert "needs review" in out  # swallowing tablets is not a check: quoted for a person
+    assert "inclusion.2: Able to ride a bicycle" in out
+    assert "needs review" in out  # riding a bicycle is no concept: quoted for a person
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -84,7 +84,7 @@ def test_coverage_counts_worked_by_hand(tmp_path: Path) -> None:
                                     "- Hemoglobin >= 9 g/dL\n- Lives within driving distance of the clinic"}) + "\n",
                       encoding="utf-8")
     cov = measure(read_corpus(corpus))
-    # trial 1: age (structured), swallowing (review), ECOG; swallowing (partly: two clauses), pregnancy
+    # trial 1: age (structured), bicycle (review), ECOG; bicycle (partly: two clauses), pregnancy
     # (structured); trial 2: hemoglobin (structured), driving distance (review) -> 6 criteria: 3 + 1 + 2
     assert cov.trials == 2 and not cov.crashes
     assert (cov.all.criteria, cov.all.structured, cov.all.partly, cov.all.needs_review) == (6, 3, 1, 2)
