@@ -228,6 +228,8 @@ def comparator_op(text: str) -> str:
     }
     if t in symbols:
         return symbols[t]
+    if t == "within":  # "within 1.5 × ULN": the grammar reads it only before a ULN multiple
+        return "<="
     m = re.fullmatch(r"(>|<|≥|≤|greater|more|higher|less|lower) ?or (equal (to|than)|= ?(to)?)", t) \
         or re.fullmatch(r"equal (?:to )?or (greater|more|higher|less|lower)(?: than| to)?", t) \
         or re.fullmatch(r"(greater|more|higher|less|lower) than ?(?:/ ?|or )?equal(?: to)?", t) \
@@ -1108,7 +1110,9 @@ def _describe(err: LarkError) -> str:
 
 # "Prothrombin time ≤ 1.5 × ULN, unless receiving therapeutic anticoagulation": what follows
 # "unless" can only lift the clause, so it is kept apart as an exception for a person
-_UNLESS = re.compile(r",?\s*\bunless\b", re.I)
+_UNLESS = re.compile(r",?\s*\bunless\b"
+                     # "…, except (for|in) patients with Gilbert's syndrome, who must have …": likewise
+                     r"|,\s*\bexcept\s+(?:for\s+|in\s+)?(?:patients?|subjects?|participants?|those)\s+with\b", re.I)
 # "Known brain metastases. Patients with treated, stable brain metastases are eligible.": a later
 # sentence that lets a group of patients in despite the item ("only", "not", "must" restrict instead)
 _PERMISSION = re.compile(
@@ -1124,7 +1128,7 @@ _RESTRICTION = re.compile(r"\b(?:only|not|ineligible|excluded|exclude|must|no|ma
 # "ALT ≤ 3 × ULN (unless attributed to leukemic involvement)", "(excepting Gilbert's syndrome)":
 # an exception in parentheses at the end of a bound, which likewise can only lift it
 _PAREN_EXCEPTION = re.compile(r"\(\s*(?:unless|except(?:ing)?|excluding)\b[^()]*\)\s*$", re.I)
-_BOUND_MARK = re.compile(r"[<>≤≥]|\d")
+_BOUND_MARK = re.compile(r"[<>≤≥]|\d|\b(?:I?ULN|UNL|LLN|normal|(?:upper|lower)\s+limits?)\b", re.I)  # "below ULN"
 
 
 def _unless_at(text: str, start: int, end: int) -> int | None:
@@ -1146,7 +1150,11 @@ def _unless_at(text: str, start: int, end: int) -> int | None:
 _UNLESS_INSTEAD = re.compile(
     r"unless\s+(?:(?:the\s+)?(?:patients?|subjects?|participants?)\s+(?:has|have)\s+|there\s+(?:is|are)\s+)?"
     r"(?P<cond>[A-Za-z][A-Za-z'’\- ]*?)(?:\s+(?:is|are)\s+present)?\s*,?\s*(?:in\s+which\s+case|then)\s+"
-    r"(?:(?:it|they|values|the\s+values?|these|both|levels)\s+(?:must|should|shall|may|can)\s+be\s+)?(?P<then>.+?)\s*\)?\s*$",
+    r"(?:(?:it|they|values|the\s+values?|these|both|levels)\s+(?:must|should|shall|may|can)\s+be\s+)?(?P<then>.+?)\s*\)?\s*$"
+    # "except (for) patients with Gilbert's syndrome, who must have a total bilirubin < 3 mg/dL"
+    r"|except\s+(?:for\s+|in\s+)?(?:patients?|subjects?|participants?|those)\s+with\s+"
+    r"(?P<group>[A-Za-z][A-Za-z'’\- ]*?)\s*,?\s*(?:who|which)\s+(?:must|should|can|may)\s+have\s+(?:an?\s+)?"
+    r"(?P<given>.+?)\s*\)?\s*\.?\s*$",
     re.I | re.S)
 
 
@@ -1154,11 +1162,15 @@ def _unless_instead(text: str, start: int, end: int, *, exclusion: bool = False)
     """The bound an "unless C, in which case B" exception puts under C, or None. ("AST and ALT >
     5 × ULN" in an exclusion, both or either, is not read here.)"""
     m = _UNLESS_INSTEAD.match(text, start, end)
-    if m is None or re.match(r"(due|related|attributed|attributable|secondary|caused|associated)\b", m["cond"], re.I):
+    if m is None:
         return None
-    at = m.start("then")
+    cond_group, then_group = ("cond", "then") if m["cond"] is not None else ("group", "given")
+    if re.match(r"(due|related|attributed|attributable|secondary|caused|associated)\b", m[cond_group], re.I):
+        return None
+    at = m.start(then_group)
+    then = m[then_group]
     try:
-        node = _ToNodes(m["then"], at).transform(_parser().parse(m["then"]))
+        node = _ToNodes(then, at).transform(_parser().parse(then))
     except (LarkError, VisitError, ValueError, KeyError, RecursionError):
         return None
     names: tuple[Name, ...] = ()
@@ -1171,7 +1183,7 @@ def _unless_instead(text: str, start: int, end: int, *, exclusion: bool = False)
     if not (isinstance(node, Threshold) and len(node.comparisons) == 1 and not node.comparisons[0].conditional
             and not (node.notes or node.exposures or node.restated)):
         return None
-    cond = Name(span=Span(m.start("cond"), m.end("cond")), text=m["cond"].strip())
+    cond = Name(span=Span(m.start(cond_group), m.end(cond_group)), text=m[cond_group].strip())
     return dataclasses.replace(node, comparisons=(dataclasses.replace(node.comparisons[0], condition=cond),))
 
 

@@ -227,6 +227,10 @@ class Resolver:
             last_subjects = _subjects_of(node) or last_subjects
             self._lead_used = False
             pred = self.node(node, lead_subject)
+            if isinstance(node, Presence) and lead_subject is None and isinstance(pred, NeedsReview):
+                # "Male", "Female gender": a clause that is only a sex (never a part of a list:
+                # "men and women" is no requirement to be both)
+                pred = self.sex_only(node) or pred
             sex = self._sex_of_person_lead(node)
             if sex is not None and isinstance(node, Junction) \
                     and any(_SEX_MENTION.search(self.quote(p.span)) for p in node.parts[1:]):
@@ -1161,6 +1165,19 @@ class Resolver:
         return CategoryCheck(span=span, text=self.quote(span), concept="sex", allowed=(sex,),
                              written=m.group(0).strip()), rest
 
+    def sex_only(self, node: Presence) -> CategoryCheck | None:
+        """"Male", "Female sex", "Female patients": a clause of words naming one sex and nothing
+        else. ("Male or female" is left to a person: read as the two sexes it would refuse a
+        patient recorded as "other".)"""
+        if node.window is not None or node.exceptions or node.method or node.status or node.history \
+                or node.subject.span != node.span:  # "History of …", "Patients with …": more than a sex
+            return None
+        words = [w for w in normalize_phrase(node.subject.text).split() if w not in _SEX_ONLY_FILLER]
+        sex = self.sex_group(Name(span=node.span, text=words[0])) if len(words) == 1 else None
+        if sex is None:
+            return None
+        return dataclasses.replace(sex, text=self.quote(node.span), written=node.subject.text)
+
     def sex_group(self, name: Name) -> CategoryCheck | None:
         """"women", "male patients": the sex a bound is written for, as a check on the patient."""
         words = [w for w in normalize_phrase(name.text).split() if w not in person_words()]
@@ -1565,6 +1582,8 @@ _SEX_WORDS = re.compile(r"^\W*(?:(?:women|woman|men|man|females?|males?)(?:\s+(?
                         r"(?:women|woman|men|man|females?|males?))?(?:\s+(?:patients?|subjects?|participants?))?)"
                         r"(?=\s|$)", re.I)
 
+_SEX_ONLY_FILLER = frozenset({"sex", "gender", "only", "patient", "patients", "subject", "subjects", "participant",
+                              "participants"})
 _SEX_MENTION = re.compile(r"\b(women|woman|men|man|females?|males?)\b", re.I)
 _SEX_AND_JOIN = {"men", "man", "women", "woman", "male", "males", "female", "females", "and", "or"}
 

@@ -812,3 +812,11 @@ def test_every_attestation_field_is_a_vocabulary_attestation() -> None:
     vocab = load_vocabulary()
     for name in Attestations.model_fields:
         assert vocab.get(name).kind == "attestation", name
+
+
+@pytest.mark.parametrize("text", ["Adult men and women", "Healthy male and female subjects", "Male or female",
+                                  "History of male"])
+def test_a_sex_inside_a_list_or_after_a_lead_is_not_the_criterion(text: str) -> None:
+    # read part by part, "men and women" required the patient to be a woman (and a man)
+    p = resolve_item(text, "inclusion")
+    assert p is not None and not any(isinstance(x, CategoryCheck) and x.concept == "sex" for x in leaves(p))

@@ -411,6 +411,16 @@ WHOLE: list[tuple[str, str, str]] = [
     ("Exclusion", "Participants may not be pregnant or lactating.", "(has pregnancy or has lactation)"),
     ("Exclusion", "Females must not be breastfeeding.", "(sex in (female) and has lactation)"),
     ("Inclusion", "Women must not be breastfeeding", "(not sex in (female) or not has lactation)"),
+    # an exception for a group that restates the bound for it (NCT01583686): 1.5 mg/dL × 17.104 =
+    # 25.6559 µmol/L, 3.0 mg/dL = 51.3119 µmol/L; the default implies the wider bound, so either holds
+    ("Inclusion", "Total bilirubin less than or equal to 1.5 mg/dl, except in patients with Gilbert's Syndrome who "
+                  "must have a total bilirubin less than 3.0 mg/dl.",
+     "(total_bilirubin ≤ 25.6559 umol/L or (has gilbert_syndrome and total_bilirubin < 51.3119 umol/L))"),
+    # "within" a ULN multiple is at most that multiple (NCT01041235)
+    ("Inclusion", "PTT within 1.5x ULN", "aptt ≤ 1.5 × ULN"),
+    # a clause naming only a sex (NCT00003941, NCT03799757)
+    ("Inclusion", "Male", "sex in (male)"),
+    ("Exclusion", "Male patients.", "sex in (male)"),
 ]
 
 

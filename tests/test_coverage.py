@@ -1732,13 +1732,23 @@ def test_a_recency_after_a_comma_list_is_about_every_result() -> None:
     # a part under a condition may widen another part (bilirubin up to 2 × ULN with Gilbert's)
     "Total bilirubin ≤ 1.5 × ULN, (total bilirubin ≤ 2.0 × ULN in case of Gilbert syndrome)",
     "AST ≤ 3 × ULN, AST ≤ 5 × ULN for patients with liver metastases",
-    # a part not understood may too: read as "bilirubin ≤ 1.5 × ULN and (review)", a patient with
-    # Gilbert's syndrome and bilirubin 2 mg/dL would be wrongly not met
-    "Total bilirubin ≤ 1.5 × ULN, except patients with Gilbert's syndrome in whom total bilirubin must be < 3.0 mg/dL",
     "Blood hemoglobin ≥ 8.0 g/dL, but ≤ 13.0 g/dL",
 ])
 def test_a_comma_list_with_a_conditional_or_unread_part_is_for_review(text: str) -> None:
     assert isinstance(_only(text), NeedsReview)
+
+
+def test_an_exception_for_a_group_not_read_can_only_lift_the_bound() -> None:
+    # read as "bilirubin ≤ 1.5 × ULN and (review)", a patient with Gilbert's syndrome and bilirubin
+    # 2 mg/dL would be wrongly not met; ", except patients with …" is an exception: "bound or (review)"
+    from screening.nodes import AnyOf
+
+    p = _only("Total bilirubin ≤ 1.5 × ULN, except patients with Gilbert's syndrome in whom total bilirubin "
+              "must be < 3.0 mg/dL")
+    assert isinstance(p, AnyOf) and len(p.children) == 2
+    bound, exception = p.children
+    assert isinstance(bound, NumericCheck) and (bound.concept, bound.op, bound.threshold) == ("total_bilirubin", "<=", 1.5)
+    assert isinstance(exception, NeedsReview)
 
 
 def test_a_later_sentence_for_patients_with_a_condition_and_a_bound_folds_into_the_clause() -> None:
