@@ -76,7 +76,8 @@ def canonical(p: Predicate) -> str:
     """The predicate in the grammar's canonical language, for reading and for restatements."""
     if isinstance(p, NumericCheck):
         if p.limit:
-            return f"{p.concept} {OP_TEXT[p.op]} {p.threshold:g} × {p.limit.upper()}" + _extras(p)
+            for_age = " for age" if p.for_age else ""
+            return f"{p.concept} {OP_TEXT[p.op]} {p.threshold:g} × {p.limit.upper()}{for_age}" + _extras(p)
         unit = "" if p.unit in (None, "1") else p.unit  # a ratio (INR) has no unit to show
         if p.upper is not None:
             return f"{p.concept} {p.threshold:g} to {p.upper:g} {unit}".rstrip() + _extras(p)

@@ -50,7 +50,8 @@ class Value:
     comparator: str | None = None
     uln: float | None = None  # in canonical unit
     lln: float | None = None
-    range_source: str = "lab"
+    range_source: str = "lab"  # where the ULN came from: "lab" or "default"
+    lln_source: str = "lab"
     derived: str | None = None  # how it was computed, e.g. Cockcroft-Gault
     origin: str | None = None  # where it came from (a FHIR resource), quoted in the explanation
 
@@ -162,13 +163,15 @@ def read_observation(obs: Observation, concept: Concept, vocab: Vocabulary) -> V
                 raise InputError(f"reference range: {err.message}") from None
         uln = rr.high * rr_factor if rr.high is not None else None
         lln = rr.low * rr_factor if rr.low is not None else None
+    lln_source = "lab"
     if (uln is None or lln is None) and concept.reference_range:
         d_low, d_high = concept.reference_range
         if uln is None and d_high is not None:
             uln, source = d_high, "default"
         if lln is None and d_low is not None:
-            lln = d_low
-    return Value(canonical, None, number, obs.unit, obs.date, obs.comparator, uln, lln, source, origin=obs.source)
+            lln, lln_source = d_low, "default"
+    return Value(canonical, None, number, obs.unit, obs.date, obs.comparator, uln, lln, source, lln_source=lln_source,
+                 origin=obs.source)
 
 
 def _age(patient: Patient, as_of: dt.date) -> float | None:
@@ -514,6 +517,12 @@ class Evaluator:
             limit = v.uln if check.limit == "uln" else v.lln
             if limit is None or limit == 0:
                 out.append(_unknown(check.concept, required, f"no {check.limit.upper()} for {c.label}", f"reference range of {c.label}"))
+                return Truth.UNKNOWN
+            if check.for_age and (v.range_source if check.limit == "uln" else v.lln_source) != "lab":
+                # "× ULN for age": the adult default is no limit for a child
+                out.append(_unknown(check.concept, required, f"no {check.limit.upper()} for age for {c.label}: "
+                                    "the result has no reference range of its own, and the default is for adults",
+                                    f"reference range of {c.label}"))
                 return Truth.UNKNOWN
             compared = v.canonical / limit
             shown = f"{compared:.2f} × {check.limit.upper()}"

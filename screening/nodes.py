@@ -262,6 +262,9 @@ class NumericCheck:
     # names the group another bound is for ("for participants with total bilirubin > 1.5 × ULN"),
     # rather than being a requirement of its own; evaluated the same way
     group: bool = False
+    # "≤ 1.5 × ULN for age": the limit is the lab's own (age-specific) reference range; the
+    # vocabulary's adult default never stands in for it
+    for_age: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

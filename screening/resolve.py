@@ -1234,6 +1234,10 @@ class Resolver:
         span = node.span if len(node.comparisons) == 1 else comp.span
         text = self.quote(span)
         check = self.bound(comp, concept, span, text, exposures, method)
+        if isinstance(check, NumericCheck) and check.limit is not None and comp.condition is not None \
+                and not comp.condition_absent and normalize_phrase(comp.condition.text) == "age":
+            # "≤ 1.5 × ULN for age": not a group of patients, but which reference range is meant
+            return dataclasses.replace(check, for_age=True)
         if not comp.conditional or isinstance(check, NeedsReview):
             return check
         if comp.condition_bound is not None:

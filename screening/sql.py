@@ -424,7 +424,7 @@ class CohortQuery:
         if check.limit is not None:
             li = self._col(check.limit, check.concept)
             default = None
-            if c.reference_range:
+            if c.reference_range and not check.for_age:  # "× ULN for age": the row's own range only
                 default = c.reference_range[1] if check.limit == "uln" else c.reference_range[0]
             parts = [f"({self._ok(li)} * {_num(self.schema.columns[li].factor)})"] if li is not None else []
             if default is not None:

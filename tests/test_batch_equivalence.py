@@ -76,6 +76,7 @@ Exclusion Criteria:
 - Patients may not be receiving any other investigational agents
 - Females must not be pregnant
 - Hemoglobin below normal
+- ALT > 2.5 x ULN for age
 - AST/ALT > 3 x ULN
 - Hemoglobin ≤ 11.0 g/dL for men; hemoglobin ≤ 10.0 g/dL for women
 - Total bilirubin > 1.5 x ULN (> 3 x ULN if Gilbert syndrome)

@@ -820,3 +820,25 @@ def test_a_sex_inside_a_list_or_after_a_lead_is_not_the_criterion(text: str) -> 
     # read part by part, "men and women" required the patient to be a woman (and a man)
     p = resolve_item(text, "inclusion")
     assert p is not None and not any(isinstance(x, CategoryCheck) and x.concept == "sex" for x in leaves(p))
+
+
+def test_a_uln_for_age_is_the_labs_own_range_never_the_adult_default(tmp_path: Path) -> None:
+    from screening import screen
+
+    trial = _trial(tmp_path, """Inclusion Criteria:
+1. Total bilirubin ≤ 1.5 times the institutional upper limit of normal for age
+2. Total bilirubin ≤ 1.5 times the institutional upper limit of normal
+""")
+
+    def statuses(**obs: object) -> list[str]:
+        p = {"patient_id": "x", "as_of": "2026-01-01", "observations": [
+            {"concept": "total_bilirubin", "value": 1.0, "unit": "mg/dL", "date": "2025-12-30", **obs}]}
+        return [c.status for c in screen(trial, p).criteria if not c.id.startswith("registry.")]
+
+    # the lab's own range, ULN 0.6 mg/dL: 1.0 / 0.6 = 1.67 × ULN > 1.5, both not met
+    assert statuses(reference_range={"high": 0.6, "unit": "mg/dL"}) == ["not_met", "not_met"]
+    # ULN 0.8: 1.0 / 0.8 = 1.25 × ULN ≤ 1.5, both met
+    assert statuses(reference_range={"high": 0.8, "unit": "mg/dL"}) == ["met", "met"]
+    # no range of its own: the adult default (21 µmol/L = 1.23 mg/dL; 17.1 / 21 = 0.81 × ULN) decides
+    # only the criterion that does not ask for the ULN for age
+    assert statuses() == ["unknown", "met"]

@@ -418,6 +418,8 @@ WHOLE: list[tuple[str, str, str]] = [
      "(total_bilirubin ≤ 25.6559 umol/L or (has gilbert_syndrome and total_bilirubin < 51.3119 umol/L))"),
     # "within" a ULN multiple is at most that multiple (NCT01041235)
     ("Inclusion", "PTT within 1.5x ULN", "aptt ≤ 1.5 × ULN"),
+    # the ULN for age is the lab's own reference range (NCT01158885)
+    ("Inclusion", "Alanine transaminase (ALT) ≤ 2.5 × ULN for age.", "alt ≤ 2.5 × ULN for age"),
     # a clause naming only a sex (NCT00003941, NCT03799757)
     ("Inclusion", "Male", "sex in (male)"),
     ("Exclusion", "Male patients.", "sex in (male)"),

@@ -675,7 +675,9 @@ def test_escapes_spelled_units_institutional_limits_and_neutral_notes(
 
 def test_a_note_that_restricts_is_not_neutral() -> None:
     assert isinstance(_only("Hemoglobin ≥ 9 g/dL (transfusion independent)"), NeedsReview)
-    assert isinstance(_only("Bilirubin ≤ 1.5 x ULN for age"), NeedsReview)
+    # "for age" is no note: which reference range is meant (the lab's own, never the adult default)
+    check = _only("Bilirubin ≤ 1.5 x ULN for age")
+    assert isinstance(check, NumericCheck) and check.for_age
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -2145,10 +2147,9 @@ def test_a_wider_bound_for_a_condition(text: str, ast: float, metastases: bool, 
 
 
 def test_a_bound_for_something_that_is_not_a_condition_is_for_review() -> None:
-    # "for age": the limit is age-adjusted, which the patient's lab ULN may or may not be
-    crit = _section_only("Creatinine ≤ 1.5 × ULN for age", "Inclusion")
-    assert isinstance(crit, NeedsReview) and crit.text == "Creatinine ≤ 1.5 × ULN for age"
     assert isinstance(_section_only("BMI > 23 kg/m2 for Asians", "Inclusion"), NeedsReview)
+    # "for age" after an amount (no reference range to choose) is not read either
+    assert isinstance(_section_only("Hemoglobin ≥ 9 g/dL for age", "Inclusion"), NeedsReview)
 
 
 def test_uln_for_the_reference_range_is_the_uln() -> None:
