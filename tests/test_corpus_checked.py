@@ -420,6 +420,14 @@ WHOLE: list[tuple[str, str, str]] = [
     ("Inclusion", "PTT within 1.5x ULN", "aptt ≤ 1.5 × ULN"),
     # the ULN for age is the lab's own reference range (NCT01158885)
     ("Inclusion", "Alanine transaminase (ALT) ≤ 2.5 × ULN for age.", "alt ≤ 2.5 × ULN for age"),
+    # European names of the transaminases (NCT00791544); "/ μl" with a space (NCT04620239):
+    # 75,000/µL = 75 × 10^9/L, 9 g/dL = 90 g/L
+    ("Exclusion", "ASAT, ALAT > 3 x ULN", "(ast > 3 × ULN or alt > 3 × ULN)"),
+    ("Inclusion", "Platelets ≥75,000/ μl, Hb ≥9 g/dl,", "(platelets ≥ 75 10^9/L and hemoglobin ≥ 90 g/L)"),
+    # "history or evidence of" (NCT01012362): past or present
+    ("Exclusion", "History or clinical evidence of central nervous system (CNS) metastases or leptomeningeal "
+                  "carcinomatosis",
+     "(has cns_metastases or has leptomeningeal_disease)"),
     # a clause naming only a sex (NCT00003941, NCT03799757)
     ("Inclusion", "Male", "sex in (male)"),
     ("Exclusion", "Male patients.", "sex in (male)"),
