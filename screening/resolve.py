@@ -334,7 +334,7 @@ class Resolver:
             if isinstance(graded, NeedsReview):
                 return graded
             node = graded
-        if isinstance(node, Threshold) and len(node.subjects) > 1 and _says_age(node) \
+        if isinstance(node, Threshold) and len(node.subjects) > 1 and (_says_age(node) or _in_years(node)) \
                 and all(self._only_person(s) for s in node.subjects[:-1]) \
                 and (age := self.concept_of(node.subjects[-1])) is not None and age.id == "age":
             # "Men and women, ages ≥ 18 years of age": the persons, then the measure
@@ -1851,6 +1851,12 @@ def _is_conditional(node: Syntax) -> bool:
 def _window_length(window: Duration) -> float | tuple[float, str]:
     """Days, or the count and unit of a window in half-lives (whose days depend on the drug)."""
     return window.days if window.unit in DAYS_PER else (window.value, window.unit)
+
+
+def _in_years(node: Threshold) -> bool:
+    """Every amount of the bound is in years ("Males and females, age ≥ 18 years")."""
+    amounts = [a for c in node.comparisons for a in (c.value, c.upper) if a is not None]
+    return bool(amounts) and all(isinstance(a, Amount) and a.unit == "year" for a in amounts)
 
 
 def _says_age(node: Threshold) -> bool:

@@ -428,6 +428,13 @@ WHOLE: list[tuple[str, str, str]] = [
     ("Exclusion", "History or clinical evidence of central nervous system (CNS) metastases or leptomeningeal "
                   "carcinomatosis",
      "(has cns_metastases or has leptomeningeal_disease)"),
+    # persons, then "age" (NCT02483078, NCT03861507): both sexes restrict nothing, one sex does
+    ("Inclusion", "Males and females, age ≥ 18 years", "age ≥ 18 year"),
+    ("Inclusion", "Male, aged 18 years or older", "(sex in (male) and age ≥ 18 year)"),
+    # "(no … within the past 4 weeks)" after a bound (NCT00093704): without it, 4 weeks = 28 days;
+    # 50,000/mm³ = 50 × 10^9/L
+    ("Inclusion", "Platelet count ≥ 50,000/mm^3 (no platelet transfusions within the past 4 weeks)",
+     "platelets ≥ 50 10^9/L without platelet_transfusion within 28 days"),
     # a clause naming only a sex (NCT00003941, NCT03799757)
     ("Inclusion", "Male", "sex in (male)"),
     ("Exclusion", "Male patients.", "sex in (male)"),
