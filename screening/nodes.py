@@ -200,6 +200,8 @@ class GroupRequirement:
     requirement: Syntax
     absent: bool = False  # "Without bone marrow involvement: ANC ≥ 1000/µL": those without it
     stated: bool = False  # "... must have ...": a requirement, which an exclusion cannot state
+    # "… must agree to use effective contraception": what the group must agree to, an attestation
+    agreement: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

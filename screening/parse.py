@@ -712,6 +712,12 @@ class _ToNodes(Transformer[Token, Any]):
         return Negation(span=self._span(meta), part=_bounded(items[-1]))
 
     @v_args(meta=True)
+    def group_uses(self, meta: Any, items: list[Any]) -> GroupRequirement:
+        group, used = items[0], items[1]
+        return GroupRequirement(span=self._span(meta), group=group, stated=True, agreement=True,
+                                requirement=Presence(span=used.span, subject=used))
+
+    @v_args(meta=True)
     def inability(self, meta: Any, items: list[Any]) -> Negation:
         return Negation(span=self._span(meta), part=_bounded(items[-1]), inability=True)
 
@@ -937,6 +943,28 @@ def _paren(bracket: str) -> str:
     return bracket.replace("\\", " ").replace("[", "(").replace("]", ")")
 
 
+# "must (agree to) use …", then the time frame of the agreement ("during and for 3 months after the
+# study"), which is the protocol's: taken off to the end of the clause
+_AGREEMENT = re.compile(r"\b(?:must|should|shall|will)\s+(?:(?:agree|be\s+willing(?:\s+and\s+able)?|"
+                        r"be\s+able\s+and\s+willing|consent)\s+to\s+)?(?:use|practice|practise|employ)\b", re.I)
+_TIMEFRAME = re.compile(r"\s*,?\s+(?:during|while|throughout|for\s+the\s+(?:duration|entire|whole)|"
+                        r"for\s+(?:at\s+least\s+)?\d+\s+(?:days?|weeks?|months?|years?)\s+(?:after|following|post)|"
+                        r"from\s+(?:the\s+time|signing|the\s+start)|until|starting|beginning|"
+                        r"prior\s+to\s+(?:study\s+entry|entry))\b", re.I)
+
+
+_ANOTHER_REQUIREMENT = re.compile(r"\b(?:must|should|shall|will|agrees?|refrain|not|no|nor|unless|except|if)\b", re.I)
+
+
+def _agreement_timeframe(text: str) -> int | None:
+    """Where the time frame of an agreement to use something begins, if the clause is one."""
+    m = _AGREEMENT.search(text)
+    t = _TIMEFRAME.search(text, m.end()) if m is not None else None
+    if t is None or _ANOTHER_REQUIREMENT.search(text, t.end()):
+        return None  # "… and must refrain from donating sperm": more than a time frame, never dropped
+    return t.start()
+
+
 def parse_clause(text: str, offset: int = 0) -> Syntax:
     """Parse one clause; any failure becomes ``Unparsed`` with the reason. Never raises."""
     span = Span(offset, offset + len(text))
@@ -947,6 +975,11 @@ def parse_clause(text: str, offset: int = 0) -> Syntax:
         return Unparsed(span=span, text=text,
                         reason="a comparison sign seems to be missing (two spaces before a number)")
     written = text
+    agreed = _agreement_timeframe(text)
+    if agreed is not None:
+        # "… must agree to use effective contraception during and for 3 months after the study":
+        # the time frame of the agreement is the protocol's, which the attestation covers
+        text = text[:agreed]
     # "≤ 1.5 × ULN \[or ≤ 3 × ULN for Gilbert's syndrome\]", "≤ 1,000/mm^3 \[1.0 x 10^9/L\]": square
     # brackets around an amount or a bound are parentheses (around a name, "[SGOT]", they are an
     # alias); replaced character for character, so every span still quotes the text as written

@@ -475,6 +475,14 @@ class Resolver:
             # "must have" among exclusions states a requirement; read as an exclusion it would
             # exclude exactly the patients who meet it
             return self.review(node.span, "a requirement for a group of patients written among exclusions")
+        if node.agreement:
+            agreed = self.node(node.requirement)
+            if not (isinstance(agreed, PresenceCheck) and self.vocab.get(agreed.concept).kind == "attestation"):
+                return self.review(node.span, "what a group must agree to use is read only when the vocabulary "
+                                              "names it as an attestation (effective contraception)")
+            if self._only_person(node.group) and not _SEX_MENTION.search(node.group.text):
+                # "Patients must agree to use …": everyone ("Men must …" binds men only, below)
+                return dataclasses.replace(agreed, span=node.span, text=self.quote(node.span))
         concept = self.concept_of(node.group)
         # "Women must have …", "Female patients must not be …": a group named by its sex
         sex = self.sex_group(node.group) if concept is None and not node.absent else None

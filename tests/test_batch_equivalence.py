@@ -71,6 +71,8 @@ OTHER = compile_trial(trial_from_text("""Inclusion Criteria:
 - Creatinine within normal institutional limits OR creatinine clearance > 60 mL/min/1.73 m^2 for patients with creatinine levels above institutional normal
 - Patients must be able to swallow and retain oral medication
 - Women must not be breastfeeding
+- Women of childbearing potential must agree to use effective contraception during the study
+- Men must agree to use adequate contraception for the duration of study participation
 Exclusion Criteria:
 - Unable to provide informed consent
 - Patients may not be receiving any other investigational agents
@@ -125,7 +127,8 @@ FLAGS = ["measurable_disease", "breast_cancer", "cns_metastases", "liver_metasta
          "heart_failure", "pregnancy", "lactation", "active_infection", "anti_her2_adc", "qt_prolonging_drug",
          "long_qt_syndrome", "hepatitis_b_active", "hiv", "malignancy", "carcinoma_in_situ",
          "basal_cell_skin_cancer", "gcsf", "anticancer_therapy", "anti_her2_therapy", "childbearing_potential",
-         "inflammatory_breast_cancer", "hepatitis_c", "swallow_oral_medication", "informed_consent"]
+         "inflammatory_breast_cancer", "hepatitis_c", "swallow_oral_medication", "informed_consent",
+         "contraception"]
 EVENTS = ["myocardial_infarction", "arterial_venous_thrombosis", "deep_vein_thrombosis", "gcsf", "tpo_agonist",
           "rbc_transfusion", "platelet_transfusion", "investigational_agent", "malignancy",
           "squamous_cell_skin_cancer", "anti_her2_adc", "breast_cancer"]

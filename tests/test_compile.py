@@ -842,3 +842,30 @@ def test_a_uln_for_age_is_the_labs_own_range_never_the_adult_default(tmp_path: P
     # no range of its own: the adult default (21 µmol/L = 1.23 mg/dL; 17.1 / 21 = 0.81 × ULN) decides
     # only the criterion that does not ask for the ULN for age
     assert statuses() == ["unknown", "met"]
+
+
+def test_a_groups_agreement_to_use_contraception(tmp_path: Path) -> None:
+    from screening import screen
+
+    trial = _trial(tmp_path, "Inclusion Criteria:\n1. Men must agree to use adequate contraception for the "
+                             "duration of study participation\n")
+    base = {"patient_id": "x", "as_of": "2026-01-01"}
+    woman = {**base, "demographics": {"birth_date": "1970-01-01", "sex": "female"}}
+    man = {**base, "demographics": {"birth_date": "1970-01-01", "sex": "male"}}
+    assert screen(trial, woman).criteria[0].status == "met"          # not asked of her
+    assert screen(trial, man).criteria[0].status == "unknown"        # not attested
+    assert screen(trial, {**man, "attestations": {"contraception": True}}).criteria[0].status == "met"
+    assert screen(trial, {**man, "attestations": {"contraception": False}}).criteria[0].status == "not_met"
+
+
+@pytest.mark.parametrize("text", [
+    # a second requirement after the time frame is never dropped with it
+    "Subject must agree to use contraception during the treatment period and must refrain from donating sperm",
+    # what the group must use is read only as an attestation
+    "Women of childbearing potential must agree to use chemotherapy",
+    # a group the vocabulary does not know
+    "Fertile patients must use effective contraception",
+])
+def test_an_agreement_read_only_whole(text: str) -> None:
+    p = resolve_item(text, "inclusion")
+    assert p is not None and any(isinstance(x, NeedsReview) for x in leaves(p))

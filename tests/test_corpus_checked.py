@@ -435,6 +435,12 @@ WHOLE: list[tuple[str, str, str]] = [
     # 50,000/mm³ = 50 × 10^9/L
     ("Inclusion", "Platelet count ≥ 50,000/mm^3 (no platelet transfusions within the past 4 weeks)",
      "platelets ≥ 50 10^9/L without platelet_transfusion within 28 days"),
+    # a group's agreement to use contraception, the attestation; its time frame is the protocol's
+    # (NCT02354131, NCT02289222)
+    ("Inclusion", "Women of childbearing potential must use adequate birth control for the duration of study "
+                  "participation", "(not has childbearing_potential or has contraception)"),
+    ("Inclusion", "Male subjects should agree to use an adequate method of contraception.",
+     "(not sex in (male) or has contraception)"),
     # a clause naming only a sex (NCT00003941, NCT03799757)
     ("Inclusion", "Male", "sex in (male)"),
     ("Exclusion", "Male patients.", "sex in (male)"),
