@@ -978,8 +978,12 @@ def parse_clause(text: str, offset: int = 0) -> Syntax:
     agreed = _agreement_timeframe(text)
     if agreed is not None:
         # "… must agree to use effective contraception during and for 3 months after the study":
-        # the time frame of the agreement is the protocol's, which the attestation covers
-        text = text[:agreed]
+        # the time frame of the agreement is the protocol's, which the attestation covers. Only a
+        # whole agreement is read so; the node covers the clause, time frame included, so that a
+        # review of it quotes all of it
+        node = parse_clause(text[:agreed], offset)
+        if isinstance(node, GroupRequirement):
+            return dataclasses.replace(node, span=span)
     # "≤ 1.5 × ULN \[or ≤ 3 × ULN for Gilbert's syndrome\]", "≤ 1,000/mm^3 \[1.0 x 10^9/L\]": square
     # brackets around an amount or a bound are parentheses (around a name, "[SGOT]", they are an
     # alias); replaced character for character, so every span still quotes the text as written

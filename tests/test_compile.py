@@ -869,3 +869,11 @@ def test_a_groups_agreement_to_use_contraception(tmp_path: Path) -> None:
 def test_an_agreement_read_only_whole(text: str) -> None:
     p = resolve_item(text, "inclusion")
     assert p is not None and any(isinstance(x, NeedsReview) for x in leaves(p))
+
+
+def test_a_review_of_an_agreement_quotes_its_time_frame_too() -> None:
+    # the time frame is left unread only when the agreement is read; a review shows all of it
+    text = ("Fertile patients must use effective contraception during and for 3 months after completion of "
+            "study therapy")
+    p = resolve_item(text, "inclusion")
+    assert isinstance(p, NeedsReview) and p.text == text
