@@ -454,7 +454,10 @@ class _ToNodes(Transformer[Token, Any]):
         word = str(items[0])
         span = self._span(meta)
         above = re.match(r"\s*(above|greater|higher|\\?>)", word, re.I) is not None
-        limit = LimitMultiple(span=self._tspan(items[0]), multiple=1.0, limit="uln" if above else "lln")
+        tok = self._tspan(items[0])
+        named = re.search(r"(the\s+)?(institutional\s+|local\s+)?normal", word, re.I)  # "institutional normal"
+        start = tok.start + named.start() if named else tok.start
+        limit = LimitMultiple(span=Span(start, tok.end), multiple=1.0, limit="uln" if above else "lln")
         cond = items[1] if len(items) > 1 else None
         return _conditioned(Comparison(span=span, op=">" if above else "<", value=limit), cond)
 

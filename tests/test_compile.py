@@ -674,6 +674,8 @@ def test_above_or_below_normal_is_beyond_that_limit(text: str, op: str, limit: s
     p = resolve_item(text, "exclusion")
     assert isinstance(p, NumericCheck)
     assert (p.op, p.threshold, p.limit) == (op, 1.0, limit)
+    # the limit as written, without its comparator ("required > institutional normal")
+    assert p.written.endswith(("normal", "normal range")) and not p.written.lower().startswith(("above", "below", ">"))
 
 
 def test_normal_alone_is_still_the_whole_range() -> None:
