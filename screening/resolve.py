@@ -1180,7 +1180,8 @@ class Resolver:
         if node.window is not None or node.exceptions or node.method or node.status or node.history \
                 or node.subject.span != node.span:  # "History of …", "Patients with …": more than a sex
             return None
-        words = [w for w in normalize_phrase(node.subject.text).split() if w not in _SEX_ONLY_FILLER]
+        words = [w for w in normalize_phrase(node.subject.text).split()
+                 if w not in person_words() and w not in _SEX_ONLY_FILLER]
         sex = self.sex_group(Name(span=node.span, text=words[0])) if len(words) == 1 else None
         if sex is None:
             return None
@@ -1594,8 +1595,7 @@ _SEX_WORDS = re.compile(r"^\W*(?:(?:women|woman|men|man|females?|males?)(?:\s+(?
                         r"(?:women|woman|men|man|females?|males?))?(?:\s+(?:patients?|subjects?|participants?))?)"
                         r"(?=\s|$)", re.I)
 
-_SEX_ONLY_FILLER = frozenset({"sex", "gender", "only", "patient", "patients", "subject", "subjects", "participant",
-                              "participants"})
+_SEX_ONLY_FILLER = frozenset({"sex", "gender", "only"})  # "Male sex", "Female gender" (besides person words)
 _SEX_MENTION = re.compile(r"\b(women|woman|men|man|females?|males?)\b", re.I)
 _SEX_AND_JOIN = {"men", "man", "women", "woman", "male", "males", "female", "females", "and", "or"}
 
@@ -1861,15 +1861,19 @@ def _window_length(window: Duration) -> float | tuple[float, str]:
     return window.days if window.unit in DAYS_PER else (window.value, window.unit)
 
 
+def _amounts(node: Threshold) -> list[Amount | LimitMultiple | Tag]:
+    return [a for c in node.comparisons for a in (c.value, c.upper) if a is not None]
+
+
 def _in_years(node: Threshold) -> bool:
     """Every amount of the bound is in years ("Males and females, age ≥ 18 years")."""
-    amounts = [a for c in node.comparisons for a in (c.value, c.upper) if a is not None]
+    amounts = _amounts(node)
     return bool(amounts) and all(isinstance(a, Amount) and a.unit == "year" for a in amounts)
 
 
 def _says_age(node: Threshold) -> bool:
     """Every amount of the bound is written "years old" or "years of age"."""
-    amounts = [a for c in node.comparisons for a in (c.value, c.upper) if a is not None]
+    amounts = _amounts(node)
     return bool(amounts) and all(isinstance(a, Amount) and a.age for a in amounts)
 
 
