@@ -1244,8 +1244,11 @@ def is_permission(text: str) -> bool:
 # what an exclusion is; the condition before them is the criterion
 _EXCLUDED_SUFFIX = re.compile(
     r"\s*,?\s*(?:will\s+be\s+excluded|(?:is|are)\s+(?:not\s+eligible|excluded|ineligible|not\s+allowed|not\s+permitted)"
-    r"|will\s+not\s+be\s+(?:eligible|included|allowed|permitted))(?:\s+(?:from|in)\s+(?:the\s+|this\s+)?"
-    r"(?:study|trial|participation))?\s*$", re.I)
+    r"|will\s+not\s+be\s+(?:eligible|included|allowed|permitted))(?:\s+(?:from|in|for)\s+(?:the\s+|this\s+)?"
+    r"(?:study|trial|participation|entry|enrollment|enrolment)(?:\s+(?:on|into|in)\s+(?:the\s+|this\s+)?(?:study|trial))?)?"
+    # the reason written after it ("because X has the potential for teratogenic effects") is the
+    # protocol's, and does not change who is excluded
+    r"(?:\s*,?\s*(?:because|due\s+to|given)\b[^;]*)?\s*$", re.I)
 
 
 def parse_item(text: str, *, exclusion: bool = False) -> list[tuple[Span | None, Syntax]]:
@@ -1262,6 +1265,7 @@ def parse_item(text: str, *, exclusion: bool = False) -> list[tuple[Span | None,
                                        reason="a later sentence lets some patients in; whether it applies "
                                               "is for a person")))
             continue
+        said_end = end  # "… are excluded from this study because …": the clause as written
         if exclusion and (m := _EXCLUDED_SUFFIX.search(text, start, end)) and m.start() > start:
             end = m.start()
         unless = _unless_at(text, start, end)
@@ -1275,10 +1279,24 @@ def parse_item(text: str, *, exclusion: bool = False) -> list[tuple[Span | None,
             end = unless
             while end > start and text[end - 1] in " ,":
                 end -= 1
-        out.extend(_parse_clause_with_lead(text, start, end))
+        parsed = _parse_clause_with_lead(text, start, end)
+        if waiver is None and end < said_end:
+            # the node that ends where the words "are excluded …" were cut covers them again, so
+            # that its explanation, or its review, quotes the clause as written
+            parsed = [(lead, _widened(node, text, end, said_end)) for lead, node in parsed]
+        out.extend(parsed)
         if waiver is not None:
             out.append((None, waiver))
     return out
+
+
+def _widened(node: Syntax, text: str, cut: int, end: int) -> Syntax:
+    if node.span.end != cut:
+        return node
+    span = Span(node.span.start, end)
+    if isinstance(node, Unparsed):
+        return dataclasses.replace(node, span=span, text=text[span.start:span.end])
+    return dataclasses.replace(node, span=span)
 
 
 # PDQ: "Menopausal status: Not specified", "Chemotherapy: See Disease Characteristics": no

@@ -727,6 +727,36 @@ class Resolver:
             known, first = self.concept_of(full), self.concept_of(before.subject)
             if known is not None and first is not None and known.kind == first.kind and known.id != first.id:
                 out[i] = dataclasses.replace(part, subject=full)
+        return self.shared_head_names(out)
+
+    def shared_head_names(self, parts: list[Syntax]) -> list[Syntax]:
+        """"Type 1 or type 2 diabetes mellitus", "cardiac or renal disease": a name the vocabulary
+        does not know, before a last name it knows, stands for the last name with as many of its
+        first words replaced ("type 1 diabetes mellitus", "cardiac disease"), when the vocabulary
+        knows the result as the same kind of thing."""
+        out = list(parts)
+        last = out[-1] if out else None
+        if not (isinstance(last, Presence) and last.window is None and last.status is None):
+            return out
+        tail_concept = self.concept_of(last.subject)
+        tail = last.subject.text.split()
+        if tail_concept is None:
+            return out
+        # only the names just before the last share its words ("A, B or C disease"): a name
+        # read whole in between ends the run ("Active, X, or unstable angina" is no "active angina")
+        for i in range(len(out) - 2, -1, -1):
+            part = out[i]
+            if not isinstance(part, Presence) or part.window is not None or part.status is not None \
+                    or part.exceptions or part.method is not None or self.concept_of(part.subject) is not None:
+                break
+            words = part.subject.text.split()
+            if not 0 < len(words) < len(tail):
+                break
+            full = Name(span=part.subject.span, text=" ".join([*words, *tail[len(words):]]))
+            known = self.concept_of(full)
+            if known is None or known.kind != tail_concept.kind or known.id == tail_concept.id:
+                break
+            out[i] = dataclasses.replace(part, subject=full)
         return out
 
     def words_sharing_a_measure(self, node: Junction, lead: Name | None) -> Predicate | None:
@@ -1020,6 +1050,12 @@ class Resolver:
             return self.review(node.span, _UNREAD_CONDITIONAL)
         if node.op == "or" and any(s is not None for s in split):
             return self.alternatives(node.span, preds)  # "≤ 2.5 × ULN, or ≤ 5 × ULN if liver metastases"
+        if node.op == "and" and all(isinstance(p, Presence) for p in parts) \
+                and _groups_listed([self.quote(p.span) for p in parts]) \
+                and all(isinstance(q, PresenceCheck) for q in preds):
+            # "Pregnant and nursing women", "Pregnant women and nursing mothers": groups of
+            # persons listed, each of them meant (pregnant women, and nursing women)
+            return AnyOf(span=node.span, text=text, children=tuple(preds))
         if node.op == "and" and self.section == "exclusion" \
                 and sum(isinstance(p, Presence) and bool(p.subject.text) for p in parts) >= 2 \
                 and sum(isinstance(q, PresenceCheck) for q in preds) >= 1:
@@ -1598,6 +1634,21 @@ _SEX_WORDS = re.compile(r"^\W*(?:(?:women|woman|men|man|females?|males?)(?:\s+(?
 _SEX_ONLY_FILLER = frozenset({"sex", "gender", "only"})  # "Male sex", "Female gender" (besides person words)
 _SEX_MENTION = re.compile(r"\b(women|woman|men|man|females?|males?)\b", re.I)
 _SEX_AND_JOIN = {"men", "man", "women", "woman", "male", "males", "female", "females", "and", "or"}
+
+
+_GROUP_NOUN = re.compile(r"\b(?:women|men|mothers|females|males|patients|subjects|participants|persons|"
+                         r"individuals|people)\b", re.I)
+_ENDS_WITH_GROUP = re.compile(_GROUP_NOUN.pattern + r"\W*$", re.I)
+
+
+def _groups_listed(parts: list[str]) -> bool:
+    """True for "Pregnant and nursing women" (single words before a group noun that ends the
+    list: they each qualify it) and "Pregnant women and women who are breast-feeding" (each
+    part names its own group): the list is of groups, so "and" reads as each of them."""
+    if all(_GROUP_NOUN.search(p) for p in parts):
+        return True
+    return bool(_ENDS_WITH_GROUP.search(parts[-1])) \
+        and all(_GROUP_NOUN.search(p) or len(p.split()) == 1 for p in parts[:-1])
 
 
 def _sexes_named(text: str) -> set[str]:

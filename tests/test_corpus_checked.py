@@ -444,6 +444,15 @@ WHOLE: list[tuple[str, str, str]] = [
     # a clause naming only a sex (NCT00003941, NCT03799757)
     ("Inclusion", "Male", "sex in (male)"),
     ("Exclusion", "Male patients.", "sex in (male)"),
+    # groups listed with "and", each excluded; the reason after "are excluded" is read past
+    ("Exclusion", "Pregnant and nursing women are excluded from this study.", "(has pregnancy or has lactation)"),
+    # types of diabetes; names sharing the last words of the name after them
+    ("Exclusion", "Subject has type I diabetes mellitus or insulin-dependent diabetes mellitus.",
+     "(has diabetes_type_1 or has diabetes_type_1)"),
+    ("Exclusion", "Diabetes mellitus (DM) other than T1DM;", "has diabetes except (diabetes_type_1)"),
+    ("Exclusion", "Prior solid organ or allogeneic stem cell transplantation.",
+     "(has organ_transplant or has allogeneic_stem_cell_transplant)"),
+    ("Exclusion", "Known pleural or pericardial effusion at baseline", "(has pleural_effusion or has pericardial_effusion)"),
 ]
 
 

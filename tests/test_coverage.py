@@ -1237,17 +1237,18 @@ def test_words_saying_a_group_is_excluded_among_exclusions() -> None:
 
 
 def test_and_between_conditions_among_exclusions_is_unclear() -> None:
-    # "Pregnant and lactating women" read as both would let a pregnant woman who is not nursing
-    # through; either is the usual intent but not what is written
-    assert isinstance(_section_only("Pregnant and lactating women", "Exclusion"), NeedsReview)
-    assert _status("Pregnant and lactating women", "Exclusion", [],
-                   conditions=[{"name": "pregnancy", "present": True}, {"name": "lactation", "present": False}]) \
+    # "Diabetes and hypertension" read as both would let a patient with diabetes alone through;
+    # either may be the intent, but it is not what is written ("Pregnant and lactating women" is
+    # a list of groups, each excluded: test_groups_of_persons_listed_with_and_are_each_excluded)
+    assert isinstance(_section_only("Diabetes and hypertension", "Exclusion"), NeedsReview)
+    assert _status("Diabetes and hypertension", "Exclusion", [],
+                   conditions=[{"name": "diabetes", "present": True}, {"name": "hypertension", "present": False}]) \
         == "needs_review"
     # "or" is either; among inclusions "and" is both; a condition and the bound that defines it stay
     from screening.nodes import AllOf, AnyOf
 
     assert isinstance(_section_only("Pregnant or lactating women", "Exclusion"), AnyOf)
-    assert isinstance(_section_only("Pregnant and lactating women", "Inclusion"), AllOf)
+    assert isinstance(_section_only("Diabetes and hypertension", "Inclusion"), AllOf)
     assert isinstance(_section_only("Hepatitis B and HBV DNA > 1000 IU/mL", "Exclusion"), AllOf)
 
 
@@ -2517,3 +2518,68 @@ def test_a_list_with_a_window_in_half_lives_does_not_crash() -> None:
     reasons = [p.reason for p in leaves(pred) if isinstance(p, NeedsReview)]
     assert any("half-lives depends on the drug" in r for r in reasons)
     assert any("different windows" in r for r in reasons)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # each adjective before the group noun names its own group: pregnant women, nursing women
+    ("Pregnant and nursing women", "(has pregnancy or has lactation)"),
+    ("Pregnant women and nursing mothers", "(has pregnancy or has lactation)"),
+    ("Pregnant women and women who are breast-feeding", "(has pregnancy or has lactation)"),
+])
+def test_groups_of_persons_listed_with_and_are_each_excluded(text: str, expected: str) -> None:
+    assert canonical(_section_only(text, "Exclusion")) == expected  # type: ignore[arg-type]
+    # a pregnant woman who is not nursing is excluded (read as "both", she passed)
+    conditions = [{"name": "pregnancy", "present": True}, {"name": "lactation", "present": False}]
+    assert _status(text, "Exclusion", [], conditions=conditions) == "not_met"
+
+
+def test_conditions_joined_by_and_without_a_group_stay_for_review() -> None:
+    assert isinstance(_section_only("HIV and hepatitis B", "Exclusion"), NeedsReview)
+
+
+def test_the_reason_after_are_excluded_is_read_past_and_quoted() -> None:
+    text = ("Pregnant women are excluded from this study because irinotecan is an antineoplastic agent "
+            "with the potential for teratogenic effects")
+    pred = _section_only(text, "Exclusion")
+    assert canonical(pred) == "has pregnancy"  # type: ignore[arg-type]
+    assert pred.text == text  # type: ignore[attr-defined]
+    # what is left is not understood: the review quotes the sentence as written, reason included
+    text = "These patients will be excluded because the drug is known to increase the risk of pneumonitis"
+    pred = _section_only(text, "Exclusion")
+    assert isinstance(pred, NeedsReview) and pred.text == text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Type 1 diabetes", "has diabetes_type_1"),
+    ("History of type II diabetes mellitus", "has diabetes_type_2"),
+    ("Diagnosis of T2DM", "has diabetes_type_2"),
+    # the unknown "type 1" before a known name shares that name's last words
+    ("Type 1 or type 2 diabetes mellitus", "(has diabetes_type_1 or has diabetes_type_2)"),
+    ("Small cell or non-small cell lung cancer", "(has small_cell_lung_cancer or has non_small_cell_lung_cancer)"),
+])
+def test_types_of_diabetes_and_names_sharing_their_last_words(text: str, expected: str) -> None:
+    assert canonical(_section_only(text, "Exclusion")) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("text", "code", "expected"), [
+    ("Type 1 diabetes", "E11.9", "met"),          # type 2 (E11) is not type 1: not excluded
+    ("Type 1 diabetes", "E10.9", "not_met"),      # type 1 (E10): excluded
+    ("Diabetes mellitus", "E11.9", "not_met"),    # type 2 is diabetes: excluded
+])
+def test_a_type_of_diabetes_is_narrower_than_diabetes(text: str, code: str, expected: str) -> None:
+    conditions = [{"code": code, "system": "ICD-10", "present": True}]
+    assert _status(text, "Exclusion", [], conditions=conditions, complete_records=["conditions"]) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # "Active" next to a name read whole is no part of the last name ("active angina")
+    "Active or clinically significant cardiac disease including congestive heart failure, "
+    "uncontrolled cardiac arrhythmias, or unstable angina",
+    "Type I hypersensitivity",   # no concept: the type is no diabetes
+    "HPV type 16",
+])
+def test_a_name_shares_no_words_it_should_not(text: str) -> None:
+    pred = _section_only(text, "Exclusion")
+    assert not any(isinstance(p, PresenceCheck) and p.concept in ("angina", "diabetes_type_1")
+                   for p in leaves(pred))  # type: ignore[arg-type]
+    assert any(isinstance(p, NeedsReview) for p in leaves(pred))  # type: ignore[arg-type]
