@@ -646,7 +646,7 @@ class _ToNodes(Transformer[Token, Any]):
             raise ValueError(f"a result {tokens[0]} some days before an event is not a recency")
         window = next(t for t in tokens if t.type in ("BEFORE_WINDOW", "NUMBER"))
         if window.type == "BEFORE_WINDOW":
-            m = re.match(r"(\d+(?:\.\d+)?)\s*([A-Za-z]+)", str(window))
+            m = re.search(r"(\d+(?:\.\d+)?)\s*([A-Za-z]+)", str(window))
             assert m is not None
             value, unit = float(m.group(1)), _TIME_UNITS[m.group(2).lower()]
         else:
@@ -758,8 +758,8 @@ class _ToNodes(Transformer[Token, Any]):
     def window(self, meta: Any, items: list[Any]) -> Duration:
         anchor = items[-1] if items and isinstance(items[-1], Name) else None
         tokens = [t for t in items if isinstance(t, Token)]
-        if tokens[0].type == "BEFORE_WINDOW":  # "4 weeks before the start of study drug"
-            m = re.match(r"(\d+(?:\.\d+)?)\s*([A-Za-z]+)", str(tokens[0]))
+        if tokens[0].type == "BEFORE_WINDOW":  # "(≤) 4 weeks before the start of study drug"
+            m = re.search(r"(\d+(?:\.\d+)?)\s*([A-Za-z]+)", str(tokens[0]))
             assert m is not None
             return Duration(span=self._span(meta), value=float(m.group(1)),
                             unit=_TIME_UNITS[m.group(2).lower()], anchor=anchor)
@@ -968,10 +968,42 @@ def _agreement_timeframe(text: str) -> int | None:
     return t.start()
 
 
+# "within 30 days or 5 half-lives (whichever is longer)": a second window in half-lives, which has
+# no length until the drug is known, written after a window in days, weeks or months
+_HALF_LIFE_OR = re.compile(
+    r"(?:(?<=days)|(?<=weeks)|(?<=months))(?P<alt>\s*,?\s*or\s+(?:within\s+)?(?:at\s+least\s+)?(?P<n>\d+|five|three|four|ten)\s+"
+    r"half[\s\-]?lives?(?:\s+of\s+(?:the\s+|that\s+|this\s+|each\s+|any\s+)?(?:study\s+|investigational\s+)?"
+    r"(?:drugs?|agents?|products?|medications?|therap(?:y|ies)|compounds?|treatments?))?(?:\s*\(if\s+known\))?"
+    r"\s*(?:,\s*|\(\s*)?whichever\s+is\s+(?P<which>longer|greater|later|shorter|earlier|sooner)\s*\)?,?)",
+    re.I)
+
+
+def _with_half_life_window(text: str, offset: int) -> Syntax | None:
+    """"Chemotherapy within 4 weeks or 5 half-lives (whichever is longer) prior to the first dose":
+    the window in days, either way (the longer of the two: a dose within 4 weeks is within it;
+    the shorter: a dose before 4 weeks is not), with the half-lives for a person."""
+    m = _HALF_LIFE_OR.search(text)
+    if m is None:
+        return None
+    start = m.start("alt") + len(m["alt"]) - len(m["alt"].lstrip(" ,"))
+    alt = Span(offset + start, offset + m.end("alt"))
+    node = parse_clause(text[:m.start("alt")] + " " * len(m["alt"]) + text[m.end("alt"):], offset)
+    presences = node.parts if isinstance(node, Junction) else (node,)
+    if not presences or not all(isinstance(p, Presence) and p.window is not None for p in presences):
+        return None
+    n = _NUMBER_WORDS.get(m["n"].lower()) or float(m["n"])
+    half_lives = Presence(span=alt, subject=Name(span=alt, text=""),
+                          window=Duration(span=alt, value=float(n), unit="half_life"))
+    longer = m["which"].lower() in ("longer", "greater", "later")
+    return Junction(span=Span(offset, offset + len(text)), op="or" if longer else "and", parts=(node, half_lives))
+
+
 def parse_clause(text: str, offset: int = 0) -> Syntax:
     """Parse one clause; any failure becomes ``Unparsed`` with the reason. Never raises."""
     span = Span(offset, offset + len(text))
     parser = _parser()  # a broken grammar is a bug: let it raise
+    if (windowed := _with_half_life_window(text, offset)) is not None:
+        return windowed
     if _LOST_SYMBOL.search(text):
         # "LVEF  50%", "ECOG  1": some exports strip ≥ and ≤ and leave their spaces behind;
         # reading what is left would turn "at least" into "equal to"

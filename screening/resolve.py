@@ -731,32 +731,26 @@ class Resolver:
 
     def shared_head_names(self, parts: list[Syntax]) -> list[Syntax]:
         """"Type 1 or type 2 diabetes mellitus", "cardiac or renal disease": a name the vocabulary
-        does not know, before a last name it knows, stands for the last name with as many of its
-        first words replaced ("type 1 diabetes mellitus", "cardiac disease"), when the vocabulary
-        knows the result as the same kind of thing."""
+        does not know, before a name it knows, stands for that name with as many of its first
+        words replaced ("type 1 diabetes mellitus", "cardiac disease"), when the vocabulary knows
+        the result as the same kind of thing. Read from the right, so "A, B or C disease" gives
+        "A disease" too; a name in between that reads as nothing ends it ("Active, X, or
+        unstable angina" is no "active angina")."""
         out = list(parts)
-        last = out[-1] if out else None
-        if not (isinstance(last, Presence) and last.window is None and last.status is None):
-            return out
-        tail_concept = self.concept_of(last.subject)
-        tail = last.subject.text.split()
-        if tail_concept is None:
-            return out
-        # only the names just before the last share its words ("A, B or C disease"): a name
-        # read whole in between ends the run ("Active, X, or unstable angina" is no "active angina")
         for i in range(len(out) - 2, -1, -1):
-            part = out[i]
-            if not isinstance(part, Presence) or part.window is not None or part.status is not None \
-                    or part.exceptions or part.method is not None or self.concept_of(part.subject) is not None:
-                break
-            words = part.subject.text.split()
-            if not 0 < len(words) < len(tail):
-                break
+            part, after = out[i], out[i + 1]
+            if not (isinstance(part, Presence) and isinstance(after, Presence)) or after.status is not None \
+                    or part.window is not None or part.status is not None or part.exceptions \
+                    or part.method is not None or self.concept_of(part.subject) is not None:
+                continue
+            donor = self.concept_of(after.subject)
+            words, tail = part.subject.text.split(), after.subject.text.split()
+            if donor is None or not 0 < len(words) < len(tail):
+                continue
             full = Name(span=part.subject.span, text=" ".join([*words, *tail[len(words):]]))
             known = self.concept_of(full)
-            if known is None or known.kind != tail_concept.kind or known.id == tail_concept.id:
-                break
-            out[i] = dataclasses.replace(part, subject=full)
+            if known is not None and known.kind == donor.kind and known.id != donor.id:
+                out[i] = dataclasses.replace(part, subject=full)
         return out
 
     def words_sharing_a_measure(self, node: Junction, lead: Name | None) -> Predicate | None:

@@ -2583,3 +2583,40 @@ def test_a_name_shares_no_words_it_should_not(text: str) -> None:
     assert not any(isinstance(p, PresenceCheck) and p.concept in ("angina", "diabetes_type_1")
                    for p in leaves(pred))  # type: ignore[arg-type]
     assert any(isinstance(p, NeedsReview) for p in leaves(pred))  # type: ignore[arg-type]
+
+
+# screening on 2026-11-20; paclitaxel ended 2026-11-06 (14 days before) or 2026-09-21 (60 days before)
+@pytest.mark.parametrize(("text", "end", "expected"), [
+    # the longer of 4 weeks and 5 half-lives: at least 28 days. 14 days ago is within it (excluded);
+    # 60 days ago may still be within 5 half-lives of a drug with a long half-life (for a person)
+    ("Chemotherapy within 4 weeks or 5 half-lives (whichever is longer) prior to the first dose", "2026-11-06", "not_met"),
+    ("Chemotherapy within 4 weeks or 5 half-lives (whichever is longer) prior to the first dose", "2026-09-21", "needs_review"),
+    # the shorter: at most 28 days. 60 days ago is outside it (not excluded); 14 days ago may be
+    # outside 5 short half-lives (for a person)
+    ("Chemotherapy within 28 days or 5 half-lives, whichever is shorter, prior to the first dose", "2026-09-21", "met"),
+    ("Chemotherapy within 28 days or 5 half-lives, whichever is shorter, prior to the first dose", "2026-11-06", "needs_review"),
+    # "≤ 4 weeks prior to": within 4 weeks
+    ("Chemotherapy ≤ 4 weeks prior to registration", "2026-11-06", "not_met"),
+    ("Chemotherapy =< 4 weeks prior to registration", "2026-09-21", "met"),
+    # "Treatment with", "Use of": the therapy named after them
+    ("Treatment with chemotherapy within 4 weeks prior to the first dose", "2026-11-06", "not_met"),
+    ("Use of chemotherapy within 4 weeks prior to the first dose", "2026-09-21", "met"),
+])
+def test_windows_in_half_lives_and_before_an_event(text: str, end: str, expected: str) -> None:
+    medications = [{"name": "paclitaxel", "start_date": "2026-08-01", "end_date": end}]
+    assert _status(text, "Exclusion", [], medications=medications, complete_records=["medications"]) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Chemotherapy > 4 weeks prior to registration",        # more than 4 weeks before is no window
+    "Chemotherapy within 30 days or 5 half-lives of the first dose",   # which of the two is not written
+])
+def test_a_window_that_is_not_written_whole_is_for_review(text: str) -> None:
+    assert isinstance(_section_only(text, "Exclusion"), NeedsReview)
+
+
+def test_an_unknown_name_takes_its_last_words_from_the_next_name() -> None:
+    # "PD-1 or PD-L1 inhibitors, …": "PD-1" is "PD-1 inhibitors", although more names follow
+    text = "Prior exposure to PD-1 or PD-L1 inhibitors, other immune checkpoint inhibitors, or PARP inhibitors"
+    concepts = [p.concept for p in leaves(_section_only(text, "Exclusion")) if isinstance(p, PresenceCheck)]  # type: ignore[arg-type]
+    assert concepts[0] == "pd1_inhibitor" and "parp_inhibitor" in concepts
