@@ -158,6 +158,7 @@ class Presence:
     in_name_list: bool = False
     method: Name | None = None  # "measurable disease per RECIST 1.1": the criteria that define it
     history: bool = False  # "Prior chemotherapy or RADIOTHERAPY": a list's "prior" written once
+    ability: bool = False  # "Able to swallow tablets": only an attestation is an ability
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -791,6 +791,10 @@ class _ToNodes(Transformer[Token, Any]):
         return _NameList(span=self._span(meta), names=names)
 
     @v_args(meta=True)
+    def ability(self, meta: Any, items: list[Any]) -> Presence:
+        return Presence(span=self._span(meta), subject=items[0], ability=True)
+
+    @v_args(meta=True)
     def presence(self, meta: Any, items: list[Any]) -> Presence:
         name = items[0]
         window = next((i for i in items[1:] if isinstance(i, Duration)), None)

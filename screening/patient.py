@@ -668,6 +668,9 @@ class Attestations(BaseModel):
     swallow_oral_medication: bool | None = Field(
         default=None, description="Able to swallow (and keep down) oral medication: tablets, capsules."
     )
+    protocol_compliance: bool | None = Field(
+        default=None, description="Willing and able to comply with the protocol's visits and procedures."
+    )
 
 
 class Unreadable(BaseModel):

@@ -462,6 +462,11 @@ class Resolver:
         unread = next((q for q in leaves(inner) if isinstance(q, NeedsReview)), None)
         if unread is not None:
             return self.review(node.span, f"what is negated is not understood: {unread.reason}")
+        if node.inability and any(isinstance(q, PresenceCheck) and self.vocab.get(q.concept).kind != "attestation"
+                                  for q in leaves(inner)):
+            # "Unable to receive chemotherapy" is no lack of a record of chemotherapy
+            return self.review(node.span, "an inability is read only where the vocabulary names the ability "
+                                          "as an attestation")
         if self.section == "exclusion" and node.prohibition:  # what it forbids excludes
             return inner
         return Not(span=node.span, text=self.quote(node.span), child=inner)
@@ -1547,6 +1552,10 @@ class Resolver:
             return self.review(node.span, f"unknown condition {node.subject.text!r}")
         if concept.kind not in PRESENCE_KINDS:
             return self.review(node.span, f"{node.subject.text!r} needs a threshold or a value")
+        if node.ability and concept.kind != "attestation":
+            # "Able to receive chemotherapy" asks for no record of chemotherapy
+            return self.review(node.span, f"an ability ({node.subject.text!r}) is read only where the vocabulary "
+                                          "names it as an attestation")
         if node.method is not None:
             # "measurable disease per RECIST 1.1": the criteria that define the concept; any other
             # note may narrow it
@@ -1560,7 +1569,8 @@ class Resolver:
             if c is None:
                 return self.review(node.span, f"unknown exception {exc.text!r}")
             excluding.append(c.id)
-        other = bool(re.search(r"\b(other|another|second|additional)\b", node.subject.text, re.I))
+        other = bool(re.search(r"\b(other|another|second|additional)\b", node.subject.text, re.I)) \
+            and concept.kind != "attestation"  # "… and other protocol requirements" is no other record
         # "history of", "previously treated with", "had been diagnosed": past records count too;
         # otherwise only a current condition, therapy or state does.
         history = node.history or bool(_HISTORY.search(self.quote(node.span))) or node.window is not None

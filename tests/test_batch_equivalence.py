@@ -73,7 +73,13 @@ OTHER = compile_trial(trial_from_text("""Inclusion Criteria:
 - Women must not be breastfeeding
 - Women of childbearing potential must agree to use effective contraception during the study
 - Men must agree to use adequate contraception for the duration of study participation
+- Willing and able to comply with the protocol
 Exclusion Criteria:
+- Unwilling or unable to comply with study procedures
+- Pregnant and nursing women are excluded from this study because the drug may harm the fetus
+- Type 1 or type 2 diabetes mellitus
+- Investigational agent within 4 weeks or 5 half-lives (whichever is longer) prior to the first dose
+- Investigational agent within 8 weeks or 5 half-lives (whichever is shorter) prior to the first dose
 - Unable to provide informed consent
 - Patients may not be receiving any other investigational agents
 - Females must not be pregnant
@@ -128,7 +134,7 @@ FLAGS = ["measurable_disease", "breast_cancer", "cns_metastases", "liver_metasta
          "long_qt_syndrome", "hepatitis_b_active", "hiv", "malignancy", "carcinoma_in_situ",
          "basal_cell_skin_cancer", "gcsf", "anticancer_therapy", "anti_her2_therapy", "childbearing_potential",
          "inflammatory_breast_cancer", "hepatitis_c", "swallow_oral_medication", "informed_consent",
-         "contraception"]
+         "contraception", "protocol_compliance", "diabetes_type_1", "diabetes_type_2"]
 EVENTS = ["myocardial_infarction", "arterial_venous_thrombosis", "deep_vein_thrombosis", "gcsf", "tpo_agonist",
           "rbc_transfusion", "platelet_transfusion", "investigational_agent", "malignancy",
           "squamous_cell_skin_cancer", "anti_her2_adc", "breast_cancer"]

@@ -806,6 +806,45 @@ Exclusion Criteria:
     assert statuses() == ["unknown", "unknown", "unknown"]
 
 
+def test_a_willingness_to_comply_with_the_protocol(tmp_path: Path) -> None:
+    """"Willing and able to comply with the protocol" is attested; "Unwilling or unable to" is its lack."""
+    from screening import screen
+
+    trial = _trial(tmp_path, """Inclusion Criteria:
+1. Patient must be willing and able to comply with the protocol
+2. Ability and willingness to adhere to the study visit schedule and other protocol requirements
+Exclusion Criteria:
+1. Unwilling or unable to comply with study procedures
+""")
+
+    def statuses(**attested: bool) -> list[str]:
+        p = {"patient_id": "x", "as_of": "2026-01-01", "attestations": attested}
+        return [c.status for c in screen(trial, p).criteria if not c.id.startswith("registry.")]
+
+    assert statuses(protocol_compliance=True) == ["met", "met", "met"]
+    assert statuses(protocol_compliance=False) == ["not_met", "not_met", "not_met"]
+    assert statuses() == ["unknown", "unknown", "unknown"]
+
+
+@pytest.mark.parametrize(("text", "section"), [
+    # an ability or its lack names no record: a patient able to receive chemotherapy need not have had it
+    ("Able to receive chemotherapy", "inclusion"),
+    ("Capable of pregnancy", "inclusion"),      # read as "has pregnancy", a woman able to conceive failed
+    ("Incapable of pregnancy", "exclusion"),    # read as "not pregnant", every non-pregnant woman was excluded
+    ("Unable to receive chemotherapy", "exclusion"),
+])
+def test_an_ability_is_only_an_attestation(text: str, section: str) -> None:
+    p = resolve_item(text, section)
+    assert p is not None and not any(isinstance(x, PresenceCheck) for x in leaves(p))
+
+
+def test_an_agreement_to_use_is_not_read_as_an_ability() -> None:
+    # "must be willing to practice birth control during …": the group's agreement, with its time frame
+    p = resolve_item("Patients must be willing to practice birth control during and for four months "
+                     "following treatment.", "inclusion")
+    assert isinstance(p, PresenceCheck) and p.concept == "contraception"
+
+
 def test_every_attestation_field_is_a_vocabulary_attestation() -> None:
     # the evaluator reads each field of `attestations` as the concept of the same id
     from screening.patient import Attestations
