@@ -704,7 +704,7 @@ class _ToNodes(Transformer[Token, Any]):
         if len(items) > 2 and recency is None:  # "HER2 positive (defined as IHC3+ or IHC2+/FISH+)": the definition rules
             return ValueList(span=self._span(meta), subject=name, values=items[2])
         return ValueList(span=self._span(meta), subject=name,
-                         values=(Tag(span=self._tspan(status), text=str(status)),), recency=recency)
+                         values=(Tag(span=self._tspan(status), text=_status_word(str(status))),), recency=recency)
 
     @v_args(meta=True)
     def group_requirement(self, meta: Any, items: list[Any]) -> GroupRequirement:
@@ -930,6 +930,12 @@ def _with_exceptions(node: Syntax, exceptions: tuple[Name, ...]) -> Syntax:
     raise ValueError("an exception ('other than ...') needs a condition before it")
 
 
+def _status_word(text: str) -> str:
+    """"positive status" is "positive"; "seropositive" is "positive" (a serology is a result)."""
+    word = re.sub(r"\s+status$", "", " ".join(text.split()), flags=re.I)
+    return re.sub(r"^sero-?", "", word, flags=re.I)
+
+
 def _flip(node: Syntax, op: str, span: Span) -> Syntax:
     if isinstance(node, Junction):
         return Junction(span=span, op=op, parts=node.parts)  # type: ignore[arg-type]
@@ -942,6 +948,7 @@ def _flip(node: Syntax, op: str, span: Span) -> Syntax:
 _LOST_SYMBOL = re.compile(r"[A-Za-z%)\]]  +[\d.]")
 
 
+_RESULT_HYPHEN = re.compile(r"\)-(?=(?:sero-?)?(?:positive|negative)\b)", re.I)
 _SQUARE = re.compile(r"(\\?\[)([^\[\]]*\d[^\[\]]*?)(\\?\])")
 
 
@@ -1027,6 +1034,8 @@ def parse_clause(text: str, offset: int = 0) -> Syntax:
     # brackets around an amount or a bound are parentheses (around a name, "[SGOT]", they are an
     # alias); replaced character for character, so every span still quotes the text as written
     text = _SQUARE.sub(lambda m: _paren(m[1]) + m[2] + _paren(m[3]), text)
+    # "human immunodeficiency virus (HIV)-positive": the hyphen joins the result to the name
+    text = _RESULT_HYPHEN.sub(") ", text)
     try:
         tree = parser.parse(text)
         node = _ToNodes(text, offset).transform(tree)

@@ -1430,8 +1430,10 @@ class Resolver:
         words = {" ".join(t.text.lower().split()) for t in node.values}
         if concept.kind in PRESENCE_KINDS and len(words) == 1 and words <= _STATUS_YES | _STATUS_NO:
             # "HIV positive": the condition is present; "HBV DNA negative" on a condition: absent
-            has = PresenceCheck(span=span, text=self.quote(span), concept=concept.id,
-                                written=subject.text)
+            # the span here starts at the name: a lead before it ("History of HIV positive") is
+            # in the value list's own span
+            has = PresenceCheck(span=span, text=self.quote(span), concept=concept.id, written=subject.text,
+                                history=bool(_HISTORY.search(self.quote(node.span))))
             if words <= _STATUS_YES:
                 return has
             return Not(span=span, text=self.quote(span), child=has)

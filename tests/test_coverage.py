@@ -2620,3 +2620,23 @@ def test_an_unknown_name_takes_its_last_words_from_the_next_name() -> None:
     text = "Prior exposure to PD-1 or PD-L1 inhibitors, other immune checkpoint inhibitors, or PARP inhibitors"
     concepts = [p.concept for p in leaves(_section_only(text, "Exclusion")) if isinstance(p, PresenceCheck)]  # type: ignore[arg-type]
     assert concepts[0] == "pd1_inhibitor" and "parp_inhibitor" in concepts
+
+
+@pytest.mark.parametrize("text", [
+    "Known HIV positive",
+    "Known human immunodeficiency virus (HIV)-positive status",   # the hyphen joins the result to the name
+    "HIV seropositive",
+    "Patients with HIV-positive status",
+    "Known history of HIV positive status",
+])
+def test_a_condition_named_with_its_positive_result(text: str) -> None:
+    pred = _section_only(text, "Exclusion")
+    assert isinstance(pred, PresenceCheck) and pred.concept == "hiv", text
+    # "history of" lets a past record count, as for any condition
+    assert pred.history == ("history" in text)
+
+
+def test_a_result_word_keeps_its_meaning_on_a_lab() -> None:
+    # "positive status" on a lab with categories is "positive"; "seronegative" on a condition is its absence
+    assert canonical(_section_only("Hepatitis B surface antigen (HBsAg)-positive", "Exclusion")) == "hbsag in (positive)"  # type: ignore[arg-type]
+    assert canonical(_section_only("HIV seronegative", "Inclusion")) == "not has hiv"  # type: ignore[arg-type]
