@@ -91,6 +91,9 @@ class Resolver:
         if spelled:
             hit = vocab.lookup(bare)
             for alias in spelled:
+                if hit is not None and (method := lookup_method(alias)) is not None \
+                        and load_methods()[method].measures(hit.id):
+                    continue  # "Estimated CrCl (Cockcroft Gault)": how it is measured, no other name
                 inner = re.sub(r"\\?\[\s*([^\[\]]*?)\s*\\?\]", r" (\1)", alias)
                 named = vocab.lookup(inner) or vocab.lookup(re.sub(r"\(.*?\)", " ", inner)) or next(
                     (vocab.lookup(m) for m in re.findall(r"\(([^()]*)\)", inner) if vocab.lookup(m)), None)

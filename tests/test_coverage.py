@@ -2640,3 +2640,26 @@ def test_a_result_word_keeps_its_meaning_on_a_lab() -> None:
     # "positive status" on a lab with categories is "positive"; "seronegative" on a condition is its absence
     assert canonical(_section_only("Hepatitis B surface antigen (HBsAg)-positive", "Exclusion")) == "hbsag in (positive)"  # type: ignore[arg-type]
     assert canonical(_section_only("HIV seronegative", "Inclusion")) == "not has hiv"  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("text", "concept", "method"), [
+    ("Calculated creatinine clearance ≥ 51 mL/min based on Cockcroft-Gault formula", "creatinine_clearance",
+     "cockcroft_gault"),
+    ("Estimated CrCl (Cockcroft Gault) ≥ 45ml/min", "creatinine_clearance", None),  # the alias is the method
+    ("eGFR ≥ 50 mL/min/1.73m2 using Chronic Kidney Disease Epidemiology Collaboration (CKD-EPI) equation.",
+     "egfr", "ckd_epi"),
+    ("Glomerular filtration rate (GFR) ≥ 30 mL/min/1.73 m2 according to the MDRD formula", "egfr", "mdrd"),
+])
+def test_the_method_of_a_renal_function_bound(text: str, concept: str, method: str | None) -> None:
+    pred = _section_only(text, "Inclusion")
+    assert isinstance(pred, NumericCheck) and (pred.concept, pred.method) == (concept, method)
+
+
+@pytest.mark.parametrize("text", [
+    # CKD-EPI estimates a GFR per 1.73 m², not a clearance in mL/min
+    "Estimated creatinine clearance of ≥ 40 mL/min using the CKD-EPI 2009 formula",
+    # a 24-hour urine collection is not a method the engine can tell apart from an estimate
+    "Creatinine clearance of ≥ 30 mL/min per 24 hour urine test",
+])
+def test_a_method_that_does_not_give_the_value_is_for_review(text: str) -> None:
+    assert isinstance(_section_only(text, "Inclusion"), NeedsReview)
