@@ -59,6 +59,15 @@ _RECOVERED = re.compile(r"(fully\s+)?recovered\s*$", re.I)
 
 _HISTORY = re.compile(r"\b(history|prior|previous|previously|past|ever|had\s+been|had\s+received|"
                       r"received|treated\s+with|diagnosed)\b", re.I)
+# "unless liver metastases are present", "except (for|in) patients with (known) Gilbert's syndrome"
+_EXCEPTION_CONDITION = re.compile(
+    r"(?:unless|except)\s+(?:for\s+|in\s+)?(?:(?:patients?|subjects?|participants?|those)\s+(?:with|who\s+ha(?:ve|s))\s+"
+    r"|(?:the\s+)?(?:patient|subject|participant)\s+has\s+|(?:there\s+(?:is|are)\s+)?)"
+    r"(?P<condition>[^,;()]+?)(?:\s+(?:is|are)\s+present)?\s*\)?\s*\.?$", re.I)
+# words that make an exception more than a condition: a cause, a time, another bound
+_EXCEPTION_MORE = re.compile(r"\b(?:due|attribut\w*|related|caused|secondary|because|if|when|who|which|whom|"
+                             r"in\s+which|and|or|but|with|without|not|no|elevat\w*|rais\w*|increas\w*|"
+                             r"origin|suspect\w*|possible|probable|likely)\b|\d", re.I)
 _STATUS_YES = {"positive", "detected", "amplified", "present", "active"}
 _STATUS_NO = {"negative", "not detected", "undetectable", "non-amplified", "absent"}
 
@@ -209,8 +218,15 @@ class Resolver:
                     # does); an exclusion applies when A holds and B does not.
                     prev = out[last]
                     span = _cover(prev.span, exception.span)
+                    lifted: Predicate = exception
+                    condition = self._exception_condition(node, prev)
+                    if condition is not None:
+                        # "…, except patients with known Gilbert's syndrome": a condition the
+                        # vocabulary knows, named as such (not "unless due to …")
+                        lifted = condition if self.section != "exclusion" else \
+                            Not(span=condition.span, text=condition.text, child=condition)
                     joined = AnyOf if self.section != "exclusion" else AllOf
-                    out[last] = joined(span=span, text=self.quote(span), children=(prev, exception))
+                    out[last] = joined(span=span, text=self.quote(span), children=(prev, lifted))
                 else:
                     out.append(exception)
                 continue
@@ -639,6 +655,23 @@ class Resolver:
             if labs & raised and not labs & own and _only_bounds(out[i]) and _split_conditional(out[i]) is None:
                 return i
         return None
+
+    def _exception_condition(self, node: Unparsed, before: Predicate) -> PresenceCheck | None:
+        """The condition an exception names, when it names only that and raises a lab bounded
+        before it (vocabulary `raises`): "…, except patients with known Gilbert's syndrome",
+        "unless liver metastases are present". Not "unless due to Gilbert's syndrome" (the cause
+        of a result is for a person), nor a condition the vocabulary does not tie to the lab."""
+        m = _EXCEPTION_CONDITION.match(node.text)
+        if m is None or _EXCEPTION_MORE.search(m["condition"]):
+            return None
+        start = node.span.start + m.start("condition")
+        name = Name(span=Span(start, start + len(m["condition"])), text=m["condition"])
+        concept = self.concept_of(name)
+        if concept is None or concept.kind != "condition" or not _only_bounds(before) \
+                or not set(concept.raises) & set(_concepts(before)):
+            return None
+        return PresenceCheck(span=node.span, text=self.quote(node.span), concept=concept.id, written=name.text,
+                             history=bool(_HISTORY.search(node.text)))
 
     def _unless_instead(self, node: Unparsed, before: Predicate, subjects: tuple[Name, ...]) -> Predicate | None:
         """The clause before an "unless C, in which case B" exception with B under C as its

@@ -2663,3 +2663,31 @@ def test_the_method_of_a_renal_function_bound(text: str, concept: str, method: s
 ])
 def test_a_method_that_does_not_give_the_value_is_for_review(text: str) -> None:
     assert isinstance(_section_only(text, "Inclusion"), NeedsReview)
+
+
+def _bilirubin(times_uln: float) -> list[dict[str, object]]:
+    """Total bilirubin at ``times_uln`` × a ULN of 1.0 mg/dL, drawn two days before screening."""
+    return [{"concept": "total_bilirubin", "value": times_uln, "unit": "mg/dL", "date": "2026-11-18",
+             "reference_range": {"high": 1.0}}]
+
+
+@pytest.mark.parametrize(("text", "section", "gilbert", "expected"), [
+    # bilirubin 2 × ULN fails 1.5 × ULN; the exception lifts the bound for Gilbert's syndrome
+    ("Total bilirubin ≤1.5 x ULN, except patients with known Gilbert's syndrome.", "Inclusion", True, "met"),
+    ("Total bilirubin ≤1.5 x ULN, except patients with known Gilbert's syndrome.", "Inclusion", False, "not_met"),
+    ("Total bilirubin > 1.5 x ULN unless Gilbert's syndrome", "Exclusion", True, "met"),
+    ("Total bilirubin > 1.5 x ULN unless Gilbert's syndrome", "Exclusion", False, "not_met"),
+])
+def test_an_exception_naming_a_condition_that_raises_the_lab(text: str, section: str, gilbert: bool,
+                                                             expected: str) -> None:
+    conditions = [{"name": "Gilbert syndrome", "present": gilbert}]
+    assert _status(text, section, _bilirubin(2.0), conditions=conditions) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Bilirubin ≤1.5 x ULN (unless bilirubin rise is due to Gilbert's syndrome)",   # a cause: for a person
+    "AST ≤ 2.5 x ULN unless liver metastases are present",   # the vocabulary ties no lab to them
+    "Creatinine ≤ 1.5 mg/dL, except patients with known Gilbert's syndrome",   # not a lab Gilbert's raises
+])
+def test_an_exception_that_is_more_than_a_raising_condition_stays_for_review(text: str) -> None:
+    assert any(isinstance(p, NeedsReview) for p in leaves(_section_only(text, "Inclusion")))  # type: ignore[arg-type]
