@@ -791,6 +791,17 @@ class _ToNodes(Transformer[Token, Any]):
         return _NameList(span=self._span(meta), names=names)
 
     @v_args(meta=True)
+    def lead_list(self, meta: Any, items: list[Any]) -> Junction:
+        names = [i for i in items if isinstance(i, Name)]
+        window = next((i for i in items if isinstance(i, Duration)), None)
+        lead = self.text[meta.start_pos:names[0].span.start - self.offset]
+        history = _LEAD_HISTORY.search(lead) is not None  # "History of": past records count for every name
+        # as in a list with no lead, the names before the last are a name list
+        parts = [Presence(span=n.span, subject=n, history=history, in_name_list=n is not names[-1]) for n in names]
+        parts[-1] = dataclasses.replace(parts[-1], window=window, span=Span(parts[-1].span.start, self._span(meta).end))
+        return Junction(span=self._span(meta), op="or", parts=tuple(parts))
+
+    @v_args(meta=True)
     def ability(self, meta: Any, items: list[Any]) -> Presence:
         return Presence(span=self._span(meta), subject=items[0], ability=True)
 
@@ -928,6 +939,10 @@ def _with_exceptions(node: Syntax, exceptions: tuple[Name, ...]) -> Syntax:
         return Junction(span=node.span, op=node.op,
                         parts=tuple(_with_exceptions(p, exceptions) for p in node.parts))
     raise ValueError("an exception ('other than ...') needs a condition before it")
+
+
+# the words of resolve's own reading of "history" in a lead
+_LEAD_HISTORY = re.compile(r"\b(?:history|prior|previous(?:ly)?|past|ever|received|treated\s+with|diagnosed)\b", re.I)
 
 
 def _status_word(text: str) -> str:

@@ -68,6 +68,15 @@ _EXCEPTION_CONDITION = re.compile(
 _EXCEPTION_MORE = re.compile(r"\b(?:due|attribut\w*|related|caused|secondary|because|if|when|who|which|whom|"
                              r"in\s+which|and|or|but|with|without|not|no|elevat\w*|rais\w*|increas\w*|"
                              r"origin|suspect\w*|possible|probable|likely)\b|\d", re.I)
+# the first word of a list item that continues the item before it rather than naming one ("such
+# as", "including" name examples, each narrower than the item: read as items they change nothing)
+_CONTINUES_PHRASE = re.compile(
+    r"(?:to|of|with|without|for|in|on|at|by|from|which|that|who|whom|whose|where|requiring|required|"
+    r"defined|except|excluding|unless|if|when|"
+    r"due|secondary|caused|greater|less|more|higher|lower|above|below|i\.\s?e|ie|not|but|as|per|"
+    r"treated|managed|controlled|associated|related|involving|affecting|resulting|leading|needing|"
+    r"attributed|attributable|considered|deemed|judged|confirmed|documented\s+by|regardless)\b",
+    re.I)
 _STATUS_YES = {"positive", "detected", "amplified", "present", "active"}
 _STATUS_NO = {"negative", "not detected", "undetectable", "non-amplified", "absent"}
 
@@ -914,9 +923,10 @@ class Resolver:
                 # may be shared by the rest, which are then not conditions of their own
                 return self.review(node.span, "the first item's words after a preposition may be shared by the "
                                               "others")
-            if any(re.match(r"(to|of|with|for|in|on|at|by|from)\b", p.subject.text, re.I) for p in listed):
+            if any(_CONTINUES_PHRASE.match(p.subject.text) for p in listed):
                 # "hypersensitivity or contraindication to X, to Y or to Z": the list continues
-                # a phrase, whose first words bind every item
+                # a phrase, whose first words bind every item; "cardiac disease, which requires
+                # treatment, or stroke": a clause on the item before it, not an item of its own
                 return self.review(node.span, "a list item continues a phrase: what it binds is unclear")
             if any(len(p.subject.text.split()) == 1 and self.concept_of(p.subject) is None for p in listed):
                 # "active, non-infectious pneumonitis", "hepatitis A, B, or C infection": a word

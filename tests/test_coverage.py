@@ -2691,3 +2691,32 @@ def test_an_exception_naming_a_condition_that_raises_the_lab(text: str, section:
 ])
 def test_an_exception_that_is_more_than_a_raising_condition_stays_for_review(text: str) -> None:
     assert any(isinstance(p, NeedsReview) for p in leaves(_section_only(text, "Inclusion")))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("History of myocardial infarction, stroke, or heart failure",
+     "(has myocardial_infarction or has stroke or has heart_failure)"),
+    # the window written after the last name is on every name, as without the lead
+    ("History of myocardial infarction, stroke or heart failure within 6 months",
+     "(has myocardial_infarction within 6 months or has stroke within 6 months or has heart_failure within 6 months)"),
+    ("Known diagnosis of HIV, hepatitis B, or hepatitis C", "(has hiv or has hepatitis_b_active or has hepatitis_c)"),
+])
+def test_a_lead_before_a_comma_list_is_on_every_name(text: str, expected: str) -> None:
+    pred = _section_only(text, "Exclusion")
+    assert canonical(pred) == expected  # type: ignore[arg-type]
+    # "History of" lets a past record of any of them count
+    assert all(p.history for p in leaves(pred) if isinstance(p, PresenceCheck)) == text.startswith("History")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", [
+    # an item that starts with "with", "which", "requiring" qualifies the item before it: read as
+    # an item of its own, every patient with any cardiac disease was excluded
+    "History of cardiac disease, with New York Heart Association Class II or greater",
+    "Cardiac disease, which requires treatment, or stroke",
+    "Autoimmune disease, requiring systemic treatment, or stroke",
+])
+def test_a_list_item_that_qualifies_the_one_before_is_for_review(text: str) -> None:
+    assert isinstance(_section_only(text, "Exclusion"), NeedsReview)
+    # a patient with cardiac or autoimmune disease alone is not excluded by a guess
+    conditions = [{"name": "cardiovascular disease", "present": True}, {"name": "autoimmune disease", "present": True}]
+    assert _status(text, "Exclusion", [], conditions=conditions) == "needs_review"
