@@ -1024,6 +1024,23 @@ def _with_half_life_window(text: str, offset: int) -> Syntax | None:
     return Junction(span=Span(offset, offset + len(text)), op="or" if longer else "and", parts=(node, half_lives))
 
 
+# "Patients with myocardial infarction, stroke, or heart failure", "Has A, B, or C": words that
+# name only the person, before a list of names the grammar reads without them
+_PERSON_LEAD = re.compile(r"\s*(?:(?:the\s+)?(?:patients?|subjects?|participants?)\s+(?:with|who\s+ha(?:ve|s))|ha(?:s|ve))\s+"
+                          r"(?!no\s|not\s)", re.I)
+
+
+def _list_after_the_person(text: str, offset: int) -> Syntax | None:
+    m = _PERSON_LEAD.match(text)
+    if m is None or "," not in text[m.end():]:
+        return None
+    node = parse_clause(" " * m.end() + text[m.end():], offset)
+    if not (isinstance(node, Junction) and node.op == "or"
+            and all(isinstance(p, Presence) and not p.ability for p in node.parts)):
+        return None
+    return dataclasses.replace(node, span=Span(offset, offset + len(text)))
+
+
 def parse_clause(text: str, offset: int = 0) -> Syntax:
     """Parse one clause; any failure becomes ``Unparsed`` with the reason. Never raises."""
     span = Span(offset, offset + len(text))
@@ -1064,7 +1081,8 @@ def parse_clause(text: str, offset: int = 0) -> Syntax:
     except VisitError as err:
         return Unparsed(span=span, text=written, reason=f"not understood: {err.orig_exc}")
     except LarkError as err:
-        listed = _group_named_by_a_result(text, offset) or _threshold_list(text, offset)
+        listed = _group_named_by_a_result(text, offset) or _threshold_list(text, offset) \
+            or _list_after_the_person(text, offset)
         return listed if listed is not None else Unparsed(span=span, text=written, reason=_describe(err))
     except (ValueError, KeyError, RecursionError) as err:
         return Unparsed(span=span, text=written, reason=f"not understood: {err}")
