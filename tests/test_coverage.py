@@ -2726,3 +2726,12 @@ def test_a_list_item_that_qualifies_the_one_before_is_for_review(text: str) -> N
     # a patient with cardiac or autoimmune disease alone is not excluded by a guess
     conditions = [{"name": "cardiovascular disease", "present": True}, {"name": "autoimmune disease", "present": True}]
     assert _status(text, "Exclusion", [], conditions=conditions) == "needs_review"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Patients must have the ability to ingest and retain oral (PO) medications", "has swallow_oral_medication"),
+    ("Has the ability to swallow and retain oral medication", "has swallow_oral_medication"),
+    ("The subject has been diagnosed with type 1 diabetes mellitus", "has diabetes_type_1"),
+])
+def test_have_before_an_ability_and_been_diagnosed_with(text: str, expected: str) -> None:
+    assert canonical(_section_only(text, "Inclusion")) == expected  # type: ignore[arg-type]
