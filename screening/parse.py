@@ -159,9 +159,15 @@ def _paren_body(text: str, open_at: int, end: int) -> int | None:
     return end if depth == 1 else None
 
 
+# "Adequate haematological function, Hb ≥ 100 g/L, ANC ≥ 1.5 x 10^9/L": the same lead before a
+# comma, when a bound follows
+_COMMA_LEAD = re.compile(r"[A-Za-z][A-Za-z/\- ]{0,40}?\sfunctions?\s*,\s*(?=[^,]*?(?:[<>≤≥]|\b(?:at\s+least|greater|less|"
+                         r"more|no\s+more|within)\b))", re.I)
+
+
 def split_lead(text: str, start: int, end: int) -> tuple[tuple[int, int] | None, int, int]:
     """A "Label:" lead before the body of a clause: ((lead start, lead end), body start, body end)."""
-    evidenced = _EVIDENCED_LEAD.match(text, start, end)
+    evidenced = _EVIDENCED_LEAD.match(text, start, end) or _COMMA_LEAD.match(text, start, end)
     if evidenced and evidenced.end() < end:
         return (start, evidenced.end()), evidenced.end(), end
     paren = _PAREN_LEAD.match(text, start, end)

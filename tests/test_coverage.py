@@ -2735,3 +2735,14 @@ def test_a_list_item_that_qualifies_the_one_before_is_for_review(text: str) -> N
 ])
 def test_have_before_an_ability_and_been_diagnosed_with(text: str, expected: str) -> None:
     assert canonical(_section_only(text, "Inclusion")) == expected  # type: ignore[arg-type]
+
+
+def test_a_plain_lead_before_a_comma_and_a_severity_defined_by_its_checks() -> None:
+    # 100 g/L hemoglobin is the canonical unit; 1.5 × 10^9/L and 100 × 10^9/L likewise
+    assert canonical(_section_only("Adequate haematological function, Hb ≥ 100 g/L, ANC ≥ 1.5 x 109/L, "  # type: ignore[arg-type]
+                                   "platelets ≥ 100 x 109/L", "Inclusion")) == \
+        "(hemoglobin ≥ 100 g/L and anc ≥ 1.5 10^9/L and platelets ≥ 100 10^9/L)"
+    assert canonical(_section_only("Severe renal impairment (estimated creatinine clearance <= 30 ml/min)",  # type: ignore[arg-type]
+                                   "Exclusion")) == "creatinine_clearance ≤ 30 mL/min"
+    # among exclusions "Adequate … function," states a requirement: for a person
+    assert isinstance(_section_only("Adequate renal function, creatinine ≤ 1.5 mg/dL", "Exclusion"), NeedsReview)
