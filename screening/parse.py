@@ -415,7 +415,11 @@ class _ToNodes(Transformer[Token, Any]):
     @v_args(meta=True)
     def compare(self, meta: Any, items: list[Any]) -> Comparison:
         cond = items[2] if len(items) > 2 else None
-        return _conditioned(Comparison(span=self._span(meta), op=comparator_op(str(items[0])),  # type: ignore[arg-type]
+        op = comparator_op(str(items[0]))
+        if isinstance(items[1], LimitMultiple) and op in (">", ">=") \
+                and _TIMES_NORMAL.search(self._quote(items[1].span)):
+            raise ValueError("a multiple of 'normal' under a lower bound: which limit is meant is not written")
+        return _conditioned(Comparison(span=self._span(meta), op=op,  # type: ignore[arg-type]
                                        value=items[1]), cond)
 
     @v_args(meta=True)
@@ -948,6 +952,7 @@ def _with_exceptions(node: Syntax, exceptions: tuple[Name, ...]) -> Syntax:
 
 
 # the words of resolve's own reading of "history" in a lead
+_TIMES_NORMAL = re.compile(r"(?:[x×X*]|times)\s*(?:the\s+)?(?:institutional\s+|local\s+)?normal\b", re.I)
 _LEAD_HISTORY = re.compile(r"\b(?:history|prior|previous(?:ly)?|past|ever|received|treated\s+with|diagnosed)\b", re.I)
 
 

@@ -453,6 +453,12 @@ WHOLE: list[tuple[str, str, str]] = [
     ("Exclusion", "Prior solid organ or allogeneic stem cell transplantation.",
      "(has organ_transplant or has allogeneic_stem_cell_transplant)"),
     ("Exclusion", "Known pleural or pericardial effusion at baseline", "(has pleural_effusion or has pericardial_effusion)"),
+    # "N times normal": a multiple of the upper limit of normal (NCT00002774-style older text)
+    ("Inclusion", "Bilirubin no greater than 1.5 times normal", "total_bilirubin ≤ 1.5 × ULN"),
+    ("Inclusion", "AST and ALT ≤ 2.5 times normal", "(ast ≤ 2.5 × ULN and alt ≤ 2.5 × ULN)"),
+    ("Inclusion", "Total bilirubin \\< 2 times institutional normal limits", "total_bilirubin < 2 × ULN"),
+    # "History of" before a comma list is on every name
+    ("Exclusion", "History of HBV, HCV, or HIV infection,", "(has hepatitis_b_active or has hepatitis_c or has hiv)"),
 ]
 
 

@@ -2746,3 +2746,8 @@ def test_a_plain_lead_before_a_comma_and_a_severity_defined_by_its_checks() -> N
                                    "Exclusion")) == "creatinine_clearance ≤ 30 mL/min"
     # among exclusions "Adequate … function," states a requirement: for a person
     assert isinstance(_section_only("Adequate renal function, creatinine ≤ 1.5 mg/dL", "Exclusion"), NeedsReview)
+
+
+def test_a_multiple_of_normal_under_a_lower_bound_is_for_review() -> None:
+    # "≥ 0.8 × normal" could be of either limit: not read
+    assert isinstance(_section_only("Hemoglobin ≥ 0.8 x normal", "Inclusion"), NeedsReview)
