@@ -2751,3 +2751,13 @@ def test_a_plain_lead_before_a_comma_and_a_severity_defined_by_its_checks() -> N
 def test_a_multiple_of_normal_under_a_lower_bound_is_for_review() -> None:
     # "≥ 0.8 × normal" could be of either limit: not read
     assert isinstance(_section_only("Hemoglobin ≥ 0.8 x normal", "Inclusion"), NeedsReview)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Patients who have an ECOG PS of 0, 1 or 2", "ecog in (0, 1, 2)"),
+    ("Patients who have a life expectancy of at least 12 weeks", "life_expectancy ≥ 12 week"),
+    # "who have had", "who have a history of" keep their own reading
+    ("Patients who have a history of stroke", "has stroke"),
+])
+def test_patients_who_have_names_the_person(text: str, expected: str) -> None:
+    assert canonical(_section_only(text, "Inclusion")) == expected  # type: ignore[arg-type]
