@@ -368,6 +368,13 @@ def _compile_item(item: Item, parent: str | None, restatement: Any, polarity: st
         predicate = NeedsReview(span=item.span, text=" ".join(item.text.split()), reason=intro_reason)
     elif item.is_heading and not any(ch.isalnum() for ch in item.text):
         predicate = None  # "-", "<!-- -->": nothing to read
+    elif item.is_heading and item.text.rstrip().endswith(":") and not _ANNOUNCES_LIST.search(item.text) \
+            and not re.search(r"\b(or|and|least)\b", item.text, re.I) \
+            and is_plain_lead_in(item.text.rstrip()[:-1], exclusion=item.section == "exclusion"):
+        # "PATIENT CHARACTERISTICS:", "Hepatic:" over items written at its own level (PDQ text
+        # whose indentation was lost): a topic label, which the items after it state in full
+        # ("One of the following:", "Or:" announce how the items combine: for a person)
+        predicate = None
     elif item.is_heading:
         # a title with nothing under it ("Hepatic disease", "Module 5:"): it may be a criterion
         # or only a heading, which a person can tell at a glance

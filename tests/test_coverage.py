@@ -2761,3 +2761,15 @@ def test_a_multiple_of_normal_under_a_lower_bound_is_for_review() -> None:
 ])
 def test_patients_who_have_names_the_person(text: str, expected: str) -> None:
     assert canonical(_section_only(text, "Inclusion")) == expected  # type: ignore[arg-type]
+
+
+def test_a_topic_label_over_items_at_its_own_level_is_no_criterion() -> None:
+    # PDQ text whose indentation was lost: the label says nothing; "Or:" and "One of the
+    # following:" say how the items combine, and stay for a person
+    trial = compile_trial(trial_from_text("Inclusion Criteria:\n  DISEASE CHARACTERISTICS:\n  Histologically proven "
+                                          "breast cancer\n  PRIOR CONCURRENT THERAPY:\n  Hepatic:\n  Bilirubin ≤ 1.5 x ULN\n"
+                                          "  Or:\n  Hepatitis B\n  One of the following:\n", nct_id="NCT00000000"))
+    read = {c.text: c.predicate for c in trial.criteria}
+    assert read["DISEASE CHARACTERISTICS:"] is None and read["PRIOR CONCURRENT THERAPY:"] is None
+    assert read["Hepatic:"] is None
+    assert isinstance(read["Or:"], NeedsReview) and isinstance(read["One of the following:"], NeedsReview)
