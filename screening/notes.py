@@ -135,6 +135,11 @@ def filler_words() -> frozenset[str]:
 
 
 @cache
+def comprehension_words() -> frozenset[str]:
+    return frozenset(normalize_phrase(w) for w in _notes_data()["comprehension"]["words"])
+
+
+@cache
 def person_words() -> frozenset[str]:
     return frozenset(normalize_phrase(w) for w in _notes_data().get("persons", {}).get("words", []))
 

@@ -45,7 +45,7 @@ from .nodes import (
     ValueList,
     leaves,
 )
-from .notes import (filler_words, load_methods, scale_conversions, find_qualifier, is_inclusive_note, is_neutral_note, is_plain_lead_in, is_reference_event, lookup_method,
+from .notes import (comprehension_words, filler_words, load_methods, scale_conversions, find_qualifier, is_inclusive_note, is_neutral_note, is_plain_lead_in, is_reference_event, lookup_method,
                     person_words)
 from .parse import is_alternatives_list, parse_item
 from .segment import says_any
@@ -803,6 +803,27 @@ class Resolver:
                 out[i] = dataclasses.replace(part, subject=full)
         return out
 
+    def understanding_and_attestations(self, node: Junction) -> Predicate | None:
+        """"Able to understand and willing to sign a written informed consent document", "… to
+        understand and comply with study requirements": understanding is part of what the
+        attestations after it record (an informed consent, a judged ability to comply), so the
+        clause is those attestations. Anything else after "understand" leaves it for review."""
+        first = node.parts[0] if node.parts else None
+        if node.op != "and" or len(node.parts) < 2 or not isinstance(first, Presence) or not first.ability \
+                or normalize_phrase(first.subject.text) not in comprehension_words():
+            return None
+        checks: list[Predicate] = []
+        for part in node.parts[1:]:
+            if not isinstance(part, Presence):
+                return None
+            check = self.presence(dataclasses.replace(part, ability=True))  # "able to" is on each
+            if not (isinstance(check, PresenceCheck) and self.vocab.get(check.concept).kind == "attestation"):
+                return None
+            checks.append(check)
+        if len(checks) == 1:
+            return dataclasses.replace(checks[0], span=node.span, text=self.quote(node.span))
+        return AllOf(span=node.span, text=self.quote(node.span), children=tuple(checks))
+
     def words_sharing_a_measure(self, node: Junction, lead: Name | None) -> Predicate | None:
         """"Measured or calculated creatinine clearance ≥ 60 mL/min": a word before "or" that names
         nothing alone but, put in place of the first word of the measure after it, names the same
@@ -875,6 +896,9 @@ class Resolver:
         one_measure = self.words_sharing_a_measure(node, lead)
         if one_measure is not None:
             return one_measure
+        attested = self.understanding_and_attestations(node)
+        if attested is not None:
+            return attested
         if not node.and_or and all(isinstance(p, Presence) and p.window is None and not p.exceptions
                                    and p.status is None and p.method is None for p in node.parts):
             # "Ability to understand and the willingness to sign a written informed consent

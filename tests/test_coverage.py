@@ -2773,3 +2773,17 @@ def test_a_topic_label_over_items_at_its_own_level_is_no_criterion() -> None:
     assert read["DISEASE CHARACTERISTICS:"] is None and read["PRIOR CONCURRENT THERAPY:"] is None
     assert read["Hepatic:"] is None
     assert isinstance(read["Or:"], NeedsReview) and isinstance(read["One of the following:"], NeedsReview)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Able to understand and willing to sign a written informed consent document.", "has informed_consent"),
+    ("Subjects must be able to understand and comply with study requirements", "has protocol_compliance"),
+    ("Able to understand and give written informed consent and comply with study procedures.",
+     "(has informed_consent and has protocol_compliance)"),
+])
+def test_understanding_before_an_attestation_is_part_of_it(text: str, expected: str) -> None:
+    assert canonical(_section_only(text, "Inclusion")) == expected  # type: ignore[arg-type]
+
+
+def test_understanding_before_anything_else_is_for_review() -> None:
+    assert any(isinstance(p, NeedsReview) for p in leaves(_section_only("Able to understand and speak English", "Inclusion")))  # type: ignore[arg-type]
