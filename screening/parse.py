@@ -805,7 +805,7 @@ class _ToNodes(Transformer[Token, Any]):
         names = [i for i in items if isinstance(i, Name)]
         window = next((i for i in items if isinstance(i, Duration)), None)
         lead = self.text[meta.start_pos:names[0].span.start - self.offset]
-        history = _LEAD_HISTORY.search(lead) is not None  # "History of": past records count for every name
+        history = HISTORY_WORDS.search(lead) is not None  # "History of": past records count for every name
         # as in a list with no lead, the names before the last are a name list
         parts = [Presence(span=n.span, subject=n, history=history, in_name_list=n is not names[-1]) for n in names]
         parts[-1] = dataclasses.replace(parts[-1], window=window, span=Span(parts[-1].span.start, self._span(meta).end))
@@ -951,9 +951,11 @@ def _with_exceptions(node: Syntax, exceptions: tuple[Name, ...]) -> Syntax:
     raise ValueError("an exception ('other than ...') needs a condition before it")
 
 
-# the words of resolve's own reading of "history" in a lead
 _TIMES_NORMAL = re.compile(r"(?:[x×X*]|times)\s*(?:the\s+)?(?:institutional\s+|local\s+)?normal\b", re.I)
-_LEAD_HISTORY = re.compile(r"\b(?:history|prior|previous(?:ly)?|past|ever|received|treated\s+with|diagnosed)\b", re.I)
+# "history of", "previously treated with", "had been diagnosed": words that let past (resolved,
+# stopped) records count, not only current ones (resolve reads them the same way)
+HISTORY_WORDS = re.compile(r"\b(history|prior|previous|previously|past|ever|had\s+been|had\s+received|"
+                           r"received|treated\s+with|diagnosed)\b", re.I)
 
 
 def _status_word(text: str) -> str:

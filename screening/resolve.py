@@ -47,7 +47,7 @@ from .nodes import (
 )
 from .notes import (comprehension_words, filler_words, load_methods, scale_conversions, find_qualifier, is_inclusive_note, is_neutral_note, is_plain_lead_in, is_reference_event, lookup_method,
                     person_words)
-from .parse import is_alternatives_list, parse_item
+from .parse import HISTORY_WORDS, is_alternatives_list, parse_item
 from .segment import says_any
 from .units import normalize_unit, conversion_factor, describe_unit
 from .vocabulary import Concept, Vocabulary, load_vocabulary, normalize_phrase
@@ -57,8 +57,7 @@ PRESENCE_KINDS = {"condition", "medication_class", "procedure", "state", "attest
 _THERAPY_KINDS = {"medication_class", "procedure"}  # what "N weeks since" may be counted from
 _RECOVERED = re.compile(r"(fully\s+)?recovered\s*$", re.I)
 
-_HISTORY = re.compile(r"\b(history|prior|previous|previously|past|ever|had\s+been|had\s+received|"
-                      r"received|treated\s+with|diagnosed)\b", re.I)
+_HISTORY = HISTORY_WORDS
 # "unless liver metastases are present", "except (for|in) patients with (known) Gilbert's syndrome"
 _EXCEPTION_CONDITION = re.compile(
     r"(?:unless|except)\s+(?:for\s+|in\s+)?(?:(?:patients?|subjects?|participants?|those)\s+(?:with|who\s+ha(?:ve|s))\s+"
@@ -784,8 +783,8 @@ class Resolver:
         does not know, before a name it knows, stands for that name with as many of its first
         words replaced ("type 1 diabetes mellitus", "cardiac disease"), when the vocabulary knows
         the result as the same kind of thing. Read from the right, so "A, B or C disease" gives
-        "A disease" too; a name in between that reads as nothing ends it ("Active, X, or
-        unstable angina" is no "active angina")."""
+        "A disease" too; only the name just after gives its words ("Active, X, or unstable
+        angina" is no "active angina")."""
         out = list(parts)
         for i in range(len(out) - 2, -1, -1):
             part, after = out[i], out[i + 1]
