@@ -115,7 +115,10 @@ def to_text(result: TrialResult) -> str:
             lines.append(f"{pad}    understood as: {c.understood_as}")
         words = _EXCLUSION_CHECK if c.section == "exclusion" else _INCLUSION_CHECK
         for ch in c.checks:
-            lines.append(f"{pad}    - {words[ch.status]}: {ch.explanation}")
+            label = words[ch.status]
+            # an explanation that already opens with its status ("needs review: …") is not prefixed again
+            said = ch.explanation.lower().startswith(f"{label.lower()}:")
+            lines.append(f"{pad}    - {ch.explanation}" if said else f"{pad}    - {label}: {ch.explanation}")
     lines.append("")
     lines.append(f"VERDICT: {result.verdict}")
     if result.failed:

@@ -524,3 +524,17 @@ def test_unit_errors_name_the_patient_file(
     path = write_patient(tmp_path, change)
     line = check_bad(capsys, path)
     assert str(path) in line
+
+
+def test_a_check_line_names_its_status_once() -> None:
+    # "- needs review: needs review: …" repeated the status the explanation already opens with
+    from screening import screen
+    from screening.compile import compile_trial
+    from screening.report import to_text
+    from screening.rules import trial_from_text
+
+    trial = compile_trial(trial_from_text("Inclusion Criteria:\n- Breast cancer\n- Any condition the investigator "
+                                          "believes may affect compliance\n", nct_id="NCT00000000"))
+    text = to_text(screen(trial, {"patient_id": "x", "as_of": "2026-01-01"}))
+    assert "needs review: needs review" not in text and "unknown: unknown" not in text
+    assert "- needs review: " in text and "- unknown: " in text
