@@ -733,6 +733,14 @@ class Evaluator:
         truth, expl = Truth.UNKNOWN, ""
         undated: list[Record] = []
         past: list[tuple[Record, dt.date | None]] = []
+        if start is not None:
+            # a record that ended before the window is not in it, whatever it would say of the
+            # qualifier ("prednisone" stopped 45 days ago, for "> 10 mg/day within 14 days")
+            for r in list(unqualified):
+                last = as_of if r.ongoing else (r.end or (r.start if r.end_known else None))
+                if last is not None and last < start:
+                    unqualified.remove(r)
+                    past.append((r, last))
         for r in present:
             last = as_of if r.ongoing else (r.end or (r.start if r.end_known else None))
             if last is None and r.start is not None and start is not None and r.start >= start:

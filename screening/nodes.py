@@ -159,6 +159,7 @@ class Presence:
     method: Name | None = None  # "measurable disease per RECIST 1.1": the criteria that define it
     history: bool = False  # "Prior chemotherapy or RADIOTHERAPY": a list's "prior" written once
     ability: bool = False  # "Able to swallow tablets": only an attestation is an ability
+    dose: Name | None = None  # "corticosteroids (> 10 mg/day of prednisone)": only those doses count
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

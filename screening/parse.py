@@ -1037,6 +1037,51 @@ def _with_half_life_window(text: str, offset: int) -> Syntax | None:
     return Junction(span=Span(offset, offset + len(text)), op="or" if longer else "and", parts=(node, half_lives))
 
 
+# "systemic corticosteroids (> 10 mg daily of prednisone or equivalent)", "(in dosing exceeding
+# 10 mg daily of prednisone equivalent)": a dose in parentheses right after a drug's name. Only
+# those doses count; a record of the drug that does not state its dose cannot decide (resolve).
+_DOSE_NOTE = re.compile(
+    r"\(\s*(?P<dose>(?:(?:in|at)\s+(?:an?\s+)?(?:(?:daily|total)\s+)?(?:dos(?:ing|es?))\s+(?:of\s+)?"
+    r"|(?:an?\s+)?(?:daily\s+)?dose\s+(?:of\s+)?|(?:equivalent|equal)\s+to\s+)?"
+    r"(?:exceeding|≥|≤|>|<|\\?>=?|\\?<=?|=<|=\\?<|(?:greater|more|less)\s+than(?:\s+or\s+equal\s+to)?"
+    r"|(?:of\s+)?at\s+least|no\s+more\s+than|not\s+(?:more\s+than|exceeding|to\s+exceed)|up\s+to)\s*"
+    r"\d+(?:\.\d+)?\s*mg(?:\s*/\s*kg)?(?:\s*(?:/|per)\s*(?:day|d)\b|\s+(?:daily|a\s+day|per\s+day|every\s+day))?"
+    r"(?:\s+(?:of\s+)?(?:oral\s+)?(?:prednisone|prednisolone|methylprednisolone|dexamethasone|hydrocortisone)"
+    r"(?:\s*/\s*day|\s+daily|\s+per\s+day)?(?:\s*,?\s*(?:or\s+(?:an?\s+|its\s+)?)?equivalents?(?:\s+dose)?)?)?)\s*\)",
+    re.I)
+
+
+def _with_dose_note(text: str, offset: int) -> Syntax | None:
+    """The clause read without its dose note, which then narrows the drug written just before it."""
+    m = _DOSE_NOTE.search(text)
+    if m is None:
+        return None
+    node = parse_clause(text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():], offset)
+    words = re.sub(r"\s+", " ", m["dose"].replace("\\", "")).strip()
+    dose = Name(span=Span(offset + m.start(), offset + m.end()), text=words)
+    return _attach_dose(node, dose, text, offset)
+
+
+def _attach_dose(node: Syntax, dose: Name, text: str, offset: int) -> Syntax | None:
+    """The node with the dose on the presence whose name ends just before it; None if there is none."""
+    if isinstance(node, Presence):
+        end = node.subject.span.end
+        if node.dose is None and node.subject.text and end <= dose.span.start \
+                and not text[end - offset:dose.span.start - offset].strip():
+            return dataclasses.replace(node, dose=dose, span=Span(node.span.start, max(node.span.end, dose.span.end)))
+        return None
+    span = Span(node.span.start, max(node.span.end, dose.span.end))
+    if isinstance(node, Negation):
+        part = _attach_dose(node.part, dose, text, offset)
+        return None if part is None else dataclasses.replace(node, part=part, span=span)
+    if isinstance(node, Junction):
+        for i, p in enumerate(node.parts):
+            found = _attach_dose(p, dose, text, offset)
+            if found is not None:
+                return dataclasses.replace(node, parts=(*node.parts[:i], found, *node.parts[i + 1:]), span=span)
+    return None
+
+
 # "Patients with myocardial infarction, stroke, or heart failure", "Has A, B, or C": words that
 # name only the person, before a list of names the grammar reads without them
 _PERSON_LEAD = re.compile(r"\s*(?:(?:the\s+)?(?:patients?|subjects?|participants?)\s+(?:with|who\s+ha(?:ve|s))|ha(?:s|ve))\s+"
@@ -1060,6 +1105,8 @@ def parse_clause(text: str, offset: int = 0) -> Syntax:
     parser = _parser()  # a broken grammar is a bug: let it raise
     if (windowed := _with_half_life_window(text, offset)) is not None:
         return windowed
+    if (dosed := _with_dose_note(text, offset)) is not None:
+        return dosed
     if _LOST_SYMBOL.search(text):
         # "LVEF  50%", "ECOG  1": some exports strip ≥ and ≤ and leave their spaces behind;
         # reading what is left would turn "at least" into "equal to"
@@ -1249,8 +1296,8 @@ _UNLESS = re.compile(r",?\s*\bunless\b"
 _PERMISSION = re.compile(
     r"^(?:however,?\s+|note:?\s+)?(?:(?:patients?|subjects?|participants?|women|men|females?|males?|those|"
     r"individuals|persons?|people)\s+(?:with|who|on|receiving|taking|having|whose|that|in\s+whom)\b.*"
-    r"(?:\b(?:is|are|will\s+be|may\s+be|can\s+be|would\s+be|be)\s+(?:eligible|allowed|permitted|acceptable|"
-    r"enrolled|included)\b|\b(?:may|can|will)\s+(?:enroll|enrol|participate|take\s+part)\b)|[^\d<>≤≥]*\b(?:is|are|will\s+be|may\s+be)\s+(?:allowed|permitted|acceptable)\b)",
+    r"(?:\b(?:is|are|will\s+be|may\s+be|can\s+be|would\s+be|be)\s+(?:eligible|allowed|allowable|permitted|acceptable|"
+    r"enrolled|included)\b|\b(?:may|can|will)\s+(?:enroll|enrol|participate|take\s+part)\b)|[^\d<>≤≥]*\b(?:is|are|will\s+be|may\s+be)\s+(?:allowed|allowable|permitted|acceptable)\b)",
     re.I | re.S)
 _RESTRICTION = re.compile(r"\b(?:only|not|ineligible|excluded|exclude|must|no|maximum|minimum|up\s+to|at\s+most|"
                           r"at\s+least|more|less|fewer|greater|exceed\w*)\b|n't", re.I)
@@ -1320,7 +1367,9 @@ def _unless_instead(text: str, start: int, end: int, *, exclusion: bool = False)
 
 # "Note: ovarian function suppression drugs … do not count as anti-cancer therapy": what the
 # sentence names is taken out of the item, which can only let patients in
-_NOT_COUNTED = re.compile(r"\b(?:do|does|will|shall)\s+not\s+count\b|\b(?:is|are)\s+not\s+(?:counted|considered)\s+(?:as|an?)\b",
+_NOT_COUNTED = re.compile(r"\b(?:do|does|will|shall)\s+not\s+count\b|\b(?:is|are)\s+not\s+(?:counted|considered)\s+(?:as|an?)\b"
+                          # "… is not exclusionary", "EXCEPTION: low doses of steroids …": likewise
+                          r"|\b(?:is|are)\s+not\s+(?:exclusionary|an?\s+exclusion\b|excluded\b)|^\s*exceptions?\s*:",
                           re.I)
 
 
@@ -1328,7 +1377,10 @@ def is_permission(text: str) -> bool:
     """A sentence that lets a group of patients in: "Patients with Gilbert's syndrome are eligible"."""
     if _NOT_COUNTED.search(text):
         return True
-    return _PERMISSION.match(text.strip()) is not None and _RESTRICTION.search(text) is None
+    # a dose or a bound in parentheses ("(prednisone ≤ 0.5 mg/day)") does not make it a requirement
+    whole = re.fullmatch(r"\s*\((.*)\)[\s.;]*", text, re.S)  # "(Inhaled steroids are allowed.)"
+    bare = re.sub(r"\([^()]*\)", " ", whole[1] if whole else text).strip()
+    return _PERMISSION.match(bare) is not None and _RESTRICTION.search(text) is None
 
 
 # "Patients with malabsorption syndromes will be excluded." among exclusions: the words only say

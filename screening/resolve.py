@@ -93,12 +93,33 @@ class Resolver:
         self._any_lead = False  # a lead said "one of the following": the checks after it are alternatives
 
     # ------------------------------------------------------------------ names
+    def names_joined_by_a_slash(self, subjects: tuple[Name, ...]) -> tuple[Name, ...]:
+        """"FEV1/FVC < 70%" is one ratio, not FEV1 and FVC each below 70%: two names written with
+        only a slash between them are one name where the vocabulary knows them so as a concept of its
+        own ("AST/ALT" stays two; "PT/INR", a name of INR, too: its PT is not dropped)."""
+        out = list(subjects)
+        i = 0
+        while i + 1 < len(out):
+            a, b = out[i], out[i + 1]
+            if a.span.end <= b.span.start and self.text[a.span.end:b.span.start].strip() == "/":
+                joined = Name(span=Span(a.span.start, b.span.end), text=self.quote(Span(a.span.start, b.span.end)))
+                whole = self.vocab.lookup(joined.text)
+                if whole is not None and all(self.concept_of(n) not in (None, whole) for n in (a, b)):
+                    out[i:i + 2] = [joined]
+                    continue
+            i += 1
+        return tuple(out)
+
     def concept_of(self, name: Name | str) -> Concept | None:
         text = name.text if isinstance(name, Name) else name
         vocab = self.vocab
         hit = vocab.lookup(text)
         if hit is not None:
             return hit
+        if (kind_of := _KIND_OF.match(text)) is not None and kind_of.end() < len(text):
+            # "any other form of immunosuppressive therapy" is immunosuppressive therapy ("other"
+            # is read from the words as written)
+            return self.concept_of(text[kind_of.end():])
         # Drop an abbreviation in parentheses that repeats the name: "absolute neutrophil count (ANC)".
         # A spelled-out alias is dropped only if it names the same concept: "(requiring systemic
         # treatment)" is a qualifier, and dropping it would widen the criterion.
@@ -1162,6 +1183,7 @@ class Resolver:
     def _threshold(self, node: Threshold, subjects: tuple[Name, ...], any_subject: bool) -> Predicate:
         method: str | None = None
         context: list[PresenceCheck | CategoryCheck] = []
+        subjects = self.names_joined_by_a_slash(subjects)
         node, subjects = self.note_naming_the_scale(node, subjects)
         for note in node.notes:
             m = lookup_method(note.text)
@@ -1652,12 +1674,23 @@ class Resolver:
             # "Active brain metastases": for this concept the word narrows (vocabulary data)
             qualifier = next((w.lower() for w in concept.narrowed_by
                               if re.search(rf"\b{re.escape(w)}\b", self.quote(node.span), re.I)), None)
+        if node.dose is not None:
+            if concept.kind != "medication_class" or qualifier:
+                return self.review(node.span, f"the dose {node.dose.text!r} is not understood after {node.subject.text!r}")
+            # "corticosteroids (> 10 mg/day of prednisone)": a record that does not state its dose
+            # cannot decide, as for any qualifier; the dose is quoted as the trial wrote it
+            qualifier = "at a dose " + re.sub(r"^(?:(?:in|at)\s+(?:an?\s+)?(?:(?:daily|total)\s+)?dos(?:ing|es?)"
+                                              r"|(?:an?\s+)?(?:daily\s+)?dose)\s+(?:of\s+)?", "",
+                                              node.dose.text, flags=re.I)
         member = self.member_named(node.subject, concept)
         return PresenceCheck(span=node.span, text=self.quote(node.span), concept=concept.id,
                              within_days=node.window.days if node.window else None,
                              excluding=tuple(excluding), other=other, history=history,
                              qualifier=qualifier, member=member, written=node.subject.text,
                              window_text=_window_text(node.window))
+
+
+_KIND_OF = re.compile(r"\s*(?:any\s+)?(?:other\s+)?(?:forms?|types?|kinds?)\s+of\s+(?=\S)", re.I)
 
 
 def _implausible(value: float | None, concept: Concept) -> str | None:

@@ -627,6 +627,8 @@ class CohortQuery:
             present_flag = f"COALESCE({self._ok(f)}, FALSE)" if f is not None else None
             present_date = f"{self._ok(d)} IS NOT NULL" if d is not None else None
             if not counted:
+                if start is not None and present_date is not None and d is not None:
+                    present_date = f"COALESCE({self._ok(d)} >= {start}, FALSE)"  # ended before the window: not in it
                 unsure_parts.extend(p for p in (present_flag, present_date) if p)
                 continue
             ongoing = _record_ongoing(self.vocab, cid)

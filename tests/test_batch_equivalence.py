@@ -100,6 +100,8 @@ Exclusion Criteria:
 - Inflammatory breast cancer
 - NYHA class III or IV
 - HIV, hepatitis B or C
+- Systemic corticosteroids (> 10 mg daily prednisone equivalent) within 14 days
+- Warfarin within 30 days
 - All of the following:
   - heart failure
   - pregnancy
@@ -134,10 +136,11 @@ FLAGS = ["measurable_disease", "breast_cancer", "cns_metastases", "liver_metasta
          "long_qt_syndrome", "hepatitis_b_active", "hiv", "malignancy", "carcinoma_in_situ",
          "basal_cell_skin_cancer", "gcsf", "anticancer_therapy", "anti_her2_therapy", "childbearing_potential",
          "inflammatory_breast_cancer", "hepatitis_c", "swallow_oral_medication", "informed_consent",
-         "contraception", "protocol_compliance", "diabetes_type_1", "diabetes_type_2"]
+         "contraception", "protocol_compliance", "diabetes_type_1", "diabetes_type_2", "systemic_corticosteroid",
+         "anticoagulant"]
 EVENTS = ["myocardial_infarction", "arterial_venous_thrombosis", "deep_vein_thrombosis", "gcsf", "tpo_agonist",
           "rbc_transfusion", "platelet_transfusion", "investigational_agent", "malignancy",
-          "squamous_cell_skin_cancer", "anti_her2_adc", "breast_cancer"]
+          "squamous_cell_skin_cancer", "anti_her2_adc", "breast_cancer", "systemic_corticosteroid", "anticoagulant"]
 CATEGORIES = {
     "urine_protein_dipstick": ["negative", "trace", "1+", "2+", "3+", "Negative", "neg", "4 plus"],
     "hbsag": ["positive", "negative", "pos", "reactive", "Neg", "unclear"],

@@ -918,3 +918,151 @@ def test_a_review_of_an_agreement_quotes_its_time_frame_too() -> None:
             "study therapy")
     p = resolve_item(text, "inclusion")
     assert isinstance(p, NeedsReview) and p.text == text
+
+
+# ---------------------------------------------------------------- a dose written after a drug
+
+@pytest.mark.parametrize(("text", "concept", "qualifier", "days"), [
+    # NCT dev corpus spellings; the dose is quoted as written, after "at a dose"
+    ("Systemic corticosteroids (> 10 mg daily prednisone equivalent) within 14 days",
+     "systemic_corticosteroid", "at a dose > 10 mg daily prednisone equivalent", 14.0),
+    ("Subjects may not receive corticosteroids (>10 mg/day of prednisone or equivalent) within 3 weeks prior "
+     "to enrollment", "systemic_corticosteroid", "at a dose >10 mg/day of prednisone or equivalent", 21.0),  # 3 × 7
+    # "chronic" narrows the drug, and no medication qualifier reads it yet: no check at all
+    ("Is receiving chronic systemic steroid therapy (in dosing exceeding 10 mg daily of prednisone equivalent)",
+     None, None, None),
+    ("Patients currently receiving systemic steroid therapy (in dosing exceeding 10 mg daily of prednisone "
+     "equivalent)", "systemic_corticosteroid", "at a dose exceeding 10 mg daily of prednisone equivalent", None),
+])
+def test_a_dose_narrows_the_drug(text: str, concept: str | None, qualifier: str | None, days: float | None) -> None:
+    p = resolve_item(text, "exclusion")
+    if concept is None:
+        assert isinstance(p, NeedsReview)
+        return
+    assert isinstance(p, PresenceCheck), p
+    assert (p.concept, p.qualifier, p.within_days) == (concept, qualifier, days)
+    assert p.text.endswith(text[-20:])  # the check quotes its dose and window
+
+
+@pytest.mark.parametrize("text", [
+    # a dose after a condition, a lab or a procedure is not a drug's dose
+    "Diabetes (> 10 mg daily prednisone equivalent)",
+    "Major surgery (> 10 mg/day)",
+])
+def test_a_dose_after_anything_but_a_drug_is_for_review(text: str) -> None:
+    p = resolve_item(text, "exclusion")
+    assert p is not None and not any(isinstance(x, PresenceCheck) and x.qualifier for x in leaves(p))
+    assert any(isinstance(x, NeedsReview) for x in leaves(p))
+
+
+def test_a_drug_with_a_dose_excludes_only_when_no_such_drug_is_taken(tmp_path: Path) -> None:
+    from screening import screen
+
+    trial = _trial(tmp_path, "Exclusion Criteria:\n- Systemic corticosteroids (> 10 mg daily prednisone "
+                             "equivalent) within 14 days\n")
+    (cid,) = [c.id for c in trial.criteria if c.section == "exclusion"]
+    base = {"patient_id": "x", "as_of": "2026-01-15", "complete_records": ["medications"]}
+
+    def status(meds: list[dict[str, object]]) -> str:
+        return next(c for c in screen(trial, {**base, "medications": meds}).criteria if c.id == cid).status
+
+    # no corticosteroid at all (a complete list): not excluded, whatever the dose limit
+    assert status([]) == "met"
+    # prednisone taken until 2026-01-10, 5 days before: inside the 14 days, but its dose is not
+    # recorded against "> 10 mg": a person checks (never "excluded" on a dose the record lacks)
+    assert status([{"name": "prednisone", "start_date": "2025-12-01", "end_date": "2026-01-10"}]) == "unknown"
+    # stopped 2025-12-01, 45 days before: outside the window, not excluded
+    assert status([{"name": "prednisone", "start_date": "2025-11-01", "end_date": "2025-12-01"}]) == "met"
+
+
+@pytest.mark.parametrize("text", [
+    # dev corpus: a later sentence or an "EXCEPTION:" lets some of the patients back in
+    "Concurrent use of systemic steroids. Recent or current use of inhaled or topical steroids in standard doses "
+    "is not exclusionary. Physiologic replacement of steroids (prednisone ≤ 0.5 mg /day, or equivalent doses of "
+    "other corticosteroids) is allowed",
+    "Current use of corticosteroids; EXCEPTION: low doses of steroids (< 10 mg of prednisone or equivalent dose of "
+    "other steroid) used for treatment of non-hematologic medical conditions",
+    "Receiving systemic steroid therapy. (Inhaled steroid therapy is allowable.)",
+    "Has a known history of human immunodeficiency virus (HIV) infection. Well-controlled HIV with anti-retroviral "
+    "therapy (ART) is not excluded",
+])
+def test_a_sentence_that_lets_patients_in_never_leaves_the_first_one_to_exclude_alone(tmp_path: Path, text: str) -> None:
+    from screening import screen
+
+    p = resolve_item(text, "exclusion")
+    assert isinstance(p, AllOf) and isinstance(p.children[-1], NeedsReview), p
+    trial = _trial(tmp_path, f"Exclusion Criteria:\n- {text}\n")
+    (cid,) = [c.id for c in trial.criteria if c.section == "exclusion"]
+    patient = {"patient_id": "x", "as_of": "2026-01-15",
+               "medications": [{"name": "prednisone", "start_date": "2026-01-01"}],
+               "conditions": [{"name": "HIV infection", "onset_date": "2010-01-01"}]}
+    # the patient has what the first sentence names, and may be one the later sentence lets in
+    assert next(c for c in screen(trial, patient).criteria if c.id == cid).status != "not_met"
+
+
+@pytest.mark.parametrize(("text", "concept", "other"), [
+    ("Patients receiving any other investigational agents", "investigational_agent", True),
+    ("Current use of warfarin", "anticoagulant", False),
+    ("Concomitant use of any investigational agent.", "investigational_agent", False),
+    ("Is receiving any other form of immunosuppressive therapy", "immunosuppressant", True),
+    ("Patients must not take strong CYP3A4 inhibitors", "strong_cyp3a4_inhibitor", False),
+])
+def test_receiving_and_current_use_lead_a_therapy(text: str, concept: str, other: bool) -> None:
+    p = resolve_item(text, "exclusion")
+    assert isinstance(p, PresenceCheck) and (p.concept, p.other, p.history, p.within_days) == (concept, other, False, None)
+
+
+# ---------------------------------------------------------------- lung function, % of predicted
+
+@pytest.mark.parametrize(("text", "concept", "op", "value", "upper"), [
+    # dev corpus spellings of "percent of the predicted normal value"
+    ("DLCO > 50% predicted", "dlco_percent_predicted", ">", 50.0, None),
+    ("FVC >= 40% of predicted normal", "fvc_percent_predicted", ">=", 40.0, None),
+    ("DLCO < 30% of the predicted value", "dlco_percent_predicted", "<", 30.0, None),
+    # a bare "%" after DLCO is of the predicted value too (vocabulary bare_units)
+    ("Carbon monoxide diffusing capacity (DLCO) ≥ 50%", "dlco_percent_predicted", ">=", 50.0, None),
+    ("Carbon Monoxide Diffusion Capacity (DLCO) 30% to 89% of predicted normal", "dlco_percent_predicted", ">=", 30.0, 89.0),
+    # the ratio of two volumes is one measurement, not FEV1 and FVC each below 70 %
+    ("FEV1/FVC < 70%", "fev1_fvc_ratio", "<", 70.0, None),
+])
+def test_lung_function_as_a_percentage_of_predicted(text: str, concept: str, op: str, value: float,
+                                                    upper: float | None) -> None:
+    p = resolve_item(text, "inclusion")
+    assert isinstance(p, NumericCheck), p
+    assert (p.concept, p.op, p.threshold, p.upper) == (concept, op, value, upper)
+
+
+@pytest.mark.parametrize("text", [
+    "FEV1 ≥ 1.5 L",                                      # a volume, not a percentage of predicted
+    "HbA1c < 7% predicted",                              # a plain percentage is never "% predicted"
+    "FEV1 / FVC < 70% predicted and FEV1 < 60% predicted",  # nor the ratio
+])
+def test_a_percentage_of_predicted_is_its_own_unit(text: str) -> None:
+    p = resolve_item(text, "inclusion")
+    assert p is not None
+    reviews = [x for x in leaves(p) if isinstance(x, NeedsReview)]
+    assert reviews and all("not a unit of" in x.reason for x in reviews)
+
+
+def test_names_joined_by_a_slash_stay_two_unless_the_whole_is_another_concept() -> None:
+    # "PT/INR" is a vocabulary name of INR, but written before a bound it still asks for both
+    p = resolve_item("PT/INR ≤ 1.5 X ULN", "inclusion")
+    assert isinstance(p, AllOf) and [c.concept for c in p.children] == ["pt", "inr"]  # type: ignore[union-attr]
+
+
+def test_dlco_percent_of_predicted_is_checked(tmp_path: Path) -> None:
+    from screening import screen
+
+    trial = _trial(tmp_path, "Inclusion Criteria:\n- DLCO > 50% predicted\n")
+    base = {"patient_id": "x", "as_of": "2026-01-15"}
+
+    def status(value: float, unit: str) -> str:
+        obs = {"concept": "dlco_percent_predicted", "value": value, "unit": unit, "date": "2026-01-10"}
+        return screen(trial, {**base, "observations": [obs]}).criteria[0].status
+
+    assert status(62, "%") == "met"              # 62 > 50
+    assert status(45, "% predicted") == "not_met"  # 45 ≤ 50
+    assert status(50, "%") == "not_met"          # "> 50": 50 is not above it
+    from screening.errors import InputError
+    with pytest.raises(InputError, match="22 mL/min/mmHg is not a unit of dlco_percent_predicted"):
+        status(22, "mL/min/mmHg")  # an absolute diffusing capacity is another quantity: named, never guessed
