@@ -49,8 +49,8 @@ def load_methods() -> dict[str, Method]:
 
 
 @cache
-def _qualifier_pattern() -> re.Pattern[str]:
-    words = sorted(_notes_data()["qualifiers"]["words"], key=len, reverse=True)
+def _qualifier_pattern(key: str = "words") -> re.Pattern[str]:
+    words = sorted(_notes_data()["qualifiers"][key], key=len, reverse=True)
     return re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
 
 
@@ -98,9 +98,10 @@ def says_qualifier(label: str, qualifier: str) -> bool:
     return re.search(rf"(?<![A-Za-z\-]){re.escape(qualifier)}(?![A-Za-z])", label, re.I) is not None
 
 
-def find_qualifier(text: str) -> str | None:
-    """The narrowing word of a condition phrase ("uncontrolled"), if any."""
-    m = _qualifier_pattern().search(text)
+def find_qualifier(text: str, kind: str = "condition") -> str | None:
+    """The narrowing word of a condition phrase ("uncontrolled") or, for a medication class, of a
+    therapy ("chronic"), if any."""
+    m = _qualifier_pattern("therapy_words" if kind == "medication_class" else "words").search(text)
     return m.group(1).lower() if m else None
 
 

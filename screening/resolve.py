@@ -93,6 +93,10 @@ class Resolver:
         self._any_lead = False  # a lead said "one of the following": the checks after it are alternatives
 
     # ------------------------------------------------------------------ names
+    def _lead_of(self, part: Presence) -> str:
+        """The words before a presence's name in its own span ("receiving" in "or receiving X")."""
+        return normalize_phrase(self.quote(Span(part.span.start, max(part.span.start, part.subject.span.start))))
+
     def names_joined_by_a_slash(self, subjects: tuple[Name, ...]) -> tuple[Name, ...]:
         """"FEV1/FVC < 70%" is one ratio, not FEV1 and FVC each below 70%: two names written with
         only a slash between them are one name where the vocabulary knows them so as a concept of its
@@ -879,12 +883,15 @@ class Resolver:
     def condition_without_qualifier(self, text: str) -> tuple[Concept | None, str]:
         """"Uncontrolled diabetes mellitus": the condition named once its narrowing word is taken
         out (None if there is no such word, or what is left is not a condition), and that text."""
-        qualifier = find_qualifier(text)
-        if qualifier is None:
-            return None, text
-        plain = re.sub(rf"\b{re.escape(qualifier)}\b", " ", text, count=1, flags=re.I).strip()
-        found = self.concept_of(plain)
-        return (found if found is not None and found.kind == "condition" else None), plain
+        for kind in ("condition", "medication_class"):  # "CHRONIC systemic steroid therapy" too
+            qualifier = find_qualifier(text, kind)
+            if qualifier is None:
+                continue
+            plain = re.sub(rf"\b{re.escape(qualifier)}\b", " ", text, count=1, flags=re.I).strip(" ,")
+            found = self.concept_of(plain)
+            if found is not None and found.kind == kind:
+                return found, plain
+        return None, text
 
     def comma_list(self, node: Junction, lead: Name | None) -> Predicate:
         """"ANC ≥ 1500/µL, platelets ≥ 100,000/µL": joined like the clauses of an item (each
@@ -953,6 +960,7 @@ class Resolver:
         windows = [p.window for p in parts if isinstance(p, Presence) and p.window]
         # where the window is written: it carries to the items before it only
         windowed_at = next((p.span.start for p in parts if isinstance(p, Presence) and p.window), node.span.end)
+        windowed_lead = next((self._lead_of(p) for p in parts if isinstance(p, Presence) and p.window), "")
         # "MI, unstable angina, or stroke": a list of alternatives, each read as a presence
         alternatives_list = is_alternatives_list(node)
         if alternatives_list and any(isinstance(p, Presence) and p.in_name_list for p in parts):
@@ -1024,6 +1032,15 @@ class Resolver:
                 # a recent event that is no longer current would not: which is meant is unclear
                 preds.append(self.review(part.span, "a window is written on an earlier item: whether it applies "
                                                     "to this one is unclear"))
+                continue
+            if isinstance(part, Presence) and part.window is None and len(windows) == 1 and node.op == "or" \
+                    and part.span.start < windowed_at and windowed_lead and self._lead_of(part) != windowed_lead \
+                    and getattr(self.concept_of(part.subject), "kind", None) == "condition":
+                # "Diagnosis of immunodeficiency or receiving steroids within 7 days": the window is
+                # on an item with a lead of its own; read on the condition too, an old diagnosis
+                # would not count ("Has received X or has used Y within 4 weeks" still shares it)
+                preds.append(self.review(part.span, "a window is written on a later item with its own lead: whether "
+                                                    "it applies to this one is unclear"))
                 continue
             if isinstance(part, Presence) and part.window is None and len(windows) == 1 and node.op == "or" \
                     and part.span.start < windowed_at:
@@ -1667,7 +1684,8 @@ class Resolver:
         # "history of", "previously treated with", "had been diagnosed": past records count too;
         # otherwise only a current condition, therapy or state does.
         history = node.history or bool(_HISTORY.search(self.quote(node.span))) or node.window is not None
-        qualifier = find_qualifier(node.subject.text) if concept.kind == "condition" else None
+        qualifier = find_qualifier(node.subject.text, concept.kind) \
+            if concept.kind in ("condition", "medication_class") else None
         if qualifier and qualifier in concept.label.lower():
             qualifier = None  # "unstable angina" is the concept itself, not a narrowing of it
         if qualifier is None and concept.narrowed_by:
@@ -1675,11 +1693,11 @@ class Resolver:
             qualifier = next((w.lower() for w in concept.narrowed_by
                               if re.search(rf"\b{re.escape(w)}\b", self.quote(node.span), re.I)), None)
         if node.dose is not None:
-            if concept.kind != "medication_class" or qualifier:
+            if concept.kind != "medication_class":
                 return self.review(node.span, f"the dose {node.dose.text!r} is not understood after {node.subject.text!r}")
             # "corticosteroids (> 10 mg/day of prednisone)": a record that does not state its dose
             # cannot decide, as for any qualifier; the dose is quoted as the trial wrote it
-            qualifier = "at a dose " + re.sub(r"^(?:(?:in|at)\s+(?:an?\s+)?(?:(?:daily|total)\s+)?dos(?:ing|es?)"
+            qualifier = (f"{qualifier}, " if qualifier else "") + "at a dose " + re.sub(r"^(?:(?:in|at)\s+(?:an?\s+)?(?:(?:daily|total)\s+)?dos(?:ing|es?)"
                                               r"|(?:an?\s+)?(?:daily\s+)?dose)\s+(?:of\s+)?", "",
                                               node.dose.text, flags=re.I)
         member = self.member_named(node.subject, concept)

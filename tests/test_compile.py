@@ -928,9 +928,11 @@ def test_a_review_of_an_agreement_quotes_its_time_frame_too() -> None:
      "systemic_corticosteroid", "at a dose > 10 mg daily prednisone equivalent", 14.0),
     ("Subjects may not receive corticosteroids (>10 mg/day of prednisone or equivalent) within 3 weeks prior "
      "to enrollment", "systemic_corticosteroid", "at a dose >10 mg/day of prednisone or equivalent", 21.0),  # 3 × 7
-    # "chronic" narrows the drug, and no medication qualifier reads it yet: no check at all
+    # "chronic" narrows the therapy as the dose does: both are for a person when a record lacks them
     ("Is receiving chronic systemic steroid therapy (in dosing exceeding 10 mg daily of prednisone equivalent)",
-     None, None, None),
+     "systemic_corticosteroid", "chronic, at a dose exceeding 10 mg daily of prednisone equivalent", None),
+    ("Ongoing chronic systemic steroid therapy (in doses exceeding 10 mg daily of prednisone equivalent)",
+     None, None, None),  # "Ongoing" is no lead of a therapy here: no check at all
     ("Patients currently receiving systemic steroid therapy (in dosing exceeding 10 mg daily of prednisone "
      "equivalent)", "systemic_corticosteroid", "at a dose exceeding 10 mg daily of prednisone equivalent", None),
 ])
@@ -1066,3 +1068,37 @@ def test_dlco_percent_of_predicted_is_checked(tmp_path: Path) -> None:
     from screening.errors import InputError
     with pytest.raises(InputError, match="22 mL/min/mmHg is not a unit of dlco_percent_predicted"):
         status(22, "mL/min/mmHg")  # an absolute diffusing capacity is another quantity: named, never guessed
+
+
+def test_a_window_on_a_therapy_with_its_own_lead_does_not_reach_a_diagnosis_before_it(tmp_path: Path) -> None:
+    from screening import screen
+
+    text = ("Diagnosis of immunodeficiency or receiving chronic systemic steroid therapy within 7 days prior to "
+            "the first dose of study drug")  # dev corpus, KEYNOTE template
+    # read with the window, immunodeficiency diagnosed years ago would not count: a person decides
+    assert isinstance(resolve_item(text, "exclusion"), NeedsReview)
+    trial = _trial(tmp_path, f"Exclusion Criteria:\n- {text}\n")
+    patient = {"patient_id": "x", "as_of": "2026-01-15", "complete_records": ["medications"],
+               "conditions": [{"name": "immunodeficiency", "onset_date": "2015-03-01"}]}
+    assert screen(trial, patient).criteria[-1].status != "met"
+    # the same lead, or none, still shares the window: 6 months = 182.625 days (365.25 / 2)
+    p = resolve_item("History of myocardial infarction or stroke within 6 months", "exclusion")
+    assert isinstance(p, AnyOf) and [c.within_days for c in p.children] == [182.625, 182.625]  # type: ignore[union-attr]
+    # two therapies with leads of their own share it too (28 days = 4 weeks)
+    p = resolve_item("Has received an investigational agent or has used an investigational device within 4 weeks "
+                     "prior to study intervention administration", "exclusion")
+    assert p is not None and [x.within_days for x in leaves(p) if isinstance(x, PresenceCheck)] == [28.0]
+
+
+def test_chronic_narrows_a_therapy(tmp_path: Path) -> None:
+    from screening import screen
+
+    p = resolve_item("No chronic systemic steroids or other immunosuppressive agents", "inclusion")
+    assert isinstance(p, Not) and isinstance(p.child, AnyOf)
+    assert [(c.concept, c.qualifier) for c in p.child.children] == [  # type: ignore[union-attr]
+        ("systemic_corticosteroid", "chronic"), ("immunosuppressant", None)]
+    trial = _trial(tmp_path, "Exclusion Criteria:\n- Chronic systemic steroid therapy\n")
+    base = {"patient_id": "x", "as_of": "2026-01-15", "complete_records": ["medications"]}
+    status = lambda meds: screen(trial, {**base, "medications": meds}).criteria[-1].status  # noqa: E731
+    assert status([]) == "met"                                                         # none at all
+    assert status([{"name": "dexamethasone", "start_date": "2026-01-12"}]) == "unknown"  # chronic? a person checks
