@@ -1102,3 +1102,20 @@ def test_chronic_narrows_a_therapy(tmp_path: Path) -> None:
     status = lambda meds: screen(trial, {**base, "medications": meds}).criteria[-1].status  # noqa: E731
     assert status([]) == "met"                                                         # none at all
     assert status([{"name": "dexamethasone", "start_date": "2026-01-12"}]) == "unknown"  # chronic? a person checks
+
+
+@pytest.mark.parametrize(("section", "text", "concept", "history", "days"), [
+    # dev corpus: "must not have" names what the patient may not have, as "must not be receiving"
+    ("inclusion", "Participants must not have cirrhosis", "cirrhosis", False, None),
+    ("inclusion", "Patients must not have received prior anti-PD-1 therapy", "pd1_inhibitor", True, None),
+    ("inclusion", "patients must not have known history of brain metastases", "cns_metastases", True, None),
+    # among exclusions the prohibition names what excludes; 4 weeks = 28 days
+    ("exclusion", "Must not have received any experimental drug within 4 weeks before randomization.",
+     "investigational_agent", True, 28.0),
+])
+def test_must_not_have_is_a_prohibition(section: str, text: str, concept: str, history: bool,
+                                        days: float | None) -> None:
+    p = resolve_item(text, section)
+    check = p.child if section == "inclusion" and isinstance(p, Not) else p
+    assert isinstance(check, PresenceCheck), p
+    assert (check.concept, check.history, check.within_days) == (concept, history, days)

@@ -13,7 +13,7 @@ from screening.cli import main
 from screening.compile import canonical, compile_trial
 from screening.coverage import has_numeric_threshold, leaves, measure, read_corpus
 from screening.errors import InputError, TrialFileError
-from screening.nodes import NeedsReview, NumericCheck, PresenceCheck
+from screening.nodes import NeedsReview, Not, NumericCheck, PresenceCheck
 from screening.rules import trial_from_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -201,8 +201,10 @@ def test_must_have_leads_name_only_the_person() -> None:
     assert isinstance(anc, NumericCheck) and (anc.concept, anc.op, anc.threshold) == ("anc", ">=", 1.5)
     ecog = _only("Patients must have ECOG 0 or 1")
     assert isinstance(ecog, CategoryCheck) and ecog.concept == "ecog" and set(ecog.allowed) == {"0", "1"}
-    # "must not have" is not this lead: left for review rather than read as its opposite
-    assert isinstance(_only("Patients must not have measurable disease"), NeedsReview)
+    # "must not have" is not this lead: it is a prohibition, never read as its opposite
+    negated = _only("Patients must not have measurable disease")
+    assert isinstance(negated, Not) and isinstance(negated.child, PresenceCheck)
+    assert negated.child.concept == "measurable_disease"
 
 
 def test_a_label_before_a_colon_is_the_subject_of_a_bare_bound() -> None:
