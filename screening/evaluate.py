@@ -14,7 +14,7 @@ from typing import Any
 
 from .compile import CompiledCriterion, CompiledTrial
 from .errors import InputError, UnitError
-from .notes import derivations, says_qualifier, scale_conversions
+from .notes import derivations, load_methods, lookup_method, says_qualifier, scale_conversions
 from .logic import Truth, all_of, and_, any_of, not_, or_
 from .nodes import (
     OP_TEXT,
@@ -54,6 +54,7 @@ class Value:
     lln_source: str = "lab"
     derived: str | None = None  # how it was computed, e.g. Cockcroft-Gault
     origin: str | None = None  # where it came from (a FHIR resource), quoted in the explanation
+    method: str | None = None  # the method it was measured by (methods.toml id): "fridericia"
 
 
 @dataclass(slots=True)
@@ -171,7 +172,7 @@ def read_observation(obs: Observation, concept: Concept, vocab: Vocabulary) -> V
         if lln is None and d_low is not None:
             lln, lln_source = d_low, "default"
     return Value(canonical, None, number, obs.unit, obs.date, obs.comparator, uln, lln, source, lln_source=lln_source,
-                 origin=obs.source)
+                 origin=obs.source, method=lookup_method(obs.method) if obs.method else None)
 
 
 def _age(patient: Patient, as_of: dt.date) -> float | None:
@@ -512,6 +513,14 @@ class Evaluator:
             return self._numeric_options(check, v, required, out)
         if v is None or v.canonical is None:
             out.append(_unknown(check.concept, required, why or f"no {c.label}", f"{c.label} ({c.id})"))
+            return Truth.UNKNOWN
+        asked = load_methods().get(check.method or "")
+        if asked is not None and asked.restricts and v.method != asked.id:
+            # "QTcF > 470 ms": a QTc by another formula, or by one not recorded, cannot decide it
+            how = f"by {load_methods()[v.method].label}" if v.method in load_methods() else "its method is not recorded"
+            out.append(_unknown(check.concept, required,
+                                f"{c.label} {_num(v.observed)} {v.unit or ''} of {v.date}: {how}; the criterion "
+                                f"asks for {asked.label}", f"{c.label} by {asked.label}"))
             return Truth.UNKNOWN
         if check.limit is not None:
             limit = v.uln if check.limit == "uln" else v.lln

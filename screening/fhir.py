@@ -348,6 +348,9 @@ class _Builder:
         obs: dict[str, Any] = {"concept": concept.id, "loinc": loinc, "source": where}
         if when is not None:
             obs["date"] = when.isoformat()
+        method = _text(part.get("method") or whole.get("method"))  # "Fridericia": a QTc's formula
+        if method:
+            obs["method"] = method
         quantity = self._quantity(part)
         if quantity is not None:
             obs["value"], unit, cmp = quantity

@@ -24,6 +24,7 @@ class Method:
     synonyms: tuple[str, ...]
     applies_to: tuple[str, ...] = ()
     other_when: tuple[str, ...] = ()
+    restricts: bool = False  # "QTcF": a result by another (or an unrecorded) method cannot answer
 
     def measures(self, concept_id: str) -> bool:
         """"LVEF by echocardiogram": true; "LVEF by Cockcroft-Gault": false."""
@@ -43,7 +44,7 @@ def _notes_data() -> dict[str, Any]:
 def load_methods() -> dict[str, Method]:
     return {
         k: Method(k, v["label"], v.get("computes"), tuple(v["synonyms"]), tuple(v.get("applies_to", ())),
-                  tuple(v.get("other_when", ())))
+                  tuple(v.get("other_when", ())), bool(v.get("restricts", False)))
         for k, v in _notes_data()["methods"].items()
     }
 
@@ -112,6 +113,18 @@ def _method_index() -> dict[str, str]:
         for s in (*m.synonyms, m.label, m.id):
             index[normalize_phrase(s)] = m.id
     return index
+
+
+def restricting_methods_in(name: str, concept_id: str) -> list[str]:
+    """The methods that restrict a concept and that its name as written says ("QTcF", "Fridericia-
+    corrected QT interval"): a criterion naming one asks for a result by that method only."""
+    key = normalize_phrase(name)
+    found = []
+    for m in load_methods().values():
+        if m.restricts and m.measures(concept_id) and any(
+                re.search(rf"(?<![a-z0-9]){re.escape(normalize_phrase(s))}(?![a-z0-9])", key) for s in m.synonyms):
+            found.append(m.id)
+    return found
 
 
 def lookup_method(text: str) -> str | None:

@@ -45,7 +45,7 @@ from .nodes import (
     ValueList,
     leaves,
 )
-from .notes import (comprehension_words, filler_words, load_methods, scale_conversions, find_qualifier, is_inclusive_note, is_neutral_note, is_plain_lead_in, is_reference_event, lookup_method,
+from .notes import (comprehension_words, filler_words, load_methods, scale_conversions, find_qualifier, is_inclusive_note, is_neutral_note, is_plain_lead_in, is_reference_event, lookup_method, restricting_methods_in,
                     person_words)
 from .parse import HISTORY_WORDS, is_alternatives_list, parse_item
 from .segment import says_any
@@ -1237,7 +1237,7 @@ class Resolver:
                 exposures.append(ExposureWindow(concept=concept.id, days=exp.within.days,
                                                 text=self.quote(exp.span)))
         checks: list[Predicate] = []
-        seen: set[str] = set()
+        seen: set[tuple[str, str | None]] = set()
         for subject in subjects:
             concept = self.concept_of(subject)
             if concept is None:
@@ -1249,17 +1249,22 @@ class Resolver:
                 # "eGFR ≥ 60 using the Cockcroft-Gault formula": that formula gives a clearance
                 return self.review(node.span, f"{load_methods()[method].label} is not a way to measure "
                                               f"{concept.label}")
-            if concept.id in seen:  # "AST/SGOT and ALT/SGPT": two names of one lab, one check
+            named = restricting_methods_in(subject.text, concept.id)  # "QTcF": the name says the formula
+            if len(named) > 1 or (named and method is not None and method != named[0]):
+                return self.review(node.span, f"{subject.text!r} and its notes name more than one way to measure "
+                                              f"{concept.label}")
+            subject_method = method or (named[0] if named else None)
+            if (concept.id, subject_method) in seen:  # "AST/SGOT and ALT/SGPT": two names of one lab, one check
                 continue
-            seen.add(concept.id)
+            seen.add((concept.id, subject_method))
             if concept.pair:
-                checks.append(self.pair_bound(node, concept, tuple(exposures), method))
+                checks.append(self.pair_bound(node, concept, tuple(exposures), subject_method))
                 continue
-            alternatives = [self.comparison(c, concept, node, tuple(exposures), method)
+            alternatives = [self.comparison(c, concept, node, tuple(exposures), subject_method)
                             for c in node.comparisons]
             for again in node.restated:  # "≥ 1.5 × 10^9/L (1500/mm3)": must say the same
                 main = alternatives[0]
-                other = self.bound(again, concept, again.span, self.quote(again.span), tuple(exposures), method)
+                other = self.bound(again, concept, again.span, self.quote(again.span), tuple(exposures), subject_method)
                 if not _same_bound(main, other):
                     return self.review(node.span, f"the bound in parentheses {self.quote(again.span)!r} does "
                                                   f"not agree with {self.quote(node.comparisons[0].span)!r}")

@@ -24,7 +24,7 @@ from .compile import CompiledCriterion, CompiledTrial
 from .errors import InputError
 from .evaluate import _DERIVATION_INPUTS, check_inputs, her2_codes
 from .nodes import AllOf, AnyOf, CategoryCheck, NeedsReview, Not, NumericCheck, Predicate, PresenceCheck
-from .notes import derivations, says_qualifier, scale_conversions
+from .notes import derivations, load_methods, says_qualifier, scale_conversions
 from .units import conversion_factor
 from .vocabulary import Concept, Vocabulary, load_vocabulary, normalize_phrase
 
@@ -421,6 +421,11 @@ class CohortQuery:
             usable = f"({usable} AND {recent})"
         cases: list[str] = []
         self._reasons.append((f"NOT ({usable})", f"{c.label} ({c.id})"))
+        asked = load_methods().get(check.method or "")
+        if asked is not None and asked.restricts:
+            # "QTcF > 470 ms": a cohort table does not say which formula a value was measured by
+            self._reasons.append((usable, f"{c.label} by {asked.label}"))
+            return U
         if check.limit is not None:
             li = self._col(check.limit, check.concept)
             default = None

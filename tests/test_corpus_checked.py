@@ -262,8 +262,10 @@ WHOLE: list[tuple[str, str, str]] = [
     ("Inclusion", "Hemoglobin (Hb) ≥ 10.5 gm/dL (male) or ≥ 9.5 gm/dL (female)",
      "((hemoglobin ≥ 105 g/L or hemoglobin ≥ 95 g/L) and (not sex in (male) or hemoglobin ≥ 105 g/L) "
      "and (not sex in (female) or hemoglobin ≥ 95 g/L))"),
+    # "QTcF": a QTc by Fridericia's formula only (clinical-units.md 4.3)
     ("Exclusion", "QTcF >450 ms in men, or >470 ms in women.",
-     "((qtc > 450 ms or qtc > 470 ms) and (not sex in (male) or qtc > 450 ms) and (not sex in (female) or qtc > 470 ms))"),
+     "((qtc > 450 ms by fridericia or qtc > 470 ms by fridericia) and (not sex in (male) or qtc > 450 ms by fridericia)"
+     " and (not sex in (female) or qtc > 470 ms by fridericia))"),
     ("Inclusion", "REGISTRATION: Hemoglobin ≥ 8.0 g/dL (obtained ≤ 14 days prior to registration)",
      "hemoglobin ≥ 80 g/L obtained within 14 days prior to screening"),
     ("Inclusion", "Alkaline phosphatase ≤ 1.2 x ULN (obtained ≤ 90 days prior to registration)",

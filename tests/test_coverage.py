@@ -701,9 +701,23 @@ def test_more_comparator_unit_and_person_spellings(text: str, expected: list[tup
     assert _checks(text) == expected
 
 
-def _qtc_status(text: str, section: str, qtc_ms: float, sex: str | None) -> str:
-    qtc = {"concept": "qtc", "value": qtc_ms, "unit": "ms", "date": "2026-11-18"}
+def _qtc_status(text: str, section: str, qtc_ms: float, sex: str | None, method: str | None = "Fridericia") -> str:
+    qtc = {"concept": "qtc", "value": qtc_ms, "unit": "ms", "date": "2026-11-18", "method": method}
     return _status(text, section, [qtc], demographics={} if sex is None else {"sex": sex})
+
+
+@pytest.mark.parametrize(("text", "method", "expected"), [
+    ("QTcF ≤ 470 ms", "Fridericia", "met"),          # 460 ≤ 470 by the formula asked for
+    ("QTcF ≤ 470 ms", "QTcF", "met"),                # the formula's own abbreviation
+    ("QTcF ≤ 470 ms", "Bazett", "unknown"),          # another formula gives another value for one ECG
+    ("QTcF ≤ 470 ms", None, "unknown"),              # the formula is not recorded (clinical-units.md 4.3)
+    ("QTc ≤ 470 ms (Fridericia)", None, "unknown"),  # the formula named in a note
+    ("QTc ≤ 470 ms", None, "met"),                   # no formula asked for: any QTc answers
+    ("QTc ≤ 470 ms", "Bazett", "met"),
+    ("QTcB ≤ 450 ms", "Bazett", "not_met"),          # 460 > 450
+])
+def test_a_qtc_formula_named_by_the_criterion_must_be_the_results(text: str, method: str | None, expected: str) -> None:
+    assert _qtc_status(text, "Inclusion", 460.0, "female", method) == expected
 
 
 @pytest.mark.parametrize(("qtc", "sex", "expected"), [

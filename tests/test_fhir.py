@@ -512,3 +512,14 @@ def test_fhir_options_on_a_patient_json_are_refused(capsys: pytest.CaptureFixtur
     trial = str(ROOT / "rules" / "NCT03944499.toml")
     assert main(["check", str(ROOT / "examples" / "patient.json"), "--trial", trial, "--as-of", "2026-11-20"]) == 2
     assert "--as-of are for FHIR input" in capsys.readouterr().err
+
+
+def test_an_observations_method_is_kept_for_a_criterion_that_names_one() -> None:
+    # QTc (LOINC 8636-3) with the correction formula in Observation.method
+    qtc = dict(lab("8636-3", 455, "ms"), method={"text": "Fridericia"})
+    (found,) = read_fhir(bundle(qtc), as_of=AS_OF)
+    (obs,) = [o for o in found.patient.observations if o.concept == "qtc"]
+    assert (obs.value, obs.method) == (455, "Fridericia")
+    plain = lab("8636-3", 455, "ms")
+    (found,) = read_fhir(bundle(plain), as_of=AS_OF)
+    assert [o.method for o in found.patient.observations if o.concept == "qtc"] == [None]
