@@ -160,6 +160,7 @@ class Presence:
     history: bool = False  # "Prior chemotherapy or RADIOTHERAPY": a list's "prior" written once
     ability: bool = False  # "Able to swallow tablets": only an attestation is an ability
     dose: Name | None = None  # "corticosteroids (> 10 mg/day of prednisone)": only those doses count
+    clause: Name | None = None  # "malignancy THAT IS PROGRESSING": a relative clause that narrows it
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -1059,27 +1059,65 @@ def _with_dose_note(text: str, offset: int) -> Syntax | None:
     node = parse_clause(text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():], offset)
     words = re.sub(r"\s+", " ", m["dose"].replace("\\", "")).strip()
     dose = Name(span=Span(offset + m.start(), offset + m.end()), text=words)
-    return _attach_dose(node, dose, text, offset)
+    return _attach(node, "dose", dose, text, offset, dose.span)
 
 
-def _attach_dose(node: Syntax, dose: Name, text: str, offset: int) -> Syntax | None:
-    """The node with the dose on the presence whose name ends just before it; None if there is none."""
+def _attach(node: Syntax, field: Literal["dose", "clause"], words: Name, text: str, offset: int, where: Span) -> Syntax | None:
+    """The node with ``words`` (a dose, a relative clause) on the presence whose name ends just
+    before ``where``; None if there is none."""
     if isinstance(node, Presence):
         end = node.subject.span.end
-        if node.dose is None and node.subject.text and end <= dose.span.start \
-                and not text[end - offset:dose.span.start - offset].strip():
-            return dataclasses.replace(node, dose=dose, span=Span(node.span.start, max(node.span.end, dose.span.end)))
+        if getattr(node, field) is None and node.subject.text and end <= where.start \
+                and not text[end - offset:where.start - offset].strip():
+            span = Span(node.span.start, max(node.span.end, where.end))
+            if field == "dose":
+                return dataclasses.replace(node, span=span, dose=words)
+            return dataclasses.replace(node, span=span, clause=words)
         return None
-    span = Span(node.span.start, max(node.span.end, dose.span.end))
+    span = Span(node.span.start, max(node.span.end, where.end))
     if isinstance(node, Negation):
-        part = _attach_dose(node.part, dose, text, offset)
+        part = _attach(node.part, field, words, text, offset, where)
         return None if part is None else dataclasses.replace(node, part=part, span=span)
     if isinstance(node, Junction):
         for i, p in enumerate(node.parts):
-            found = _attach_dose(p, dose, text, offset)
+            found = _attach(p, field, words, text, offset, where)
             if found is not None:
                 return dataclasses.replace(node, parts=(*node.parts[:i], found, *node.parts[i + 1:]), span=span)
     return None
+
+
+# "Known additional malignancy that is progressing or requires active treatment", "active
+# autoimmune disease that has required systemic treatment in the past 2 years": a relative clause
+# after a name narrows it (resolve keeps it as a qualifier for a person). Each part joined by "or"
+# / "and" must start like a clause or an adjective: "... that requires treatment or HIV" may add a
+# condition of its own, and is left whole to the grammar (a review).
+_RELATIVE = re.compile(r"\s+(?:that|which)\s+(?P<clause>(?:is|are|has|have|had|was|were|requires?|required|requiring|"
+                       r"needs?|needed)\b[^,;:()\[\]<>≤≥=]*?)\s*$", re.I)
+# "... NSCLC that are not candidates for definitive therapy are allowed": the sentence goes on
+# to say who may (or must) take part, which is no narrowing of the name
+_CLAUSE_VERDICT = re.compile(r"\b(?:allowed|allowable|eligible|ineligible|permitted|acceptable|excluded|included|"
+                             r"enrolled|must|should|shall|may|will|can|cannot|could|would)\b", re.I)
+_CLAUSE_WORD = re.compile(r"(?:is|are|has|have|had|was|were|requires?|required|requiring|needs?|needed|not|"
+                          r"\w+(?:ed|ing|ic|ive|ble|ous|al))\b", re.I)
+
+
+_ONLY_PERSONS = re.compile(r"\s*(?:(?:the|any|all)\s+)?(?:(?:female|male|pregnant|adult)\s+)?(?:patients?|subjects?|participants?|"
+                           r"persons?|people|individuals?|women|men|females?|males?|those|anyone|children|adults?)\s*$",
+                           re.I)
+
+
+def _with_relative_clause(text: str, offset: int) -> Syntax | None:
+    m = _RELATIVE.search(text)
+    if m is None or _CLAUSE_VERDICT.search(m["clause"]) or not all(_CLAUSE_WORD.match(part) for part in
+                            re.split(r"\s+(?:and\s*/\s*or|or|and)\s+", m["clause"])[1:]):
+        return None
+    if _ONLY_PERSONS.match(text[:m.start()]):
+        return None  # "Patients that are pregnant": the person, then what they are (the grammar's)
+    node = parse_clause(text[:m.start()], offset)
+    if not isinstance(node, Presence | Negation):
+        return None  # "hepatitis B, hepatitis C, or HIV that is active": the clause may bind every name
+    clause = Name(span=Span(offset + m.start("clause"), offset + m.end("clause")), text=m["clause"])
+    return _attach(node, "clause", clause, text, offset, Span(offset + m.start(), offset + m.end()))
 
 
 # "Patients with myocardial infarction, stroke, or heart failure", "Has A, B, or C": words that
@@ -1107,6 +1145,8 @@ def parse_clause(text: str, offset: int = 0) -> Syntax:
         return windowed
     if (dosed := _with_dose_note(text, offset)) is not None:
         return dosed
+    if (narrowed := _with_relative_clause(text, offset)) is not None:
+        return narrowed
     if _LOST_SYMBOL.search(text):
         # "LVEF  50%", "ECOG  1": some exports strip ≥ and ≤ and leave their spaces behind;
         # reading what is left would turn "at least" into "equal to"

@@ -1686,6 +1686,9 @@ class Resolver:
             excluding.append(c.id)
         other = bool(re.search(r"\b(other|another|second|additional)\b", node.subject.text, re.I)) \
             and concept.kind != "attestation"  # "… and other protocol requirements" is no other record
+        if concept.kind == "attestation" and re.match(r"\s*(additional|second|separate)\b", node.subject.text, re.I):
+            # "additional informed consent": one for something else than the study's own
+            return self.review(node.span, f"{node.subject.text!r} is not the study's own {concept.label.lower()}")
         # "history of", "previously treated with", "had been diagnosed": past records count too;
         # otherwise only a current condition, therapy or state does.
         history = node.history or bool(_HISTORY.search(self.quote(node.span))) or node.window is not None
@@ -1705,6 +1708,15 @@ class Resolver:
             qualifier = (f"{qualifier}, " if qualifier else "") + "at a dose " + re.sub(r"^(?:(?:in|at)\s+(?:an?\s+)?(?:(?:daily|total)\s+)?dos(?:ing|es?)"
                                               r"|(?:an?\s+)?(?:daily\s+)?dose)\s+(?:of\s+)?", "",
                                               node.dose.text, flags=re.I)
+        if node.clause is not None:
+            # "malignancy that is progressing or requires active treatment": narrower than the
+            # concept, as a qualifier; a clause naming a condition, drug or procedure of its own
+            # ("... that requires treatment or HIV") may add to the criterion, and is not read
+            if concept.kind not in PRESENCE_KINDS - {"attestation", "state"} or any(
+                    c.kind in PRESENCE_KINDS for c, _, _ in self.vocab.find(node.clause.text)):
+                return self.review(node.span, f"the clause {node.clause.text!r} after {node.subject.text!r} "
+                                              "is not understood")
+            qualifier = (f"{qualifier}, " if qualifier else "") + f"that {node.clause.text}"
         member = self.member_named(node.subject, concept)
         return PresenceCheck(span=node.span, text=self.quote(node.span), concept=concept.id,
                              within_days=node.window.days if node.window else None,

@@ -1119,3 +1119,54 @@ def test_must_not_have_is_a_prohibition(section: str, text: str, concept: str, h
     check = p.child if section == "inclusion" and isinstance(p, Not) else p
     assert isinstance(check, PresenceCheck), p
     assert (check.concept, check.history, check.within_days) == (concept, history, days)
+
+
+# ---------------------------------------------------------------- a relative clause narrows a name
+
+@pytest.mark.parametrize(("text", "concept", "other", "qualifier"), [
+    # KEYNOTE templates in the dev corpus
+    ("Has a known additional malignancy that is progressing or has required active treatment within the past 3 "
+     "years.", "malignancy", True, "that is progressing or has required active treatment within the past 3 years"),
+    ("Has an active autoimmune disease that has required systemic treatment in the past 2 years",
+     "autoimmune_disease", False, "that has required systemic treatment in the past 2 years"),
+    ("Active infection that is not well controlled", "active_infection", False, "that is not well controlled"),
+])
+def test_a_relative_clause_narrows_the_name(text: str, concept: str, other: bool, qualifier: str) -> None:
+    p = resolve_item(text, "exclusion")
+    assert isinstance(p, PresenceCheck), p
+    # the window inside the clause is the treatment's, not the condition's: no window on the check
+    assert (p.concept, p.other, p.qualifier, p.within_days) == (concept, other, qualifier, None)
+
+
+@pytest.mark.parametrize("text", [
+    # the clause may add a condition of its own ("or fibromyalgia"): never read as a narrowing
+    "Active infection that requires antibiotics or fibromyalgia",
+    # the clause may bind every name of a list
+    "Known hepatitis B, hepatitis C, or human immunodeficiency virus infection that is active",
+    # the sentence goes on to say who may take part
+    "Patients with locally advanced NSCLC that are not candidates for definitive therapy but are candidates for "
+    "trial are allowed per investigator discretion",
+])
+def test_a_relative_clause_that_may_do_more_than_narrow_is_not_a_qualifier(text: str) -> None:
+    p = resolve_item(text, "exclusion")
+    assert p is not None
+    assert not any(isinstance(x, PresenceCheck) and "that" in (x.qualifier or "") for x in leaves(p))
+    assert any(isinstance(x, NeedsReview) for x in leaves(p))
+
+
+def test_the_person_before_that_is_not_narrowed() -> None:
+    p = resolve_item("Patients that are pregnant or lactating", "exclusion")
+    assert isinstance(p, AnyOf) and [c.concept for c in p.children] == ["pregnancy", "lactation"]  # type: ignore[union-attr]
+
+
+def test_another_malignancy_that_is_progressing(tmp_path: Path) -> None:
+    from screening import screen
+
+    trial = _trial(tmp_path, "Exclusion Criteria:\n- Known additional malignancy that is progressing or requires "
+                             "active treatment\n")
+    base = {"patient_id": "x", "as_of": "2026-01-15", "complete_records": ["conditions"],
+            "tumour": {"primary_site": "breast"}}
+    status = lambda conditions: screen(trial, {**base, "conditions": conditions}).criteria[-1].status  # noqa: E731
+    assert status([]) == "met"  # the studied breast cancer is not "additional"; nothing else recorded
+    # a second cancer, and no record says whether it is progressing or treated: a person checks
+    assert status([{"name": "prostate cancer", "onset_date": "2024-05-01"}]) == "unknown"
