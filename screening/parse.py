@@ -1051,6 +1051,9 @@ _DOSE_NOTE = re.compile(
     re.I)
 
 
+_SIMILAR_COMPOSITION = re.compile(r"\bchemical or biologic(?:al)?\b", re.I)
+
+
 def _with_dose_note(text: str, offset: int) -> Syntax | None:
     """The clause read without its dose note, which then narrows the drug written just before it."""
     m = _DOSE_NOTE.search(text)
@@ -1168,6 +1171,9 @@ def parse_clause(text: str, offset: int = 0) -> Syntax:
     text = _SQUARE.sub(lambda m: _paren(m[1]) + m[2] + _paren(m[3]), text)
     # "human immunodeficiency virus (HIV)-positive": the hyphen joins the result to the name
     text = _RESULT_HYPHEN.sub(") ", text)
+    # "compounds of similar chemical or biologic composition to X": one name, whose "or" joins two
+    # words of it (same length, so spans still quote the text as written)
+    text = _SIMILAR_COMPOSITION.sub(lambda m: m[0].replace(" or ", "-or-"), text)
     try:
         tree = parser.parse(text)
         node = _ToNodes(text, offset).transform(tree)

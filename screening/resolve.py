@@ -1663,6 +1663,17 @@ class Resolver:
         if concept is None:
             # the narrowing word is kept as the check's qualifier below
             concept, _ = self.condition_without_qualifier(node.subject.text)
+        agent: str | None = None
+        if concept is None and (allergy := _ALLERGY_TO.match(self.quote(node.subject.span))) is not None:
+            # "Known hypersensitivity to ketamine": an allergy, to that agent only (a qualifier: a
+            # record of an allergy that does not name it cannot decide)
+            found = self.concept_of(allergy["head"])
+            # an agent naming a condition or a person ("... drug components phenylketonuria
+            # patients depression") may be a run-on list of items of their own: not read
+            if found is not None and found.kind == "condition" \
+                    and not any(c.kind == "condition" for c, _, _ in self.vocab.find(allergy["agent"])) \
+                    and not any(normalize_phrase(w) in person_words() for w in allergy["agent"].split()):
+                concept, agent = found, re.sub(r"\s+", " ", allergy["agent"]).strip()
         if concept is None:
             return self.review(node.span, f"unknown condition {node.subject.text!r}")
         if concept.kind not in PRESENCE_KINDS:
@@ -1708,6 +1719,8 @@ class Resolver:
             qualifier = (f"{qualifier}, " if qualifier else "") + "at a dose " + re.sub(r"^(?:(?:in|at)\s+(?:an?\s+)?(?:(?:daily|total)\s+)?dos(?:ing|es?)"
                                               r"|(?:an?\s+)?(?:daily\s+)?dose)\s+(?:of\s+)?", "",
                                               node.dose.text, flags=re.I)
+        if agent is not None:
+            qualifier = (f"{qualifier}, " if qualifier else "") + agent
         if node.clause is not None:
             # "malignancy that is progressing or requires active treatment": narrower than the
             # concept, as a qualifier; a clause naming a condition, drug or procedure of its own
@@ -1725,6 +1738,11 @@ class Resolver:
                              window_text=_window_text(node.window))
 
 
+# "hypersensitivity to ketamine", "allergic reactions attributed to compounds of similar chemical or
+# biologic composition to X": the allergy (vocabulary), then the agent it is to
+_ALLERGY_TO = re.compile(r"\s*(?P<head>(?:(?:known|severe|serious|prior|previous|documented)\s+)*(?:hypersensitivity|allergy|"
+                         r"allergies|allergic\s+reactions?|hypersensitivity\s+reactions?|anaphylaxis|anaphylactic\s+reactions?))"
+                         r"\s+(?:to|attributed\s+to|against)\s+(?P<agent>\S.*?)\s*$", re.I | re.S)
 _KIND_OF = re.compile(r"\s*(?:any\s+)?(?:other\s+)?(?:forms?|types?|kinds?)\s+of\s+(?=\S)", re.I)
 
 

@@ -94,10 +94,15 @@ def test_other_seed_criteria() -> None:
     assert {l.concept for l in leaves(crit(SEED, "exclusion.10"))} == {"pregnancy", "lactation"}
     assert numeric(crit(SEED, "exclusion.13"))["hbv_dna"] == (">", 1000.0, "IU/mL", None)
     assert numeric(crit(SEED, "registry.age")) == {"age": (">=", 18.0, "year", None)}
+    # "Known allergy to any excipients of FS-1502": an allergy, to that agent only (a person
+    # checks any allergy on record; none on a complete list decides)
+    allergy = crit(SEED, "exclusion.11")
+    assert isinstance(allergy, PresenceCheck)
+    assert (allergy.concept, allergy.qualifier) == ("drug_hypersensitivity", "any excipients of FS-1502")
 
 
 @pytest.mark.parametrize("cid", ["inclusion.7", "inclusion.8", "exclusion.5", "exclusion.6",
-                                 "exclusion.7", "exclusion.11", "exclusion.15"])
+                                 "exclusion.7", "exclusion.15"])
 def test_judgement_criteria_are_needs_review_quoting_the_text(cid: str) -> None:
     c = next(c for c in SEED.criteria if c.id == cid)
     reviews = [l for l in leaves(crit(SEED, cid)) if isinstance(l, NeedsReview)]
@@ -1170,3 +1175,37 @@ def test_another_malignancy_that_is_progressing(tmp_path: Path) -> None:
     assert status([]) == "met"  # the studied breast cancer is not "additional"; nothing else recorded
     # a second cancer, and no record says whether it is progressing or treated: a person checks
     assert status([{"name": "prostate cancer", "onset_date": "2024-05-01"}]) == "unknown"
+
+
+# ---------------------------------------------------------------- an allergy to a named agent
+
+@pytest.mark.parametrize(("text", "qualifier", "history"), [
+    ("Known hypersensitivity to ketamine.", "ketamine", False),
+    # the NCI template: its "or" is inside the name of what the allergy is to
+    ("History of allergic reactions attributed to compounds of similar chemical or biologic composition to "
+     "SJG-136", "compounds of similar chemical or biologic composition to SJG-136", True),
+])
+def test_an_allergy_to_an_agent(text: str, qualifier: str, history: bool) -> None:
+    p = resolve_item(text, "exclusion")
+    assert isinstance(p, PresenceCheck), p
+    assert (p.concept, p.qualifier, p.history) == ("drug_hypersensitivity", qualifier, history)
+
+
+def test_an_allergy_to_an_agent_is_that_allergy_only(tmp_path: Path) -> None:
+    from screening import screen
+
+    trial = _trial(tmp_path, "Exclusion Criteria:\n- Known hypersensitivity to ketamine.\n")
+    base = {"patient_id": "x", "as_of": "2026-01-15", "complete_records": ["conditions"]}
+    status = lambda conditions: screen(trial, {**base, "conditions": conditions}).criteria[-1].status  # noqa: E731
+    assert status([]) == "met"                                                  # no allergy at all
+    assert status([{"name": "allergy", "onset_date": "2019-01-01"}]) == "unknown"   # to what? a person checks
+    assert status([{"name": "drug allergy", "onset_date": "2019-01-01"}]) == "unknown"
+    # before, "hypersensitivity to ketamine" was an unknown condition: every patient needed review
+    assert isinstance(resolve_item("Known hypersensitivity to ketamine.", "exclusion"), PresenceCheck)
+
+
+def test_an_allergy_run_on_with_other_items_is_not_read() -> None:
+    # dev corpus: a line whose separators were lost; the "agent" holds other items
+    p = resolve_item("hypersensitivity to any drug components phenylketonuria patients depression liver dysfunction",
+                     "exclusion")
+    assert isinstance(p, NeedsReview)
