@@ -1054,6 +1054,23 @@ _DOSE_NOTE = re.compile(
 _SIMILAR_COMPOSITION = re.compile(r"\bchemical or biologic(?:al)?\b", re.I)
 
 
+# "ECOG performance status 0 or 1 (see Appendix A)", "Karnofsky ≥ 80% (see Appendix 2)": where the
+# protocol prints the scale. Read past after a bound or a list of values only ("CYP3A4 inhibitors
+# (see Appendix 6)" may list other drugs than the vocabulary's, "as defined in" may redefine).
+_SEE_APPENDIX = re.compile(r"[\s.;,]*\(\s*(?:see|refer\s+to)\s+(?:the\s+)?(?:appendix|attachment|table)\s*[\w.\-]*"
+                           r"(?:\s+for\s+(?:the\s+)?(?:details?|definitions?|descriptions?|grading|scale|criteria)"
+                           r")?\s*\)[\s.;]*$", re.I)
+
+
+def _with_reference_note(text: str, offset: int) -> Syntax | None:
+    m = _SEE_APPENDIX.search(text)
+    if m is None or not text[:m.start()].strip():
+        return None
+    node = parse_clause(text[:m.start()], offset)
+    parts = node.parts if isinstance(node, Junction) else (node,)
+    return node if all(isinstance(p, Threshold | ValueList) for p in parts) else None
+
+
 def _with_dose_note(text: str, offset: int) -> Syntax | None:
     """The clause read without its dose note, which then narrows the drug written just before it."""
     m = _DOSE_NOTE.search(text)
@@ -1150,6 +1167,8 @@ def parse_clause(text: str, offset: int = 0) -> Syntax:
         return dosed
     if (narrowed := _with_relative_clause(text, offset)) is not None:
         return narrowed
+    if (referred := _with_reference_note(text, offset)) is not None:
+        return referred
     if _LOST_SYMBOL.search(text):
         # "LVEF  50%", "ECOG  1": some exports strip ≥ and ≤ and leave their spaces behind;
         # reading what is left would turn "at least" into "equal to"

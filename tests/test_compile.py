@@ -1209,3 +1209,22 @@ def test_an_allergy_run_on_with_other_items_is_not_read() -> None:
     p = resolve_item("hypersensitivity to any drug components phenylketonuria patients depression liver dysfunction",
                      "exclusion")
     assert isinstance(p, NeedsReview)
+
+
+@pytest.mark.parametrize(("text", "canonical"), [
+    # dev corpus: where the protocol prints the scale is no part of the bound
+    ("ECOG performance status 0 or 1 (see Appendix B)", "ecog in (0, 1)"),
+    ("Karnofsky Performance status ≥ 80% (see Appendix 2)", "karnofsky ≥ 80"),
+    ("ECOG performance status ≤2 (See APPENDIX A)", "ecog ≤ 2"),
+])
+def test_a_reference_to_an_appendix_after_a_bound_is_read_past(text: str, canonical: str) -> None:
+    from screening.compile import canonical as render
+
+    p = resolve_item(text, "inclusion")
+    assert p is not None and render(p) == canonical
+
+
+def test_a_reference_to_an_appendix_after_a_drug_class_stays_for_review() -> None:
+    # the appendix may list other drugs than the vocabulary's class
+    p = resolve_item("Concomitant use of CYP3A4 inhibitors (See Appendix 6)", "exclusion")
+    assert isinstance(p, NeedsReview)
