@@ -461,6 +461,24 @@ WHOLE: list[tuple[str, str, str]] = [
     ("Inclusion", "Total bilirubin \\< 2 times institutional normal limits", "total_bilirubin < 2 × ULN"),
     # "History of" before a comma list is on every name
     ("Exclusion", "History of HBV, HCV, or HIV infection,", "(has hepatitis_b_active or has hepatitis_c or has hiv)"),
+    # a dose after a drug narrows it (a qualifier); hydrocortisone is a member of its class
+    ("Exclusion", "Hydrocortisone (≥ 40 mg/day)", "has systemic_corticosteroid (at a dose ≥ 40 mg/day) [hydrocortisone only]"),
+    # lung function as a percentage of the predicted value, its own unit
+    ("Inclusion", "FVC >= 40% of predicted normal", "fvc_percent_predicted ≥ 40 % predicted"),
+    ("Inclusion", "Carbon Monoxide Diffusion Capacity (DLCO) 30% to 89% of predicted normal",
+     "dlco_percent_predicted 30 to 89 % predicted"),
+    # the QTc formula named by the criterion
+    ("Exclusion", "Corrected QT interval (QTc) > 480 msecs using Bazett's formula", "qtc > 480 ms by bazett"),
+    # a relative clause narrows the condition; its "past 2 years" is the treatment's, not a window
+    ("Exclusion", "Has an active autoimmune disease that has required systemic treatment in the past 2 years",
+     "has autoimmune_disease (that has required systemic treatment in the past 2 years)"),
+    # an allergy to a named agent
+    ("Exclusion", "Known hypersensitivity to ketamine.", "has drug_hypersensitivity (ketamine)"),
+    # "must not have": a prohibition; "receiving" leads a therapy, "other" kept
+    ("Inclusion", "Participants must not have cirrhosis", "not has cirrhosis"),
+    ("Exclusion", "Patients receiving any other investigational agents", "has other investigational_agent"),
+    # where the protocol prints the scale is read past
+    ("Inclusion", "ECOG performance status 0 or 1 (see Appendix B)", "ecog in (0, 1)"),
 ]
 
 
