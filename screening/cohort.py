@@ -18,12 +18,13 @@ from typing import Any, Literal
 
 from .errors import InputError, UnitError
 from .patient import REPRODUCTIVE_STATES
+from .notes import method_spellings
 from .units import conversion_factor
 from .vocabulary import Concept, Vocabulary, load_vocabulary
 
 Role = Literal[
     "patient_id", "as_of", "birth_date", "sex", "primary_site", "value", "uln", "lln", "date",
-    "flag", "event_date", "her2_ihc", "her2_ish", "her2_date",
+    "flag", "event_date", "her2_ihc", "her2_ish", "her2_date", "method",
 ]
 
 # Cells read as missing (exactly as written) besides empty or blank cells.
@@ -159,6 +160,12 @@ def _column(vocab: Vocabulary, raw: str, name: str, unit: str | None, pos: int) 
                 raise InputError(f"column {raw!r} has no unit; write it in brackets, e.g. "
                                  f"'{name} [{base.unit}]'")
             return _with_unit(base, raw, unit, role, pos)  # type: ignore[arg-type]
+    base = _kind(vocab, name.removesuffix("_method")) if name.endswith("_method") else None
+    if base is not None and method_spellings(base.id):
+        # "qtc_method": the formula each QTc was measured by, for criteria that name one
+        if unit is not None:
+            raise InputError(f"column {raw!r} names a method and takes no unit")
+        return Column(raw, pos, "method", base.id)
     for suffix in ("_last_date", "_date"):
         base = _kind(vocab, name.removesuffix(suffix)) if name.endswith(suffix) else None
         if base is None or base.id in ("sex", "her2", "age"):
@@ -369,6 +376,7 @@ def row_to_patient(schema: CohortSchema, row: list[str], *, default_as_of: dt.da
             continue
         obs = _observation(col, cell[col.name], concept, vocab, problems)
         date = get("date", concept.id, read_day)  # read even without a value: bad cells are reported
+        method = get("method", concept.id, read_choice, method_spellings(concept.id), f"{concept.label} method")
         limits = {}
         for role, key in (("uln", "high"), ("lln", "low")):
             limit = get(role, concept.id, read_limit)
@@ -381,6 +389,8 @@ def row_to_patient(schema: CohortSchema, row: list[str], *, default_as_of: dt.da
             obs["reference_range"] = {"unit": concept.unit, **limits}
         if date is not None:
             obs["date"] = date.isoformat()
+        if method is not None:
+            obs["method"] = method
         observations.append(obs)
     ihc = get("her2_ihc", "her2", read_choice, IHC_VALUES, "HER2 IHC score")
     ish = get("her2_ish", "her2", read_choice, ISH_VALUES, "HER2 ISH result")
@@ -394,6 +404,9 @@ def row_to_patient(schema: CohortSchema, row: list[str], *, default_as_of: dt.da
             get(col.role, col.concept, read_day)
         elif col.name in cell and col.name not in seen and col.role in ("uln", "lln"):
             get(col.role, col.concept, read_limit)
+        elif col.name in cell and col.name not in seen and col.role == "method" and col.concept is not None:
+            get(col.role, col.concept, read_choice, method_spellings(col.concept),
+                f"{vocab.get(col.concept).label} method")
     for concept_id, bound_id in NOT_MORE_THAN.items():  # counts that cannot exceed another
         count_col = schema.get("value", concept_id)
         if count_col is not None and concept_id in tumour and tumour.get(bound_id) is not None \

@@ -127,6 +127,18 @@ def restricting_methods_in(name: str, concept_id: str) -> list[str]:
     return found
 
 
+@cache
+def method_spellings(concept_id: str) -> dict[str, str]:
+    """How a cohort cell may name a restricting method of a concept (its id, label or a synonym,
+    in any case) -> the method id: "QTcF" -> "fridericia". Empty when the concept has none."""
+    out: dict[str, str] = {}
+    for m in load_methods().values():
+        if m.restricts and m.measures(concept_id):
+            for spelling in (m.id, m.label, *m.synonyms):
+                out.setdefault(spelling.lower(), m.id)
+    return out
+
+
 def lookup_method(text: str) -> str | None:
     key = normalize_phrase(text)
     index = _method_index()

@@ -24,7 +24,7 @@ from .compile import CompiledCriterion, CompiledTrial
 from .errors import InputError
 from .evaluate import _DERIVATION_INPUTS, check_inputs, her2_codes
 from .nodes import AllOf, AnyOf, CategoryCheck, NeedsReview, Not, NumericCheck, Predicate, PresenceCheck
-from .notes import derivations, load_methods, says_qualifier, scale_conversions
+from .notes import derivations, load_methods, method_spellings, says_qualifier, scale_conversions
 from .units import conversion_factor
 from .vocabulary import Concept, Vocabulary, load_vocabulary, normalize_phrase
 
@@ -224,6 +224,10 @@ class CohortQuery:
         if col.role in ("her2_ihc", "her2_ish"):
             values = IHC_VALUES if col.role == "her2_ihc" else ISH_VALUES
             return f"CASE WHEN {_in(f'LOWER({s})', values)} THEN LOWER({s}) END", f"v{i} IS NOT NULL"
+        if col.role == "method":  # "QTcF" -> "fridericia", as cohort.read_choice reads it
+            assert col.concept is not None
+            cases = " ".join(f"WHEN {_lit(k)} THEN {_lit(v)}" for k, v in method_spellings(col.concept).items())
+            return f"CASE LOWER({s}) {cases} END", f"v{i} IS NOT NULL"
         assert col.concept is not None
         c = self.vocab.get(col.concept)
         if col.role in ("uln", "lln"):
@@ -423,9 +427,11 @@ class CohortQuery:
         self._reasons.append((f"NOT ({usable})", f"{c.label} ({c.id})"))
         asked = load_methods().get(check.method or "")
         if asked is not None and asked.restricts:
-            # "QTcF > 470 ms": a cohort table does not say which formula a value was measured by
-            self._reasons.append((usable, f"{c.label} by {asked.label}"))
-            return U
+            # "QTcF > 470 ms": only a value whose method column names that formula decides
+            mi = self._col("method", check.concept)
+            by = f"COALESCE({self._ok(mi)} = {_lit(asked.id)}, FALSE)" if mi is not None else "FALSE"
+            self._reasons.append((f"{usable} AND NOT {by}", f"{c.label} by {asked.label}"))
+            usable = f"{usable} AND {by}"
         if check.limit is not None:
             li = self._col(check.limit, check.concept)
             default = None

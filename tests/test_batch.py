@@ -265,3 +265,22 @@ def test_png_without_matplotlib_is_refused_before_the_run(tmp_path: Path, monkey
     assert code == 2
     assert "PNG needs matplotlib" in capsys.readouterr().err
     assert not out.exists()  # nothing screened: the user learns it before a long run, not after
+
+
+def test_a_method_column_says_which_qtc_formula_a_value_was_measured_by(tmp_path: Path) -> None:
+    from screening.rules import trial_from_text
+
+    trial = compile_trial(trial_from_text("Inclusion Criteria:\n- QTcF ≤ 470 ms\n- QTc ≤ 470 ms\n", nct_id="NCT00000002"))
+    header = ["patient_id", "qtc [ms]", "qtc_date", "qtc_method"]
+    rows = [["P1", "460", "2026-10-30", "Fridericia"],  # 460 ≤ 470 by the formula asked for
+            ["P2", "460", "2026-10-30", "QTcB"],        # another formula: QTcF unknown, plain QTc met
+            ["P3", "460", "2026-10-30", ""],            # no formula: QTcF unknown
+            ["P4", "480", "2026-10-30", "qtcf"],        # 480 > 470: not met, whatever the case
+            ["P5", "460", "2026-10-30", "Framingham"]]  # not a formula the vocabulary knows: an error
+    path = write_csv(tmp_path / "c.csv", header, rows)
+    run_batch(trial, None, path, tmp_path / "out.csv", as_of=AS_OF, progress=False)
+    got = {r["patient_id"]: (r["inclusion.1"], r["inclusion.2"]) for r in read_results(tmp_path / "out.csv")}
+    assert got == {"P1": ("met", "met"), "P2": ("unknown", "met"), "P3": ("unknown", "met"),
+                   "P4": ("not_met", "not_met"), "P5": ("error", "error")}
+    with pytest.raises(InputError, match="takes no unit"):
+        read_cohort_header(write_csv(tmp_path / "d.csv", ["patient_id", "qtc_method [ms]"], []))

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from screening.batch import read_cohort_header, run_batch, screen_row
 from screening.compile import compile_trial
 from screening.errors import UnitError
+from screening.notes import method_spellings
 from screening.rules import trial_from_text
 from screening.sql import CohortQuery
 from screening.units import conversion_factor
@@ -236,6 +237,9 @@ def cohort(draw: st.DrawFn) -> tuple[list[str], list[list[str]]]:
             cols.append((f"{concept}_uln [{unit}]", number_cell(concept, factor)))
         if concept not in ("body_weight", "height", "age") and draw(st.integers(0, 9)) < 8:
             cols.append((f"{concept}_date", date_cell()))
+        if method_spellings(concept) and draw(st.booleans()):  # "qtc_method": the QTc formula
+            cols.append((f"{concept}_method", st.sampled_from(["Fridericia", "fridericia", "QTcF", "Bazett",
+                                                                "qtcb", "", "Framingham", "unknown"])))
     for concept, spellings in CATEGORIES.items():
         if draw(st.integers(0, 9)) < 7 and not any(c[0].startswith(concept + " ") for c in cols):
             cols.append((concept, st.sampled_from([*spellings, ""])))
