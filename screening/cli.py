@@ -345,7 +345,8 @@ def _compile(args: argparse.Namespace) -> int:
                     print(f"  needs review [{leaf.span.start}:{leaf.span.end}] \"{leaf.text}\": {leaf.reason}")
     total = len(trial.criteria)
     reviews = review_spans(trial)
-    print(f"\n{total} criteria; {len(reviews)} parts need review")
+    parts = "1 part needs" if len(reviews) == 1 else f"{len(reviews)} parts need"
+    print(f"\n{total} criteria; {parts} review")
     return 0
 
 

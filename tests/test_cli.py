@@ -338,7 +338,7 @@ def test_compile_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert RESTATED
     for text in RESTATED.values():
         assert f"  restated by the curator: {text}  (" in out, text
-    assert re.fullmatch(rf"{len(TRIAL_IDS)} criteria; [1-9]\d* parts need review", lines[-1])
+    assert re.fullmatch(rf"{len(TRIAL_IDS)} criteria; ([2-9]|\d\d+) parts need review", lines[-1])
 
 
 def test_compile_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -538,3 +538,10 @@ def test_a_check_line_names_its_status_once() -> None:
     text = to_text(screen(trial, {"patient_id": "x", "as_of": "2026-01-01"}))
     assert "needs review: needs review" not in text and "unknown: unknown" not in text
     assert "- needs review: " in text and "- unknown: " in text
+
+
+def test_compile_counts_one_part_in_the_singular(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = tmp_path / "t.txt"
+    text.write_text("Inclusion Criteria:\n- ECOG 0 or 1\n- Willingness to eat broccoli daily\n", encoding="utf-8")
+    assert main(["compile", str(text)]) == 0
+    assert capsys.readouterr().out.rstrip().splitlines()[-1] == "2 criteria; 1 part needs review"
