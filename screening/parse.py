@@ -1043,15 +1043,24 @@ def _with_half_life_window(text: str, offset: int) -> Syntax | None:
 _DOSE_NOTE = re.compile(
     r"\(\s*(?P<dose>(?:(?:in|at)\s+(?:an?\s+)?(?:(?:daily|total)\s+)?(?:dos(?:ing|es?))\s+(?:of\s+)?"
     r"|(?:an?\s+)?(?:daily\s+)?dose\s+(?:of\s+)?|(?:equivalent|equal)\s+to\s+)?"
-    r"(?:exceeding|≥|≤|>|<|\\?>=?|\\?<=?|=<|=\\?<|(?:greater|more|less)\s+than(?:\s+or\s+equal\s+to)?"
+    r"(?P<amount>(?:exceeding|≥|≤|>|<|\\?>=?|\\?<=?|=<|=\\?<|(?:greater|more|less)\s+than(?:\s+or\s+equal\s+to)?"
     r"|(?:of\s+)?at\s+least|no\s+more\s+than|not\s+(?:more\s+than|exceeding|to\s+exceed)|up\s+to)\s*"
     r"\d+(?:\.\d+)?\s*mg(?:\s*/\s*kg)?(?:\s*(?:/|per)\s*(?:day|d)\b|\s+(?:daily|a\s+day|per\s+day|every\s+day))?"
     r"(?:\s+(?:of\s+)?(?:oral\s+)?(?:prednisone|prednisolone|methylprednisolone|dexamethasone|hydrocortisone)"
-    r"(?:\s*/\s*day|\s+daily|\s+per\s+day)?(?:\s*,?\s*(?:or\s+(?:an?\s+|its\s+)?)?equivalents?(?:\s+dose)?)?)?)\s*\)",
+    r"(?:\s*/\s*day|\s+daily|\s+per\s+day)?(?:\s*,?\s*(?:or\s+(?:an?\s+|its\s+)?)?equivalents?(?:\s+dose)?)?)?))\s*\)",
     re.I)
 
 
-_SIMILAR_COMPOSITION = re.compile(r"\bchemical or biologic(?:al)?\b", re.I)
+def _with_dose_note(text: str, offset: int) -> Syntax | None:
+    """The clause read without its dose note, which then narrows the drug written just before it
+    (the dose's words, from its comparator on: "> 10 mg daily of prednisone equivalent")."""
+    m = _DOSE_NOTE.search(text)
+    if m is None:
+        return None
+    node = parse_clause(text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():], offset)
+    words = re.sub(r"\s+", " ", m["amount"].replace("\\", "")).strip()
+    dose = Name(span=Span(offset + m.start(), offset + m.end()), text=words)
+    return _attach(node, "dose", dose, text, offset, dose.span)
 
 
 # "ECOG performance status 0 or 1 (see Appendix A)", "Karnofsky ≥ 80% (see Appendix 2)": where the
@@ -1063,23 +1072,13 @@ _SEE_APPENDIX = re.compile(r"[\s.;,]*\(\s*(?:see|refer\s+to)\s+(?:the\s+)?(?:app
 
 
 def _with_reference_note(text: str, offset: int) -> Syntax | None:
+    """The bounds or scale values before "(see Appendix A)", or None for anything else."""
     m = _SEE_APPENDIX.search(text)
     if m is None or not text[:m.start()].strip():
         return None
     node = parse_clause(text[:m.start()], offset)
     parts = node.parts if isinstance(node, Junction) else (node,)
     return node if all(isinstance(p, Threshold | ValueList) for p in parts) else None
-
-
-def _with_dose_note(text: str, offset: int) -> Syntax | None:
-    """The clause read without its dose note, which then narrows the drug written just before it."""
-    m = _DOSE_NOTE.search(text)
-    if m is None:
-        return None
-    node = parse_clause(text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():], offset)
-    words = re.sub(r"\s+", " ", m["dose"].replace("\\", "")).strip()
-    dose = Name(span=Span(offset + m.start(), offset + m.end()), text=words)
-    return _attach(node, "dose", dose, text, offset, dose.span)
 
 
 def _attach(node: Syntax, field: Literal["dose", "clause"], words: Name, text: str, offset: int, where: Span) -> Syntax | None:
@@ -1127,6 +1126,8 @@ _ONLY_PERSONS = re.compile(r"\s*(?:(?:the|any|all)\s+)?(?:(?:female|male|pregnan
 
 
 def _with_relative_clause(text: str, offset: int) -> Syntax | None:
+    """The name before "that/which …" with the clause on it, or None where the clause may do
+    more than narrow it (see _RELATIVE)."""
     m = _RELATIVE.search(text)
     if m is None or _CLAUSE_VERDICT.search(m["clause"]) or not all(_CLAUSE_WORD.match(part) for part in
                             re.split(r"\s+(?:and\s*/\s*or|or|and)\s+", m["clause"])[1:]):
@@ -1192,7 +1193,7 @@ def parse_clause(text: str, offset: int = 0) -> Syntax:
     text = _RESULT_HYPHEN.sub(") ", text)
     # "compounds of similar chemical or biologic composition to X": one name, whose "or" joins two
     # words of it (same length, so spans still quote the text as written)
-    text = _SIMILAR_COMPOSITION.sub(lambda m: m[0].replace(" or ", "-or-"), text)
+    text = re.sub(r"\bchemical or biologic(?:al)?\b", lambda m: m[0].replace(" or ", "-or-"), text, flags=re.I)
     try:
         tree = parser.parse(text)
         node = _ToNodes(text, offset).transform(tree)

@@ -1716,9 +1716,7 @@ class Resolver:
                 return self.review(node.span, f"the dose {node.dose.text!r} is not understood after {node.subject.text!r}")
             # "corticosteroids (> 10 mg/day of prednisone)": a record that does not state its dose
             # cannot decide, as for any qualifier; the dose is quoted as the trial wrote it
-            qualifier = (f"{qualifier}, " if qualifier else "") + "at a dose " + re.sub(r"^(?:(?:in|at)\s+(?:an?\s+)?(?:(?:daily|total)\s+)?dos(?:ing|es?)"
-                                              r"|(?:an?\s+)?(?:daily\s+)?dose)\s+(?:of\s+)?", "",
-                                              node.dose.text, flags=re.I)
+            qualifier = (f"{qualifier}, " if qualifier else "") + f"at a dose {node.dose.text}"
         if agent is not None:
             qualifier = (f"{qualifier}, " if qualifier else "") + agent
         if node.clause is not None:
