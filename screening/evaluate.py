@@ -746,12 +746,12 @@ class Evaluator:
             # a record that ended before the window is not in it, whatever it would say of the
             # qualifier ("prednisone" stopped 45 days ago, for "> 10 mg/day within 14 days")
             for r in list(unqualified):
-                last = as_of if r.ongoing else (r.end or (r.start if r.end_known else None))
+                last = _last_seen(r, as_of)
                 if last is not None and last < start:
                     unqualified.remove(r)
                     past.append((r, last))
         for r in present:
-            last = as_of if r.ongoing else (r.end or (r.start if r.end_known else None))
+            last = _last_seen(r, as_of)
             if last is None and r.start is not None and start is not None and r.start >= start:
                 last = r.start  # stopped on an unrecorded date, but started inside the window
             if start is None and check.history:
@@ -953,6 +953,11 @@ def _status(t: Truth) -> CheckStatus:
     if t is Truth.TRUE:
         return "met"
     return "not_met" if t is Truth.FALSE else "unknown"
+
+
+def _last_seen(r: Record, as_of: dt.date) -> dt.date | None:
+    """The last day a record is known to have been present (today if ongoing), if any."""
+    return as_of if r.ongoing else (r.end or (r.start if r.end_known else None))
 
 
 def _unknown(concept: str, required: str, why: str, missing: str) -> CheckResult:

@@ -119,12 +119,12 @@ def restricting_methods_in(name: str, concept_id: str) -> list[str]:
     """The methods that restrict a concept and that its name as written says ("QTcF", "Fridericia-
     corrected QT interval"): a criterion naming one asks for a result by that method only."""
     key = normalize_phrase(name)
-    found = []
-    for m in load_methods().values():
-        if m.restricts and m.measures(concept_id) and any(
-                re.search(rf"(?<![a-z0-9]){re.escape(normalize_phrase(s))}(?![a-z0-9])", key) for s in m.synonyms):
-            found.append(m.id)
-    return found
+    return [m.id for m in _restricting(concept_id) if any(
+        re.search(rf"(?<![a-z0-9]){re.escape(normalize_phrase(s))}(?![a-z0-9])", key) for s in m.synonyms)]
+
+
+def _restricting(concept_id: str) -> list[Method]:
+    return [m for m in load_methods().values() if m.restricts and m.measures(concept_id)]
 
 
 @cache
@@ -132,10 +132,9 @@ def method_spellings(concept_id: str) -> dict[str, str]:
     """How a cohort cell may name a restricting method of a concept (its id, label or a synonym,
     in any case) -> the method id: "QTcF" -> "fridericia". Empty when the concept has none."""
     out: dict[str, str] = {}
-    for m in load_methods().values():
-        if m.restricts and m.measures(concept_id):
-            for spelling in (m.id, m.label, *m.synonyms):
-                out.setdefault(spelling.lower(), m.id)
+    for m in _restricting(concept_id):
+        for spelling in (m.id, m.label, *m.synonyms):
+            out.setdefault(spelling.lower(), m.id)
     return out
 
 

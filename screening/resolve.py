@@ -1716,9 +1716,9 @@ class Resolver:
                 return self.review(node.span, f"the dose {node.dose.text!r} is not understood after {node.subject.text!r}")
             # "corticosteroids (> 10 mg/day of prednisone)": a record that does not state its dose
             # cannot decide, as for any qualifier; the dose is quoted as the trial wrote it
-            qualifier = (f"{qualifier}, " if qualifier else "") + f"at a dose {node.dose.text}"
+            qualifier = _and_qualifier(qualifier, f"at a dose {node.dose.text}")
         if agent is not None:
-            qualifier = (f"{qualifier}, " if qualifier else "") + agent
+            qualifier = _and_qualifier(qualifier, agent)
         if node.clause is not None:
             # "malignancy that is progressing or requires active treatment": narrower than the
             # concept, as a qualifier; a clause naming a condition, drug or procedure of its own
@@ -1727,7 +1727,7 @@ class Resolver:
                     c.kind in PRESENCE_KINDS for c, _, _ in self.vocab.find(node.clause.text)):
                 return self.review(node.span, f"the clause {node.clause.text!r} after {node.subject.text!r} "
                                               "is not understood")
-            qualifier = (f"{qualifier}, " if qualifier else "") + f"that {node.clause.text}"
+            qualifier = _and_qualifier(qualifier, f"that {node.clause.text}")
         member = self.member_named(node.subject, concept)
         return PresenceCheck(span=node.span, text=self.quote(node.span), concept=concept.id,
                              within_days=node.window.days if node.window else None,
@@ -1741,6 +1741,11 @@ class Resolver:
 _ALLERGY_TO = re.compile(r"\s*(?P<head>(?:(?:known|severe|serious|prior|previous|documented)\s+)*(?:hypersensitivity|allergy|"
                          r"allergies|allergic\s+reactions?|hypersensitivity\s+reactions?|anaphylaxis|anaphylactic\s+reactions?))"
                          r"\s+(?:to|attributed\s+to|against)\s+(?P<agent>\S.*?)\s*$", re.I | re.S)
+def _and_qualifier(qualifier: str | None, more: str) -> str:
+    """Narrowing words added to those already on a check: "chronic, at a dose > 10 mg/day"."""
+    return f"{qualifier}, {more}" if qualifier else more
+
+
 _KIND_OF = re.compile(r"\s*(?:any\s+)?(?:other\s+)?(?:forms?|types?|kinds?)\s+of\s+(?=\S)", re.I)
 
 
