@@ -82,9 +82,24 @@ def is_inclusive_note(text: str) -> bool:
     return normalize_phrase(text) in _inclusive_notes()
 
 
+@cache
+def _care_permission_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The words of supportive care, of permission, and the others a permission note may use."""
+    data = _notes_data()["neutral_notes"]
+    def bag(key: str) -> frozenset[str]:
+        return frozenset(w for phrase in data[key] for w in normalize_phrase(phrase).split())
+    return bag("care"), bag("permits"), bag("words")
+
+
 def is_neutral_note(text: str) -> bool:
-    """True for a note that allows what the bound already allows: "(transfusions allowed)"."""
-    return normalize_phrase(text) in _neutral_notes()
+    """True for a note that allows what the bound already allows: "(transfusions allowed)", or
+    one that only permits supportive care to reach it ("(may receive RBC transfusions)")."""
+    key = normalize_phrase(text)
+    if key in _neutral_notes():
+        return True
+    care, permits, others = _care_permission_words()
+    words = set(key.split())
+    return bool(words & care) and bool(words & permits) and words <= care | permits | others
 
 
 def is_reference_event(text: str) -> bool:

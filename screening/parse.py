@@ -664,6 +664,12 @@ class _ToNodes(Transformer[Token, Any]):
         return Duration(span=self._span(meta), value=value, unit=unit, anchor=anchor)
 
     @v_args(meta=True)
+    def ages_between(self, meta: Any, items: list[Any]) -> Threshold | Junction:
+        words, low, high, *rest = items
+        return self.threshold(meta, [(Name(span=self._tspan(words), text="age"),),
+                                     self.between(meta, [low, high]), *rest])
+
+    @v_args(meta=True)
     def bare_threshold(self, meta: Any, items: list[Any]) -> Threshold | Junction:
         # "..., or ≤ 3x ULN if Gilbert syndrome": the subject is the previous threshold's
         return self.threshold(meta, [(), *items])
@@ -1081,6 +1087,31 @@ def _with_reference_note(text: str, offset: int) -> Syntax | None:
     return node if all(isinstance(p, Threshold | ValueList) for p in parts) else None
 
 
+# "Hemoglobin ≥ 9 g/dL (may receive RBC transfusions)", "… \\[transfusion to meet the hemoglobin
+# requirement is acceptable\\]": a note at the end of a bound that says something is allowed, in
+# words the grammar's notes cannot hold; it becomes a note of the bound, and resolve decides
+# whether it only allows what the bound allows (else the clause is for a person)
+_PERMISSION_NOTE = re.compile(r"[\s,]*(?:\(|\\?\[)\s*(?P<note>[^()\[\]\\<>≤≥=\d]*\b(?:allowed|permitted|permissible|"
+                              r"acceptable|accepted|may|can)\b[^()\[\]\\<>≤≥=\d]*?)\s*(?:\)|\\?\])[\s.;]*$", re.I)
+
+
+def _with_permission_note(text: str, offset: int) -> Syntax | None:
+    """The bound before a permission note, with the note as its last note; None for anything else."""
+    m = _PERMISSION_NOTE.search(text)
+    if m is None or not text[:m.start()].strip():
+        return None
+    node = parse_clause(text[:m.start()], offset)
+    note = Name(span=Span(offset + m.start("note"), offset + m.end("note")), text=m["note"])
+    end = Span(node.span.start, offset + m.end())
+    if isinstance(node, Threshold):
+        return dataclasses.replace(node, span=end, notes=(*node.notes, note))
+    if isinstance(node, Junction) and isinstance(node.parts[-1], Threshold):
+        last = node.parts[-1]
+        last = dataclasses.replace(last, span=Span(last.span.start, end.end), notes=(*last.notes, note))
+        return dataclasses.replace(node, span=end, parts=(*node.parts[:-1], last))
+    return None
+
+
 def _attach(node: Syntax, field: Literal["dose", "clause"], words: Name, text: str, offset: int, where: Span) -> Syntax | None:
     """The node with ``words`` (a dose, a relative clause) on the presence whose name ends just
     before ``where``; None if there is none."""
@@ -1170,6 +1201,8 @@ def parse_clause(text: str, offset: int = 0) -> Syntax:
         return narrowed
     if (referred := _with_reference_note(text, offset)) is not None:
         return referred
+    if (permitted := _with_permission_note(text, offset)) is not None:
+        return permitted
     if _LOST_SYMBOL.search(text):
         # "LVEF  50%", "ECOG  1": some exports strip ≥ and ≤ and leave their spaces behind;
         # reading what is left would turn "at least" into "equal to"

@@ -59,9 +59,12 @@ _RECOVERED = re.compile(r"(fully\s+)?recovered\s*$", re.I)
 
 _HISTORY = HISTORY_WORDS
 # "unless liver metastases are present", "except (for|in) patients with (known) Gilbert's syndrome"
+_SCALE_WORDS = re.compile(r"\s+(?:performance\s+)?(?:status\s+)?scale$", re.I)
 _EXCEPTION_CONDITION = re.compile(
     r"(?:unless|except)\s+(?:for\s+|in\s+)?(?:(?:patients?|subjects?|participants?|those)\s+(?:with|who\s+ha(?:ve|s))\s+"
     r"|(?:the\s+)?(?:patient|subject|participant)\s+has\s+|(?:there\s+(?:is|are)\s+)?)"
+    # "unless the patient has a (known) history of Gilbert's syndrome"
+    r"(?:(?:an?\s+)?(?:(?:known|documented|confirmed|prior)\s+)?(?:history|diagnosis)\s+of\s+)?"
     r"(?P<condition>[^,;()]+?)(?:\s+(?:is|are)\s+present)?\s*\)?\s*\.?$", re.I)
 # words that make an exception more than a condition: a cause, a time, another bound
 _EXCEPTION_MORE = re.compile(r"\b(?:due|attribut\w*|related|caused|secondary|because|if|when|who|which|whom|"
@@ -738,13 +741,15 @@ class Resolver:
             return node, subjects
         subject = subjects[0]
         for note in node.notes:
+            # "on the ECOG Performance Scale": the scale's name, without the word "scale"
+            note = Name(span=note.span, text=_SCALE_WORDS.sub("", note.text)) if _SCALE_WORDS.search(note.text) else note
             about = self.concept_of(note)  # "(WHO)" names nothing alone, "WHO performance status" does
             if about is not None and about.kind != "score":
                 continue
             joined = self.concept_of(f"{note.text} {subject.text}")
             if joined is not None and joined.kind == "score" and (about is None or joined.id == about.id):
                 named = Name(span=subject.span, text=f"{note.text} {subject.text}")
-                return dataclasses.replace(node, subjects=(named,), notes=tuple(n for n in node.notes if n is not note)), (named,)
+                return dataclasses.replace(node, subjects=(named,), notes=tuple(n for n in node.notes if n.span != note.span)), (named,)
         return node, subjects
 
     def roman_score_values(self, parts: list[Syntax]) -> list[Syntax]:

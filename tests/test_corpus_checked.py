@@ -479,6 +479,21 @@ WHOLE: list[tuple[str, str, str]] = [
     ("Exclusion", "Patients receiving any other investigational agents", "has other investigational_agent"),
     # where the protocol prints the scale is read past
     ("Inclusion", "ECOG performance status 0 or 1 (see Appendix B)", "ecog in (0, 1)"),
+    # British spellings of the white cell and neutrophil counts: 3,000/mm³ = 3.0 × 10⁹/L
+    ("Inclusion", "Leucocyte count > 3,000/mm3", "wbc > 3 10^9/L"),
+    ("Inclusion", "neutrophiles > 1,5 x 109/l", "anc > 1.5 10^9/L"),
+    # the echocardiographic shortening fraction (children's trials), and MUGA named as a
+    # radionuclide study: either heart measure, each by its method
+    ("Inclusion", "Shortening fraction of ≥ 27% by echocardiogram, OR an ejection fraction of ≥ 50% by "
+     "radionuclide angiogram.", "(shortening_fraction ≥ 27 % by echo_or_muga or lvef ≥ 50 % by echo_or_muga)"),
+    # an age range written around its subject; a bare number is in years
+    ("Inclusion", "Between the ages of 18 and 80", "age 18 to 80 year"),
+    # the scale named after the bound ("on the … scale"): Zubrod and WHO are ECOG's
+    ("Inclusion", "Performance status of 0-1 on the WHO scale.", "ecog 0 to 1"),
+    ("Inclusion", "Patient has a performance status of ≤ 2 on the Zubrod performance scale.", "ecog ≤ 2"),
+    # "Are …", "Is …": the person left unwritten
+    ("Exclusion", "Are pregnant or lactating", "(has pregnancy or has lactation)"),
+    ("Exclusion", "Is pregnant or breast feeding", "(has pregnancy or has lactation)"),
 ]
 
 

@@ -661,6 +661,8 @@ def test_recency_that_is_not_read() -> None:
     ("Absolute neutrophil count ≥ 1.5 x 10\\^9/L", [("anc", ">=", 1.5)]),
     ("Platelet count \\>=75,000/mm\\^3", [("platelets", ">=", 75.0)]),
     ("eGFR \\>= 45 mL/min/1.73 m\\^2", [("egfr", ">=", 45.0)]),
+    # and "*" as a multiplication sign: 75\*10\^9/L is 75 x 10^9/L
+    ("Platelet count \\>=75\\*10\\^9/L", [("platelets", ">=", 75.0)]),
     # "microL" is a microlitre: 100,000/µL = 100 x 10^9/L
     ("Platelets greater than or equal to 100,000/microL", [("platelets", ">=", 100.0)]),
     # the institution's ULN is the ULN
@@ -669,14 +671,36 @@ def test_recency_that_is_not_read() -> None:
     # a note that allows what the bound allows already: 9 g/dL = 90 g/L
     ("Hemoglobin ≥ 9 g/dL (transfusions allowed)", [("hemoglobin", ">=", 90.0)]),
     ("hemoglobin >9 g/dL (may be transfused to this level)", [("hemoglobin", ">", 90.0)]),
+    # supportive care allowed, in words of its own (dev corpus): 8 g/dL = 80 g/L, 10 g/dL = 100 g/L
+    ("Hemoglobin greater than 8g/dl (patients may receive transfusions to meet this parameter)",
+     [("hemoglobin", ">", 80.0)]),
+    ("Hemoglobin ≥10 g/dL [Transfusion to meet the hemoglobin requirement is acceptable]", [("hemoglobin", ">=", 100.0)]),
+    ("Hemoglobin ≥ 9 gm/dL (may be transfused or may receive epoetin alfa to maintain this level)",
+     [("hemoglobin", ">=", 90.0)]),
+    # on the last bound of a list, where it allows what that bound allows: 100,000/mm³ = 100 × 10⁹/L
+    ("Hemoglobin ≥ 9 g/dL and platelets ≥ 100,000/mm3 (transfusions may be used)",
+     [("hemoglobin", ">=", 90.0), ("platelets", ">=", 100.0)]),
 ])
 def test_escapes_spelled_units_institutional_limits_and_neutral_notes(
         text: str, expected: list[tuple[str, str, float]]) -> None:
     assert _checks(text) == expected
 
 
-def test_a_note_that_restricts_is_not_neutral() -> None:
-    assert isinstance(_only("Hemoglobin ≥ 9 g/dL (transfusion independent)"), NeedsReview)
+@pytest.mark.parametrize("text", [
+    "Hemoglobin ≥ 9 g/dL (transfusion independent)",
+    # the permission is taken back, timed or conditioned: for a person
+    "Hemoglobin ≥ 9 g/dL (transfusion not allowed)",
+    "Hemoglobin > 10 g/dL(transfusions are not permissible)",
+    "Hemoglobin ≥ 9 g/dL (transfusions may be used up to one week before)",
+    "Hgb ≥ 8.5 g/dL (subjects may receive transfusions to achieve this, in the absence of overt bleeding)",
+    # a permission that is not about supportive care
+    "Total bilirubin ≤ 1.5 × ULN (Gilbert's syndrome allowed)",
+])
+def test_a_note_that_restricts_is_not_neutral(text: str) -> None:
+    assert isinstance(_only(text), NeedsReview)
+
+
+def test_a_bound_for_age_is_no_note() -> None:
     # "for age" is no note: which reference range is meant (the lab's own, never the adult default)
     check = _only("Bilirubin ≤ 1.5 x ULN for age")
     assert isinstance(check, NumericCheck) and check.for_age
@@ -2693,6 +2717,11 @@ def _bilirubin(times_uln: float) -> list[dict[str, object]]:
     ("Total bilirubin ≤1.5 x ULN, except patients with known Gilbert's syndrome.", "Inclusion", False, "not_met"),
     ("Total bilirubin > 1.5 x ULN unless Gilbert's syndrome", "Exclusion", True, "met"),
     ("Total bilirubin > 1.5 x ULN unless Gilbert's syndrome", "Exclusion", False, "not_met"),
+    # the condition named as a history or a diagnosis (dev corpus)
+    ("Total bilirubin ≤ 1.5 x ULN (unless the patient has a history of Gilbert's syndrome)", "Inclusion", True, "met"),
+    ("Total bilirubin ≤ 1.5 x ULN (unless the patient has a history of Gilbert's syndrome)", "Inclusion", False,
+     "not_met"),
+    ("Total bilirubin > 1.5 x ULN unless the subject has a diagnosis of Gilbert's disease", "Exclusion", True, "met"),
 ])
 def test_an_exception_naming_a_condition_that_raises_the_lab(text: str, section: str, gilbert: bool,
                                                              expected: str) -> None:
