@@ -161,6 +161,9 @@ class Presence:
     ability: bool = False  # "Able to swallow tablets": only an attestation is an ability
     dose: Name | None = None  # "corticosteroids (> 10 mg/day of prednisone)": only those doses count
     clause: Name | None = None  # "malignancy THAT IS PROGRESSING": a relative clause that narrows it
+    # "uncontrolled hypertension (SYSTOLIC BP > 160 mmHg)": bounds in parentheses after the name,
+    # which may define it (resolve asks the vocabulary) or narrow it (a person)
+    definition: Threshold | Junction | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

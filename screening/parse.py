@@ -1172,6 +1172,33 @@ def _with_relative_clause(text: str, offset: int) -> Syntax | None:
     return _attach(node, "clause", clause, text, offset, Span(offset + m.start(), offset + m.end()))
 
 
+# "Uncontrolled hypertension (systolic blood pressure > 160 mmHg)": a name, then bounds in
+# parentheses that end the clause
+_DEFINING_BOUNDS = re.compile(r"\s*\((?!\s*(?:(?:defined|confirmed)\s+as|e\.?\s?g|i\.?\s?e)\b)(?P<bounds>[A-Za-z][^()]*?(?:[<>≤≥]|\b(?:greater|less|more|higher|lower|above|below|"
+                              r"exceed\w*)\b)[^()]*?)\)[\s.;]*$", re.I)
+
+
+def _with_defining_bounds(text: str, offset: int) -> Syntax | None:
+    """The name before bounds in parentheses, with the bounds as its possible definition; None
+    unless the text before them is one name (or its negation) and they are bounds with subjects."""
+    m = _DEFINING_BOUNDS.search(text)
+    if m is None or not text[:m.start()].strip():
+        return None
+    node = parse_clause(text[:m.start()], offset)
+    presence = node.part if isinstance(node, Negation) else node
+    if not (isinstance(presence, Presence) and presence.window is None and presence.definition is None
+            and not (presence.exceptions or presence.status or presence.dose or presence.clause or presence.method)):
+        return None
+    bounds = parse_clause(m["bounds"], offset + m.start("bounds"))
+    parts = bounds.parts if isinstance(bounds, Junction) else (bounds,)
+    if not all(isinstance(p, Threshold) and p.subjects for p in parts):
+        return None
+    assert isinstance(bounds, Threshold | Junction)
+    span = Span(offset, offset + m.end())
+    defined = dataclasses.replace(presence, definition=bounds, span=Span(presence.span.start, span.end))
+    return dataclasses.replace(node, part=defined, span=span) if isinstance(node, Negation) else defined
+
+
 # "Patients with myocardial infarction, stroke, or heart failure", "Has A, B, or C": words that
 # name only the person, before a list of names the grammar reads without them
 _PERSON_LEAD = re.compile(r"\s*(?:(?:the\s+)?(?:patients?|subjects?|participants?)\s+(?:with|who\s+ha(?:ve|s))|ha(?:s|ve))\s+"
@@ -1203,6 +1230,8 @@ def parse_clause(text: str, offset: int = 0) -> Syntax:
         return referred
     if (permitted := _with_permission_note(text, offset)) is not None:
         return permitted
+    if (defined := _with_defining_bounds(text, offset)) is not None:
+        return defined
     if _LOST_SYMBOL.search(text):
         # "LVEF  50%", "ECOG  1": some exports strip ≥ and ≤ and leave their spaces behind;
         # reading what is left would turn "at least" into "equal to"

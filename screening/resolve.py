@@ -1655,6 +1655,22 @@ class Resolver:
         return Not(span=node.span, text=text, child=inner) if at_least else inner
 
     # ------------------------------------------------------------------ presence
+    def defined_by_bounds(self, node: Presence, concept: Concept) -> Predicate:
+        """"Uncontrolled hypertension (systolic BP > 160 mmHg)": the bounds stand for the condition,
+        as after "defined as", when they bound only what the vocabulary says defines it (`defined_by`);
+        otherwise they may narrow it ("heart failure (LVEF < 40%)"), which is for a person."""
+        assert node.definition is not None
+        pred = self.node(node.definition)
+        unread = next((q for q in leaves(pred) if isinstance(q, NeedsReview)), None)
+        if unread is not None:
+            return self.review(node.span, f"the bounds in parentheses after {node.subject.text!r} are not "
+                                          f"understood: {unread.reason}")
+        measured = set(_concepts(pred))
+        if not measured or not measured <= set(concept.defined_by):
+            return self.review(node.span, f"the bounds in parentheses after {node.subject.text!r} may define it "
+                                          "or narrow it: for a person")
+        return dataclasses.replace(pred, span=node.span, text=self.quote(node.span))
+
     def presence(self, node: Presence) -> Predicate:
         if node.window is not None and node.window.anchor is not None \
                 and not is_reference_event(node.window.anchor.text):
@@ -1683,6 +1699,8 @@ class Resolver:
             return self.review(node.span, f"unknown condition {node.subject.text!r}")
         if concept.kind not in PRESENCE_KINDS:
             return self.review(node.span, f"{node.subject.text!r} needs a threshold or a value")
+        if node.definition is not None:
+            return self.defined_by_bounds(node, concept)
         if node.ability and concept.kind != "attestation":
             # "Able to receive chemotherapy" asks for no record of chemotherapy
             return self.review(node.span, f"an ability ({node.subject.text!r}) is read only where the vocabulary "

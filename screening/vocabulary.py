@@ -89,13 +89,14 @@ _KEYS = frozenset(
         "quantity",
         "narrowed_by",
         "raises",
+        "defined_by",
         "pair",
         "by_unit",
     }
 )
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _LOINC = re.compile(r"^\d{1,7}-\d$")
-_CACHE_VERSION = "6"
+_CACHE_VERSION = "7"
 _CACHE_KEEP = 4
 
 K = TypeVar("K")
@@ -170,6 +171,10 @@ class Concept:
     # labs this condition raises of itself, for which trials bound another lab instead ("direct
     # bilirubin ≤ 1.5 × ULN for patients with Gilbert's syndrome" replaces the total bilirubin bound)
     raises: tuple[str, ...] = ()
+    # what a bound in parentheses after this condition may define it by ("uncontrolled
+    # hypertension (systolic BP > 160 mmHg)", "hyperkalemia (potassium > 5.0 mEq/L)"): then the
+    # bound stands for the condition, as after "defined as"; a bound on anything else is for a person
+    defined_by: tuple[str, ...] = ()
     # a measure written as two values ("blood pressure 150/100 mmHg"): the two it stands for
     pair: tuple[str, ...] = ()
     # other labs the same words name when the value's unit is theirs and not this one's:
@@ -343,6 +348,9 @@ def _build_index(concepts: Mapping[str, Concept]) -> dict[str, Any]:
         for lab in concept.raises:
             if lab not in concepts or concepts[lab].kind != "lab":
                 raise _fail(cid, f"raises {lab!r}, which is not a lab")
+        for measure in concept.defined_by:
+            if concept.kind != "condition" or measure not in concepts or concepts[measure].unit is None:
+                raise _fail(cid, f"defined_by {measure!r}: a condition is defined by a measured concept")
         if concept.pair and (len(concept.pair) != 2 or any(
                 m not in concepts or concepts[m].kind != concept.kind or concepts[m].unit != concept.unit
                 for m in concept.pair)):
@@ -768,6 +776,7 @@ def _concept(cid: str, body: Any) -> Concept:
         quantity=_optional_string(cid, "quantity", body.get("quantity")),
         narrowed_by=_strings(cid, "narrowed_by", body.get("narrowed_by", [])),
         raises=_strings(cid, "raises", body.get("raises", [])),
+        defined_by=_strings(cid, "defined_by", body.get("defined_by", [])),
         pair=_strings(cid, "pair", body.get("pair", [])),
         by_unit=_strings(cid, "by_unit", body.get("by_unit", [])),
     )
@@ -891,6 +900,7 @@ def _concept_from_json(data: Mapping[str, Any]) -> Concept:
         quantity=data.get("quantity"),
         narrowed_by=tuple(data.get("narrowed_by", ())),
         raises=tuple(data.get("raises", ())),
+        defined_by=tuple(data.get("defined_by", ())),
         pair=tuple(data.get("pair", ())),
         by_unit=tuple(data.get("by_unit", ())),
     )

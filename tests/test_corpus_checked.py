@@ -494,6 +494,9 @@ WHOLE: list[tuple[str, str, str]] = [
     # "Are …", "Is …": the person left unwritten
     ("Exclusion", "Are pregnant or lactating", "(has pregnancy or has lactation)"),
     ("Exclusion", "Is pregnant or breast feeding", "(has pregnancy or has lactation)"),
+    # a condition the bound in parentheses defines: 90,000/mm³ = 90 × 10⁹/L
+    ("Exclusion", "Patients with hyponatremia (sodium < 130 mmol/L)", "sodium < 130 mmol/L"),
+    ("Exclusion", "Thrombocytopenia (platelet <90,000 per cubic millimeter)", "platelets < 90 10^9/L"),
 ]
 
 

@@ -2729,6 +2729,33 @@ def test_an_exception_naming_a_condition_that_raises_the_lab(text: str, section:
     assert _status(text, section, _bilirubin(2.0), conditions=conditions) == expected
 
 
+def _systolic(mmhg: float) -> list[dict[str, object]]:
+    """A systolic blood pressure taken two days before screening."""
+    return [{"concept": "systolic_bp", "value": mmhg, "unit": "mmHg", "date": "2026-11-18"}]
+
+
+@pytest.mark.parametrize(("text", "section", "sbp", "expected"), [
+    # the bound in parentheses defines the condition (vocabulary `defined_by`): 170 > 160 mmHg
+    # excludes, 150 does not; the patient has no hypertension record at all
+    ("Uncontrolled hypertension (systolic blood pressure > 160 mmHg)", "Exclusion", 170, "not_met"),
+    ("Uncontrolled hypertension (systolic blood pressure > 160 mmHg)", "Exclusion", 150, "met"),
+    ("No uncontrolled hypertension (systolic blood pressure > 160 mmHg)", "Inclusion", 170, "not_met"),
+    ("No uncontrolled hypertension (systolic blood pressure > 160 mmHg)", "Inclusion", 150, "met"),
+])
+def test_bounds_in_parentheses_that_define_a_condition(text: str, section: str, sbp: float, expected: str) -> None:
+    assert _status(text, section, _systolic(sbp)) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Heart failure (LVEF < 40%)",               # the vocabulary does not define heart failure by LVEF
+    "Hypertension (hemoglobin > 10 g/dL)",      # nor hypertension by hemoglobin
+    # the bound is not read (per cubic millilitre is a thousand times off): never the condition alone
+    "Neutropenia (neutrophil count <1,500 per cubic milliliter)",
+])
+def test_bounds_in_parentheses_that_may_narrow_a_condition_are_for_review(text: str) -> None:
+    assert isinstance(_section_only(text, "Exclusion"), NeedsReview)
+
+
 @pytest.mark.parametrize("text", [
     "Bilirubin ≤1.5 x ULN (unless bilirubin rise is due to Gilbert's syndrome)",   # a cause: for a person
     "AST ≤ 2.5 x ULN unless liver metastases are present",   # the vocabulary ties no lab to them
