@@ -232,6 +232,8 @@ class Since:
     subjects: tuple[Name, ...]
     op: str  # "<", "<=", ">", ">=": the time since, compared with ``window``
     window: Duration
+    # "(6 weeks for nitrosoureas or mitomycin C)": therapies that need their own time since
+    longer: tuple[tuple[Name, Duration], ...] = ()
 
 
 Syntax = Union[Threshold, ValueList, Presence, Junction, Unparsed, GroupRequirement, Negation, Since]

@@ -1172,6 +1172,40 @@ def _with_relative_clause(text: str, offset: int) -> Syntax | None:
     return _attach(node, "clause", clause, text, offset, Span(offset + m.start(), offset + m.end()))
 
 
+# "At least 4 weeks since prior chemotherapy (6 weeks for nitrosoureas or mitomycin C)": other
+# therapies, each with its own time since
+_OWN_TIME_FOR = re.compile(r"\s*\(\s*(?:(?:≥|>=|\\>=|at\s+least)\s*)?(?P<n>\d+|one|two|three|four|five|six|seven|eight|"
+                           r"nine|ten|twelve)\s+(?P<unit>days?|weeks?|months?)\s+for\s+(?P<names>[A-Za-z][^()<>≤≥=;:]*?)"
+                           r"\s*\)", re.I)
+_NAME_SEPARATOR = re.compile(r"\s*,\s*(?:or\s+)?|\s+or\s+", re.I)
+
+
+def _with_own_time_for(text: str, offset: int) -> Syntax | None:
+    """The time since a therapy with the longer times written after it for some others, or None
+    unless the note follows a time since ("At least 4 weeks since prior chemotherapy", alone or
+    first in its clause)."""
+    m = _OWN_TIME_FOR.search(text)
+    if m is None:
+        return None
+    node = parse_clause(text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():], offset)
+    since = node.parts[0] if isinstance(node, Junction) else node
+    if not (isinstance(since, Since) and since.op in (">", ">=") and since.longer == ()
+            and not text[since.span.end - offset:m.start()].strip()):
+        return None
+    window = Duration(span=Span(offset + m.start("n"), offset + m.end("unit")), value=_number(m["n"]),
+                      unit=_TIME_UNITS[m["unit"].lower()], anchor=since.window.anchor)
+    longer: list[tuple[Name, Duration]] = []
+    at = m.start("names")
+    for piece in _NAME_SEPARATOR.split(m["names"]):
+        start = text.index(piece, at)
+        longer.append((Name(span=Span(offset + start, offset + start + len(piece)), text=piece), window))
+        at = start + len(piece)
+    widened = dataclasses.replace(since, longer=tuple(longer))
+    if isinstance(node, Junction):
+        return dataclasses.replace(node, parts=(widened, *node.parts[1:]))
+    return widened
+
+
 # "Uncontrolled hypertension (systolic blood pressure > 160 mmHg)": a name, then bounds in
 # parentheses that end the clause
 _DEFINING_BOUNDS = re.compile(r"\s*\((?!\s*(?:(?:defined|confirmed)\s+as|e\.?\s?g|i\.?\s?e)\b)(?P<bounds>[A-Za-z][^()]*?(?:[<>≤≥]|\b(?:greater|less|more|higher|lower|above|below|"
@@ -1232,6 +1266,8 @@ def parse_clause(text: str, offset: int = 0) -> Syntax:
         return permitted
     if (defined := _with_defining_bounds(text, offset)) is not None:
         return defined
+    if (timed := _with_own_time_for(text, offset)) is not None:
+        return timed
     if _LOST_SYMBOL.search(text):
         # "LVEF  50%", "ECOG  1": some exports strip ≥ and ≤ and leave their spaces behind;
         # reading what is left would turn "at least" into "equal to"

@@ -1622,6 +1622,16 @@ class Resolver:
         weeks since" (some in the last 4 weeks), counted in whole days back from the screening
         date: ≥ 28 days since means the last dose is 28 days old or older, so none in the 27 days
         before; > 28 days means none in the 28 days before."""
+        if node.longer:
+            # "At least 4 weeks since prior chemotherapy (6 weeks for nitrosoureas)": each time
+            # must have passed. A shorter time for some would lift the first, which is not read.
+            if any(w.days <= node.window.days for _, w in node.longer):
+                return self.review(node.span, "a shorter time since for some therapies is not read")
+            parts = [self.since(dataclasses.replace(node, longer=()))]
+            parts += [self.since(Since(span=name.span, subjects=(name,), op=node.op, window=window))
+                      for name, window in node.longer]
+            span = _cover(node.span, node.longer[-1][0].span)
+            return AllOf(span=span, text=self.quote(span), children=tuple(parts))
         concepts: list[tuple[Name, Concept]] = []
         for subject in node.subjects:
             concept = self.concept_of(subject)

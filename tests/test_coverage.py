@@ -1832,6 +1832,32 @@ def test_time_since_a_therapy(text: str, end_date: str | None, complete: bool, e
     assert _status(text, "Inclusion", [], **patient) == expected
 
 
+_LONGER_FOR = "At least 4 weeks since prior chemotherapy (6 weeks for nitrosoureas or mitomycin C)"
+
+
+@pytest.mark.parametrize(("drug", "end_date", "expected"), [
+    # screened on 2026-11-20; the medication list is complete. 2026-10-20 is 31 days before
+    # (11 days left in October + 20 in November): more than 4 weeks (28 days) but less than 6 (42)
+    ("carmustine", "2026-10-20", "not_met"),     # a nitrosourea: 6 weeks needed
+    ("mitomycin C", "2026-10-20", "not_met"),
+    ("capecitabine", "2026-10-20", "met"),       # other chemotherapy: 4 weeks are enough
+    # 2026-10-09 is 42 days before (22 + 20): 6 weeks have passed
+    ("lomustine", "2026-10-09", "met"),
+    # 2026-10-10 is 41 days before: not yet
+    ("lomustine", "2026-10-10", "not_met"),
+])
+def test_a_longer_time_since_for_some_therapies(drug: str, end_date: str, expected: str) -> None:
+    medications = [{"name": drug, "start_date": "2026-09-01", "end_date": end_date}]
+    assert _status(_LONGER_FOR, "Inclusion", [], medications=medications,
+                   complete_records=["medications", "procedures"]) == expected
+
+
+def test_a_shorter_time_since_for_some_therapies_is_for_review() -> None:
+    # "(2 weeks for hormonal therapy)" would lift the 4 weeks for some: not read
+    text = "At least 4 weeks since prior chemotherapy (2 weeks for nitrosoureas)"
+    assert isinstance(_section_only(text, "Inclusion"), NeedsReview)
+
+
 def test_less_than_a_time_since_a_therapy_excludes_a_recent_one() -> None:
     medications = [{"name": "paclitaxel", "start_date": "2026-09-01", "end_date": "2026-11-06"}]  # 14 days before
     text = "Less than 3 weeks since prior chemotherapy"  # 14 < 21: excluded ("not_met")
