@@ -163,7 +163,7 @@ class Presence:
     clause: Name | None = None  # "malignancy THAT IS PROGRESSING": a relative clause that narrows it
     # "uncontrolled hypertension (SYSTOLIC BP > 160 mmHg)": bounds in parentheses after the name,
     # which may define it (resolve asks the vocabulary) or narrow it (a person)
-    definition: Threshold | Junction | None = None
+    definition: Threshold | ValueList | Junction | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

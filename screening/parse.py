@@ -1209,7 +1209,21 @@ def _with_own_time_for(text: str, offset: int) -> Syntax | None:
 # "Uncontrolled hypertension (systolic blood pressure > 160 mmHg)": a name, then bounds in
 # parentheses that end the clause
 _DEFINING_BOUNDS = re.compile(r"\s*\((?!\s*(?:(?:defined|confirmed)\s+as|e\.?\s?g|i\.?\s?e)\b)(?P<bounds>[A-Za-z][^()]*?(?:[<>≤≥]|\b(?:greater|less|more|higher|lower|above|below|"
-                              r"exceed\w*)\b)[^()]*?)\)[\s.;]*$", re.I)
+                              r"exceed\w*)\b|\b(?:class|grade|stage)\s+(?:[IV]{1,3}|\d)\b)[^()]*?)\)[\s.;]*$", re.I)
+
+
+def _score_values(node: Syntax) -> bool:
+    """"NYHA class 3 or 4", "NYHA class III or IV": values of a named score (resolve reads the
+    Roman numerals), the first naming it."""
+    if not isinstance(node, Junction):
+        return isinstance(node, ValueList) and node.subject is not None
+    if node.op != "or" or not all(isinstance(p, ValueList | Presence) for p in node.parts):
+        return False
+    first = node.parts[0]
+    if isinstance(first, ValueList):
+        return first.subject is not None
+    words = first.subject.text.split() if isinstance(first, Presence) else []
+    return len(words) > 1 and re.fullmatch(r"[IV]{1,3}|\d", words[-1]) is not None
 
 
 def _with_defining_bounds(text: str, offset: int) -> Syntax | None:
@@ -1225,9 +1239,9 @@ def _with_defining_bounds(text: str, offset: int) -> Syntax | None:
         return None
     bounds = parse_clause(m["bounds"], offset + m.start("bounds"))
     parts = bounds.parts if isinstance(bounds, Junction) else (bounds,)
-    if not all(isinstance(p, Threshold) and p.subjects for p in parts):
+    if not (all(isinstance(p, Threshold) and p.subjects for p in parts) or _score_values(bounds)) \
+            or not isinstance(bounds, Threshold | Junction | ValueList):
         return None
-    assert isinstance(bounds, Threshold | Junction)
     span = Span(offset, offset + m.end())
     defined = dataclasses.replace(presence, definition=bounds, span=Span(presence.span.start, span.end))
     return dataclasses.replace(node, part=defined, span=span) if isinstance(node, Negation) else defined

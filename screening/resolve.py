@@ -1670,6 +1670,10 @@ class Resolver:
         as after "defined as", when they bound only what the vocabulary says defines it (`defined_by`);
         otherwise they may narrow it ("heart failure (LVEF < 40%)"), which is for a person."""
         assert node.definition is not None
+        if node.history or _HISTORY.search(self.quote(Span(node.span.start, node.subject.span.end))):
+            # "History of uncontrolled hypertension (SBP > 160 mmHg)": a past state, which the
+            # bound on today's value does not show
+            return self.review(node.span, f"a history of {node.subject.text!r} defined by a bound: for a person")
         pred = self.node(node.definition)
         unread = next((q for q in leaves(pred) if isinstance(q, NeedsReview)), None)
         if unread is not None:

@@ -349,7 +349,8 @@ def _build_index(concepts: Mapping[str, Concept]) -> dict[str, Any]:
             if lab not in concepts or concepts[lab].kind != "lab":
                 raise _fail(cid, f"raises {lab!r}, which is not a lab")
         for measure in concept.defined_by:
-            if concept.kind != "condition" or measure not in concepts or concepts[measure].unit is None:
+            if concept.kind != "condition" or measure not in concepts \
+                    or concepts[measure].kind not in ("lab", "measurement", "score"):
                 raise _fail(cid, f"defined_by {measure!r}: a condition is defined by a measured concept")
         if concept.pair and (len(concept.pair) != 2 or any(
                 m not in concepts or concepts[m].kind != concept.kind or concepts[m].unit != concept.unit

@@ -497,6 +497,13 @@ WHOLE: list[tuple[str, str, str]] = [
     # a condition the bound in parentheses defines: 90,000/mm³ = 90 × 10⁹/L
     ("Exclusion", "Patients with hyponatremia (sodium < 130 mmol/L)", "sodium < 130 mmol/L"),
     ("Exclusion", "Thrombocytopenia (platelet <90,000 per cubic millimeter)", "platelets < 90 10^9/L"),
+    # heart failure by its NYHA class in parentheses, as "NYHA class III or IV heart failure" reads
+    ("Exclusion", "Symptomatic congestive heart failure (New York Heart Association class III or IV heart disease)",
+     "nyha_class in (3, 4)"),
+    # a longer time since for some drugs: each time must have passed
+    ("Inclusion", "At least 4 weeks since prior chemotherapy (6 weeks for nitrosoureas or mitomycin C)",
+     "(not has chemotherapy less than 4 weeks ago and not has nitrosourea less than 6 weeks ago and "
+     "not has mitomycin less than 6 weeks ago)"),
 ]
 
 

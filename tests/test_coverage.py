@@ -2777,6 +2777,8 @@ def test_bounds_in_parentheses_that_define_a_condition(text: str, section: str, 
     "Hypertension (hemoglobin > 10 g/dL)",      # nor hypertension by hemoglobin
     # the bound is not read (per cubic millilitre is a thousand times off): never the condition alone
     "Neutropenia (neutrophil count <1,500 per cubic milliliter)",
+    # a history of it: today's class or value does not show a past one
+    "History of congestive heart failure (NYHA class III or IV)",
 ])
 def test_bounds_in_parentheses_that_may_narrow_a_condition_are_for_review(text: str) -> None:
     assert isinstance(_section_only(text, "Exclusion"), NeedsReview)
