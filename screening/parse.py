@@ -1172,6 +1172,30 @@ def _with_relative_clause(text: str, offset: int) -> Syntax | None:
     return _attach(node, "clause", clause, text, offset, Span(offset + m.start(), offset + m.end()))
 
 
+# "ECOG performance status 0, 1 or 2 (Karnofsky > 50%)": the values of one scale, then the same
+# requirement on another in parentheses ("; see Appendix B" names where the scales are printed)
+_OTHER_SCALE_AFTER_VALUES = re.compile(r"\s*\((?P<bound>[A-Za-z][^()]*?(?:[<>≤≥]|\b(?:greater|less|more|higher|lower|above|"
+                                       r"below|at\s+least)\b)[^();]*?)(?:\s*[;,]\s*see\s+appendix\s*[\w.\-]*)?\s*\)[\s.;]*$",
+                                       re.I)
+
+
+def _with_other_scale_after_values(text: str, offset: int) -> Syntax | None:
+    """A scale's values with a bound on another scale after them, as "ECOG ≤ 2 (Karnofsky ≥ 60%)"
+    reads (resolve checks the two scales map onto each other); None for anything else."""
+    m = _OTHER_SCALE_AFTER_VALUES.search(text)
+    if m is None or not text[:m.start()].strip():
+        return None
+    values = parse_clause(text[:m.start()], offset)
+    other = parse_clause(m["bound"], offset + m.start("bound"))
+    first = values.parts[0] if isinstance(values, Junction) and values.op == "or" and all(
+        isinstance(p, ValueList) and (p.subject is None) == (i > 0) for i, p in enumerate(values.parts)) else values
+    if not (isinstance(first, ValueList) and first.subject is not None
+            and isinstance(other, Threshold) and len(other.subjects) == 1 and len(other.comparisons) == 1
+            and not (other.notes or other.exposures or other.restated or other.recency)):
+        return None
+    return Junction(span=Span(offset, offset + m.end()), op="or", other_scale=True, parts=(values, other))
+
+
 # "At least 4 weeks since prior chemotherapy (6 weeks for nitrosoureas or mitomycin C)": other
 # therapies, each with its own time since
 _OWN_TIME_FOR = re.compile(r"\s*\(\s*(?:(?:≥|>=|\\>=|at\s+least)\s*)?(?P<n>\d+|one|two|three|four|five|six|seven|eight|"
@@ -1282,6 +1306,8 @@ def parse_clause(text: str, offset: int = 0) -> Syntax:
         return defined
     if (timed := _with_own_time_for(text, offset)) is not None:
         return timed
+    if (scaled := _with_other_scale_after_values(text, offset)) is not None:
+        return scaled
     if _LOST_SYMBOL.search(text):
         # "LVEF  50%", "ECOG  1": some exports strip ≥ and ≤ and leave their spaces behind;
         # reading what is left would turn "at least" into "equal to"

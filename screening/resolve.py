@@ -603,22 +603,30 @@ class Resolver:
         so the lenient reading could let through a patient one of them rules out. A parenthesised
         bound on any other measure may be a second requirement or an alternative: for a person."""
         main, other = node.parts
-        assert isinstance(main, Threshold) and isinstance(other, Threshold)
-        concepts = [self.concept_of(t.subjects[0]) if len(t.subjects) == 1 else None for t in (main, other)]
-        first, second = concepts
+        assert isinstance(other, Threshold)
+        if isinstance(main, Threshold):
+            main_names: tuple[Name | None, ...] = main.subjects
+            main_pred = self.threshold(main, main.subjects)
+        else:
+            # "ECOG 0, 1 or 2 (Karnofsky > 50%)": a scale's values first (the first names it)
+            listed = main.parts[0] if isinstance(main, Junction) else main
+            assert isinstance(listed, ValueList)
+            main_names, main_pred = (listed.subject,), self.node(main)
+        first, second = [self.concept_of(n[0]) if len(n) == 1 and n[0] is not None else None
+                         for n in (main_names, other.subjects)]
         if node.scale_either and not (first is not None and second is not None
                                       and second.id in scale_conversions(first.id)):
             # "Creatinine < 2 mg/dL (or creatinine clearance > 60 mL/min)": "or" written makes the
             # bound on another measure an alternative
             return AnyOf(span=node.span, text=self.quote(node.span),
-                         children=(self.threshold(main, main.subjects), self.threshold(other, other.subjects)))
+                         children=(main_pred, self.threshold(other, other.subjects)))
         if first is None or second is None or second.id not in scale_conversions(first.id):
             return self.review(node.span, f"the bound in parentheses {self.quote(other.span)!r} is about another "
                                           "measure: a second requirement or an alternative?")
         # "ECOG ≤ 2 (or Karnofsky ≥ 70%)": with "or" written, either scale is enough
         joined = AnyOf if self.section == "exclusion" or node.scale_either else AllOf
         return joined(span=node.span, text=self.quote(node.span),
-                      children=(self.threshold(main, main.subjects), self.threshold(other, other.subjects)))
+                      children=(main_pred, self.threshold(other, other.subjects)))
 
     def lead_subjects(self, lead: Name) -> tuple[Name, ...]:
         """"ALT and AST: ≤ 1.5 × ULN": a lead naming several labs that share the bound (each must

@@ -504,6 +504,11 @@ WHOLE: list[tuple[str, str, str]] = [
     ("Inclusion", "At least 4 weeks since prior chemotherapy (6 weeks for nitrosoureas or mitomycin C)",
      "(not has chemotherapy less than 4 weeks ago and not has nitrosourea less than 6 weeks ago and "
      "not has mitomycin less than 6 weeks ago)"),
+    # ", at Screening": the screening date is the check's own
+    ("Inclusion", "Has a body mass index (BMI) of ≥23.0 kg/m^2 and ≤45.0 kg/m^2, at Screening.",
+     "(bmi ≥ 23 kg/m2 and bmi ≤ 45 kg/m2)"),
+    # a scale's values, then the same requirement on the other scale: both, among inclusions
+    ("Inclusion", "ECOG performance status 0, 1, or 2 (Karnofsky > 50%).", "(ecog in (0, 1, 2) and karnofsky > 50)"),
 ]
 
 

@@ -2755,6 +2755,15 @@ def test_an_exception_naming_a_condition_that_raises_the_lab(text: str, section:
     assert _status(text, section, _bilirubin(2.0), conditions=conditions) == expected
 
 
+def test_values_of_a_scale_with_the_other_scale_after_them() -> None:
+    from screening.nodes import AnyOf
+    # among exclusions either scale excludes, as after "ECOG ≥ 3 (Karnofsky < 50%)"
+    pred = _section_only("ECOG performance status 3 or 4 (Karnofsky < 50%)", "Exclusion")
+    assert isinstance(pred, AnyOf) and [type(c).__name__ for c in pred.children] == ["CategoryCheck", "NumericCheck"]
+    # a bound on another measure: a second requirement or an alternative, for a person
+    assert isinstance(_section_only("ECOG 0 or 1 (hemoglobin > 9 g/dL)", "Inclusion"), NeedsReview)
+
+
 def _systolic(mmhg: float) -> list[dict[str, object]]:
     """A systolic blood pressure taken two days before screening."""
     return [{"concept": "systolic_bp", "value": mmhg, "unit": "mmHg", "date": "2026-11-18"}]
