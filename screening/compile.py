@@ -158,7 +158,7 @@ def _compile(trial: TrialFile) -> CompiledTrial:
     import dataclasses
 
     from .notes import is_plain_lead_in
-    from .segment import iter_items, segment, trailing_links, without_trailing_link
+    from .segment import ends_with_or, iter_items, segment, trailing_links, without_trailing_link
     headings = {c.id: list(c.headings) for c in trial.cohorts}
     children_mode = {c.id: c.children for c in trial.cohorts if c.children}
     items = segment(trial.criteria, cohort_headings=headings, cohort_children=children_mode)
@@ -172,6 +172,20 @@ def _compile(trial: TrialFile) -> CompiledTrial:
         links = trailing_links(item.children)
         if links in ("or", "and"):
             link_to_next.update((c.id, links) for c in item.children[:-1] if without_trailing_link(c.text) != c.text)
+        elif links == "mixed":
+            # "ALP ≤ 2.5 × ULN; or" among items that do not end so: how the list combines is the
+            # introduction's review; each item still reads without the word that joins it
+            link_to_next.update((c.id, "item") for c in item.children[:-1]
+                                if ends_with_or(c.text) and without_trailing_link(c.text).strip())
+    # "- ECOG 0-2 OR" / "- Karnofsky 50-100%" among top-level items: the two are alternatives. Only
+    # before the list's last item, so that a serial "or" over the whole list cannot be meant.
+    paired: dict[str, str] = {}
+    for a, b, after in zip(items, items[1:], items[2:], strict=False):
+        if a.section == b.section == after.section and a.cohorts == b.cohorts and not (a.children or b.children) \
+                and ends_with_or(a.text) and without_trailing_link(a.text).strip() \
+                and a.id not in restatements and b.id not in restatements:
+            paired[a.id] = b.id
+            link_to_next[a.id] = "item"
     by_id = {i.id: i for i in iter_items(items)}
     polarity: dict[str, str] = {}
     measured: dict[str, str] = {}  # heading id -> the measurement it names ("Life expectancy:")
@@ -198,7 +212,7 @@ def _compile(trial: TrialFile) -> CompiledTrial:
         compiled = _compile_item(item, parent, restatements.get(item.id), base,
                                  heading=measured.get(parent) if parent else None,
                                  recency=recent.get(parent) if parent else None,
-                                 joined_to_next=parent is not None and (
+                                 joined_to_next=link_to_next.get(item.id) == "item" or parent is not None and (
                                      link_to_next.get(item.id) == "or"
                                      or (link_to_next.get(item.id) == "and"
                                          and says_and_is_plain(by_id[parent], polarity[parent]))))
@@ -218,6 +232,7 @@ def _compile(trial: TrialFile) -> CompiledTrial:
                                         "is not nested under it")
             compiled = dataclasses.replace(compiled, predicate=review, understood_as=canonical(review))
         criteria.append(compiled)
+    _join_paired_items(criteria, paired, trial.criteria)
     _join_alternatives_across_items(criteria, trial.criteria)
     criteria.extend(_registry_criteria(trial))
     unknown = set(restatements) - {c.id for c in criteria}
@@ -227,6 +242,29 @@ def _compile(trial: TrialFile) -> CompiledTrial:
         cohorts=tuple(Cohort(c.id, c.label) for c in trial.cohorts),
         settings=Settings(trial.settings.max_lab_age_days, trial.settings.cockcroft_gault_weight),
         criteria=tuple(criteria), source=trial.criteria, notes=notes)
+
+
+def _join_paired_items(criteria: list[CompiledCriterion], paired: dict[str, str], source: str) -> None:
+    """Items joined by a trailing "or" ("- ECOG 0-2 OR" / "- Karnofsky 50-100%"): among
+    requirements each of them reads "A or B"; among exclusions each excludes anyway, as written."""
+    import dataclasses
+
+    at = {c.id: i for i, c in enumerate(criteria)}
+    later = set(paired.values())
+    for first in paired:
+        if first in later:
+            continue  # inside a chain that starts earlier
+        group = [first]
+        while group[-1] in paired:
+            group.append(paired[group[-1]])
+        members = [criteria[at[i]] for i in group]
+        if members[0].polarity != "require" or any(m.predicate is None for m in members):
+            continue
+        preds = tuple(m.predicate for m in members if m.predicate is not None)
+        span = Span(min(p.span.start for p in preds), max(p.span.end for p in preds))
+        joined = AnyOf(span=span, text=source[span.start:span.end], children=preds)
+        for m in members:
+            criteria[at[m.id]] = dataclasses.replace(m, predicate=joined, understood_as=canonical(joined))
 
 
 def _join_alternatives_across_items(criteria: list[CompiledCriterion], source: str) -> None:

@@ -549,6 +549,11 @@ def trailing_links(children: Sequence[Item]) -> Links | None:
     return "and" if any(ands) else None
 
 
+def ends_with_or(text: str) -> bool:
+    """"Creatinine ≤ 1.5 mg/dL OR": the item is joined to the next one by "or"."""
+    return _TRAILING_OR.search(text) is not None
+
+
 def without_trailing_link(text: str) -> str:
     """The item's text without the conjunction that joins it to the next item."""
     m = _TRAILING_OR.search(text) or _TRAILING_AND.search(text)

@@ -452,6 +452,62 @@ b. Creatinine clearance greater than 40 mL/min
     assert next(c for c in r.criteria if c.id == first.parent).status == "met"
 
 
+def test_top_level_items_joined_by_a_trailing_or(tmp_path: Path) -> None:
+    """"- ECOG 0-2 OR" / "- Karnofsky 50-100%" among top-level requirements: either scale is
+    enough, and both items say so. Among exclusions each item excludes, as written."""
+    from screening import screen
+
+    trial = _trial(tmp_path, """Inclusion Criteria:
+1. Age 18 and over
+2. ECOG 0-2 OR
+3. Karnofsky 50-100%
+4. Life expectancy of at least 12 weeks
+5. Creatinine ≤ 1.5 mg/dL OR
+6. Creatinine clearance ≥ 50 mL/min
+
+Exclusion Criteria:
+1. Pregnant OR
+2. Breastfeeding
+3. Prior radiotherapy to the pelvis
+""")
+    by_id = {c.id: c for c in trial.criteria}
+    assert by_id["inclusion.2"].understood_as == by_id["inclusion.3"].understood_as \
+        == "(ecog 0 to 2 or karnofsky 50 to 100)"
+    # the last two items: "or" may be a serial one over the whole list, so a person reads it
+    assert isinstance(by_id["inclusion.5"].predicate, NeedsReview)
+    assert by_id["exclusion.1"].understood_as == "has pregnancy"
+    assert by_id["exclusion.2"].understood_as == "has lactation"
+    # ECOG 3 fails "0-2", Karnofsky 60 is within 50-100: both items are met
+    patient = {"patient_id": "x", "as_of": "2026-01-01", "observations": [
+        {"concept": "ecog", "value": 3, "date": "2025-12-30"},
+        {"concept": "karnofsky", "value": 60, "date": "2025-12-30"}]}
+    statuses = {c.id: c.status for c in screen(trial, patient).criteria}
+    assert statuses["inclusion.2"] == statuses["inclusion.3"] == "met"
+
+
+def test_an_item_that_is_only_or_is_never_dropped(tmp_path: Path) -> None:
+    trial = _trial(tmp_path, """Inclusion Criteria:
+1. Age 18 and over
+2. or
+3. Life expectancy of at least 12 weeks
+4. ECOG 0-2
+""")
+    assert isinstance(next(c for c in trial.criteria if c.id == "inclusion.2").predicate, NeedsReview)
+
+
+def test_items_of_a_mixed_list_read_without_their_or(tmp_path: Path) -> None:
+    trial = _trial(tmp_path, """Inclusion Criteria:
+1. Patients must have normal organ and marrow function as defined below:
+a. Platelets ≥100,000/mcL
+b. Creatinine within normal institutional limits OR
+c. Creatinine clearance ≥60 mL/min/1.73 m2 for patients with creatinine levels above institutional normal
+""")
+    item = next(c for c in trial.criteria if c.text.startswith("Creatinine within"))
+    assert not any(isinstance(x, NeedsReview) for x in leaves(item.predicate))  # type: ignore[arg-type]
+    # how the list combines is still the introduction's review
+    assert not next(c for c in trial.criteria if c.children).children_decide
+
+
 def test_a_final_and_in_a_list_of_requirements_says_no_more(tmp_path: Path) -> None:
     trial = _trial(tmp_path, """Inclusion Criteria:
 1. Blood counts must meet the following:
