@@ -665,6 +665,15 @@ class _ToNodes(Transformer[Token, Any]):
 
     @v_args(meta=True)
     def ages_between(self, meta: Any, items: list[Any]) -> Threshold | Junction:
+        if isinstance(items[0], Name):
+            # "Female patients between the ages of 18 and 45": the person, with "ages" as the
+            # note that says the bound is their age (resolve reads the sex)
+            person, words, low, high, *rest = items
+            m = re.search(r"ages", str(words), re.I)
+            assert m is not None
+            start = self._tspan(words).start + m.start()
+            age = Name(span=Span(start, start + 4), text=m[0])
+            return self.threshold(meta, [(person,), self.between(meta, [low, high]), age, *rest])
         words, low, high, *rest = items
         return self.threshold(meta, [(Name(span=self._tspan(words), text="age"),),
                                      self.between(meta, [low, high]), *rest])

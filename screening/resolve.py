@@ -822,16 +822,23 @@ class Resolver:
         words replaced ("type 1 diabetes mellitus", "cardiac disease"), when the vocabulary knows
         the result as the same kind of thing. Read from the right, so "A, B or C disease" gives
         "A disease" too; only the name just after gives its words ("Active, X, or unstable
-        angina" is no "active angina")."""
+        angina" is no "active angina"). So too before a bound's one subject: "Total or direct
+        bilirubin ≤ 1.5 × ULN" is total bilirubin or direct bilirubin."""
         out = list(parts)
         for i in range(len(out) - 2, -1, -1):
             part, after = out[i], out[i + 1]
-            if not (isinstance(part, Presence) and isinstance(after, Presence)) or after.status is not None \
+            if isinstance(after, Threshold) and len(after.subjects) == 1:
+                giver: Name = after.subjects[0]
+            elif isinstance(after, Presence) and after.status is None:
+                giver = after.subject
+            else:
+                continue
+            if not isinstance(part, Presence) \
                     or part.window is not None or part.status is not None or part.exceptions \
                     or part.method is not None or self.concept_of(part.subject) is not None:
                 continue
-            donor = self.concept_of(after.subject)
-            words, tail = part.subject.text.split(), after.subject.text.split()
+            donor = self.concept_of(giver)
+            words, tail = part.subject.text.split(), giver.text.split()
             if donor is None or not 0 < len(words) < len(tail):
                 continue
             full = Name(span=part.subject.span, text=" ".join([*words, *tail[len(words):]]))

@@ -509,6 +509,14 @@ WHOLE: list[tuple[str, str, str]] = [
      "(bmi ≥ 23 kg/m2 and bmi ≤ 45 kg/m2)"),
     # a scale's values, then the same requirement on the other scale: both, among inclusions
     ("Inclusion", "ECOG performance status 0, 1, or 2 (Karnofsky > 50%).", "(ecog in (0, 1, 2) and karnofsky > 50)"),
+    # "Total or direct bilirubin": the first word shares the name after it
+    ("Inclusion", "Total or direct bilirubin ≤ 1.5 times upper limit of normal (ULN)",
+     "(total_bilirubin ≤ 1.5 × ULN or direct_bilirubin ≤ 1.5 × ULN)"),
+    ("Exclusion", "aspartate or alanine aminotransferase > 3 times the upper limit of normal",
+     "(ast > 3 × ULN or alt > 3 × ULN)"),
+    # the person before "between the ages of": both sexes restrict nothing, one sex does
+    ("Inclusion", "Male or female between the ages of 18 and 65 years", "age 18 to 65 year"),
+    ("Inclusion", "Female patient between the ages of 18 and 45 years", "(sex in (female) and age 18 to 45 year)"),
 ]
 
 

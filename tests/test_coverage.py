@@ -2273,10 +2273,15 @@ def test_words_before_or_that_share_a_measure(crcl: float, expected: str) -> Non
     assert _status(text, "Inclusion", obs) == expected
 
 
-def test_words_before_or_that_name_another_measure_are_for_review() -> None:
-    # "direct bilirubin" is another lab than total bilirubin: which one the bound is about is not read
+def test_words_before_or_that_name_another_measure_are_that_measure() -> None:
+    # "Direct or total bilirubin": "direct" takes the last word of the name after it, and names
+    # another lab than total bilirubin; the bound is on each, either enough (as "AST or ALT ≤ …"),
+    # never on total bilirubin alone
+    from screening.nodes import AnyOf
     pred = _section_only("Direct or total bilirubin ≤ 1.5 × ULN", "Inclusion")
-    assert any(isinstance(p, NeedsReview) for p in leaves(pred))
+    assert isinstance(pred, AnyOf)
+    assert sorted((c.concept, c.op, c.threshold, c.limit) for c in leaves(pred) if isinstance(c, NumericCheck)) \
+        == [("direct_bilirubin", "<=", 1.5, "uln"), ("total_bilirubin", "<=", 1.5, "uln")]
     whole = _section_only("Calculated or measured creatinine clearance: ≥ 20 mL/minute", "Inclusion")
     assert isinstance(whole, NumericCheck) and (whole.concept, whole.op, whole.threshold) == ("creatinine_clearance", ">=", 20)
 
