@@ -120,7 +120,7 @@ def _tables() -> _Tables:
 
 _SUPERSCRIPT_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+")
 _SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
-_LEADING_TIMES = re.compile(r"^[x×X]\s*(?=[\d(])")
+_LEADING_TIMES = re.compile(r"^(?:[x×X]|\\?\*)\s*(?=[\d(])")
 _TOKEN = re.compile(
     r"\s*(?:"
     r"(?P<pow>(?:\^|\*\*)\s*[-+]?\d+)"

@@ -663,6 +663,11 @@ def test_recency_that_is_not_read() -> None:
     ("eGFR \\>= 45 mL/min/1.73 m\\^2", [("egfr", ">=", 45.0)]),
     # and "*" as a multiplication sign: 75\*10\^9/L is 75 x 10^9/L
     ("Platelet count \\>=75\\*10\\^9/L", [("platelets", ">=", 75.0)]),
+    # spelled-out and other spellings: 1 µU/mL = 10⁻⁶ U per 10⁻³ L = 1 mIU/L; bpm is per minute
+    ("creatinine clearance >30 milliliters/minute", [("creatinine_clearance", ">", 30.0)]),
+    ("TSH < 0.1 mcU/ml", [("tsh", "<", 0.1)]),
+    ("resting heart rate ≥ 60 bpm", [("heart_rate", ">=", 60.0)]),
+    ("Platelets ≥100*10E9/L", [("platelets", ">=", 100.0)]),
     # "microL" is a microlitre: 100,000/µL = 100 x 10^9/L
     ("Platelets greater than or equal to 100,000/microL", [("platelets", ">=", 100.0)]),
     # the institution's ULN is the ULN
