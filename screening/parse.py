@@ -672,7 +672,7 @@ class _ToNodes(Transformer[Token, Any]):
             m = re.search(r"ages", str(words), re.I)
             assert m is not None
             start = self._tspan(words).start + m.start()
-            age = Name(span=Span(start, start + 4), text=m[0])
+            age = Name(span=Span(start, start + len(m[0])), text=m[0])
             return self.threshold(meta, [(person,), self.between(meta, [low, high]), age, *rest])
         words, low, high, *rest = items
         return self.threshold(meta, [(Name(span=self._tspan(words), text="age"),),
@@ -1086,12 +1086,21 @@ _SEE_APPENDIX = re.compile(r"[\s.;,]*\(\s*(?:see|refer\s+to)\s+(?:the\s+)?(?:app
                            r")?\s*\)[\s.;]*$", re.I)
 
 
-def _with_reference_note(text: str, offset: int) -> Syntax | None:
-    """The bounds or scale values before "(see Appendix A)", or None for anything else."""
-    m = _SEE_APPENDIX.search(text)
+def _parsed_before(pattern: re.Pattern[str], text: str, offset: int) -> tuple[re.Match[str], Syntax] | None:
+    """The match of a note that ends the clause, and the clause before it parsed; None when the
+    note is not there or nothing comes before it."""
+    m = pattern.search(text)
     if m is None or not text[:m.start()].strip():
         return None
-    node = parse_clause(text[:m.start()], offset)
+    return m, parse_clause(text[:m.start()], offset)
+
+
+def _with_reference_note(text: str, offset: int) -> Syntax | None:
+    """The bounds or scale values before "(see Appendix A)", or None for anything else."""
+    found = _parsed_before(_SEE_APPENDIX, text, offset)
+    if found is None:
+        return None
+    m, node = found
     parts = node.parts if isinstance(node, Junction) else (node,)
     return node if all(isinstance(p, Threshold | ValueList) for p in parts) else None
 
@@ -1106,10 +1115,10 @@ _PERMISSION_NOTE = re.compile(r"[\s,]*(?:\(|\\?\[)\s*(?P<note>[^()\[\]\\<>≤≥
 
 def _with_permission_note(text: str, offset: int) -> Syntax | None:
     """The bound before a permission note, with the note as its last note; None for anything else."""
-    m = _PERMISSION_NOTE.search(text)
-    if m is None or not text[:m.start()].strip():
+    found = _parsed_before(_PERMISSION_NOTE, text, offset)
+    if found is None:
         return None
-    node = parse_clause(text[:m.start()], offset)
+    m, node = found
     note = Name(span=Span(offset + m.start("note"), offset + m.end("note")), text=m["note"])
     end = Span(node.span.start, offset + m.end())
     if isinstance(node, Threshold):
@@ -1181,20 +1190,22 @@ def _with_relative_clause(text: str, offset: int) -> Syntax | None:
     return _attach(node, "clause", clause, text, offset, Span(offset + m.start(), offset + m.end()))
 
 
+# a comparison in words or signs, inside text in parentheses that may be a bound
+_COMPARES = r"(?:[<>≤≥]|\b(?:greater|less|more|higher|lower|above|below|exceed\w*|at\s+least)\b)"
+
 # "ECOG performance status 0, 1 or 2 (Karnofsky > 50%)": the values of one scale, then the same
 # requirement on another in parentheses ("; see Appendix B" names where the scales are printed)
-_OTHER_SCALE_AFTER_VALUES = re.compile(r"\s*\((?P<bound>[A-Za-z][^()]*?(?:[<>≤≥]|\b(?:greater|less|more|higher|lower|above|"
-                                       r"below|at\s+least)\b)[^();]*?)(?:\s*[;,]\s*see\s+appendix\s*[\w.\-]*)?\s*\)[\s.;]*$",
-                                       re.I)
+_OTHER_SCALE_AFTER_VALUES = re.compile(r"\s*\((?P<bound>[A-Za-z][^()]*?" + _COMPARES + r"[^();]*?)"
+                                       r"(?:\s*[;,]\s*see\s+appendix\s*[\w.\-]*)?\s*\)[\s.;]*$", re.I)
 
 
 def _with_other_scale_after_values(text: str, offset: int) -> Syntax | None:
     """A scale's values with a bound on another scale after them, as "ECOG ≤ 2 (Karnofsky ≥ 60%)"
     reads (resolve checks the two scales map onto each other); None for anything else."""
-    m = _OTHER_SCALE_AFTER_VALUES.search(text)
-    if m is None or not text[:m.start()].strip():
+    found = _parsed_before(_OTHER_SCALE_AFTER_VALUES, text, offset)
+    if found is None:
         return None
-    values = parse_clause(text[:m.start()], offset)
+    m, values = found
     other = parse_clause(m["bound"], offset + m.start("bound"))
     first = values.parts[0] if isinstance(values, Junction) and values.op == "or" and all(
         isinstance(p, ValueList) and (p.subject is None) == (i > 0) for i, p in enumerate(values.parts)) else values
@@ -1241,8 +1252,8 @@ def _with_own_time_for(text: str, offset: int) -> Syntax | None:
 
 # "Uncontrolled hypertension (systolic blood pressure > 160 mmHg)": a name, then bounds in
 # parentheses that end the clause
-_DEFINING_BOUNDS = re.compile(r"\s*\((?!\s*(?:(?:defined|confirmed)\s+as|e\.?\s?g|i\.?\s?e)\b)(?P<bounds>[A-Za-z][^()]*?(?:[<>≤≥]|\b(?:greater|less|more|higher|lower|above|below|"
-                              r"exceed\w*)\b|\b(?:class|grade|stage)\s+(?:[IV]{1,3}|\d)\b)[^()]*?)\)[\s.;]*$", re.I)
+_DEFINING_BOUNDS = re.compile(r"\s*\((?!\s*(?:(?:defined|confirmed)\s+as|e\.?\s?g|i\.?\s?e)\b)(?P<bounds>[A-Za-z][^()]*?"
+                              r"(?:" + _COMPARES + r"|\b(?:class|grade|stage)\s+(?:[IV]{1,3}|\d)\b)[^()]*?)\)[\s.;]*$", re.I)
 
 
 def _score_values(node: Syntax) -> bool:
@@ -1255,17 +1266,18 @@ def _score_values(node: Syntax) -> bool:
     first = node.parts[0]
     if isinstance(first, ValueList):
         return first.subject is not None
-    words = first.subject.text.split() if isinstance(first, Presence) else []
+    assert isinstance(first, Presence)
+    words = first.subject.text.split()
     return len(words) > 1 and re.fullmatch(r"[IV]{1,3}|\d", words[-1]) is not None
 
 
 def _with_defining_bounds(text: str, offset: int) -> Syntax | None:
     """The name before bounds in parentheses, with the bounds as its possible definition; None
     unless the text before them is one name (or its negation) and they are bounds with subjects."""
-    m = _DEFINING_BOUNDS.search(text)
-    if m is None or not text[:m.start()].strip():
+    found = _parsed_before(_DEFINING_BOUNDS, text, offset)
+    if found is None:
         return None
-    node = parse_clause(text[:m.start()], offset)
+    m, node = found
     presence = node.part if isinstance(node, Negation) else node
     if not (isinstance(presence, Presence) and presence.window is None and presence.definition is None
             and not (presence.exceptions or presence.status or presence.dose or presence.clause or presence.method)):

@@ -314,7 +314,7 @@ class Resolver:
                 governing = len(out)
             if lead_days is not None:
                 pred = with_list_recency(pred, lead_days)  # the lead's "within 14 days" is about it too
-            unread = next((q for q in leaves(pred) if isinstance(q, NeedsReview)), None)
+            unread = _first_review(pred)
             if _is_conditional(node) and last is not None and isinstance(out[last], NeedsReview):
                 # "...; ≤ 5 × ULN for patients with liver metastases" after a clause left for
                 # review: an alternative to it, so for the same person
@@ -514,7 +514,7 @@ class Resolver:
             # "No previous chemotherapy and radiotherapy": neither, or not both together?
             return self.review(node.span, "'and' under a negation: neither, or not both, is not written")
         inner = self.node(node.part)
-        unread = next((q for q in leaves(inner) if isinstance(q, NeedsReview)), None)
+        unread = _first_review(inner)
         if unread is not None:
             return self.review(node.span, f"what is negated is not understood: {unread.reason}")
         if node.inability and any(isinstance(q, PresenceCheck) and self.vocab.get(q.concept).kind != "attestation"
@@ -549,7 +549,7 @@ class Resolver:
         if sex is None and (concept is None or concept.kind not in PRESENCE_KINDS):
             return self.review(node.span, f"unknown group {node.group.text!r}")
         required = self.node(node.requirement)
-        unread = next((q for q in leaves(required) if isinstance(q, NeedsReview)), None)
+        unread = _first_review(required)
         if unread is not None:
             return self.review(node.span, f"what is asked of the group {node.group.text!r} is not understood: "
                                           f"{unread.reason}")
@@ -750,7 +750,7 @@ class Resolver:
         subject = subjects[0]
         for note in node.notes:
             # "on the ECOG Performance Scale": the scale's name, without the word "scale"
-            note = Name(span=note.span, text=_SCALE_WORDS.sub("", note.text)) if _SCALE_WORDS.search(note.text) else note
+            note = Name(span=note.span, text=_SCALE_WORDS.sub("", note.text))
             about = self.concept_of(note)  # "(WHO)" names nothing alone, "WHO performance status" does
             if about is not None and about.kind != "score":
                 continue
@@ -924,7 +924,7 @@ class Resolver:
         alternatives = self.section == "exclusion" or self._any_lead  # "one of the following: A, B"
         joined = dataclasses.replace(node, op="or" if alternatives else "and", commas_only=False)
         pred = self.junction(joined, lead)
-        unread = next((q for q in leaves(pred) if isinstance(q, NeedsReview)), None)
+        unread = _first_review(pred)
         if unread is not None:
             return self.review(node.span, f"a part of a comma list is not understood ({unread.reason}); it may "
                                           "qualify the others")
@@ -1690,7 +1690,7 @@ class Resolver:
             # bound on today's value does not show
             return self.review(node.span, f"a history of {node.subject.text!r} defined by a bound: for a person")
         pred = self.node(node.definition)
-        unread = next((q for q in leaves(pred) if isinstance(q, NeedsReview)), None)
+        unread = _first_review(pred)
         if unread is not None:
             return self.review(node.span, f"the bounds in parentheses after {node.subject.text!r} are not "
                                           f"understood: {unread.reason}")
@@ -1918,6 +1918,11 @@ _COMPLEMENT = re.compile(r"\b(to|of|with|for|against|from|in|on)\s+\S", re.I)
 
 
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
+
+
+def _first_review(pred: Predicate) -> NeedsReview | None:
+    """The first part of ``pred`` left for a person, if any: its reason explains the whole."""
+    return next((q for q in leaves(pred) if isinstance(q, NeedsReview)), None)
 
 
 def _cover(a: Span, b: Span) -> Span:
