@@ -451,8 +451,12 @@ class _ToNodes(Transformer[Token, Any]):
     @v_args(meta=True)
     def compare_postfix(self, meta: Any, items: list[Any]) -> Comparison:
         cond = items[2] if len(items) > 2 else None
+        value = items[0]
+        if isinstance(value, Amount) and value.unit == "year" and re.search(r"\b(?:older|younger)\b", str(items[1]), re.I):
+            # "18 years or older": only an age is older or younger
+            value = dataclasses.replace(value, age=True)
         return _conditioned(Comparison(span=self._span(meta), op=_postfix_op(str(items[1])),  # type: ignore[arg-type]
-                                       value=items[0]), cond)
+                                       value=value), cond)
 
     @v_args(meta=True)
     def within_normal(self, meta: Any, items: list[Any]) -> _WithinNormal:

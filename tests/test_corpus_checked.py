@@ -517,6 +517,9 @@ WHOLE: list[tuple[str, str, str]] = [
     # the person before "between the ages of": both sexes restrict nothing, one sex does
     ("Inclusion", "Male or female between the ages of 18 and 65 years", "age 18 to 65 year"),
     ("Inclusion", "Female patient between the ages of 18 and 45 years", "(sex in (female) and age 18 to 45 year)"),
+    # years "or older" with no subject: only an age is older
+    ("Inclusion", "18 years or older", "age ≥ 18 year"),
+    ("Inclusion", "19 years and older", "age ≥ 19 year"),
 ]
 
 
