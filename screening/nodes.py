@@ -161,6 +161,7 @@ class Presence:
     ability: bool = False  # "Able to swallow tablets": only an attestation is an ability
     dose: Name | None = None  # "corticosteroids (> 10 mg/day of prednisone)": only those doses count
     clause: Name | None = None  # "malignancy THAT IS PROGRESSING": a relative clause that narrows it
+    indication: Name | None = None  # "prior chemotherapy FOR BREAST CANCER": what a therapy was given for
     # "uncontrolled hypertension (SYSTOLIC BP > 160 mmHg)": bounds in parentheses after the name,
     # which may define it (resolve asks the vocabulary) or narrow it (a person)
     definition: Threshold | ValueList | Junction | None = None

@@ -1134,7 +1134,8 @@ def _with_permission_note(text: str, offset: int) -> Syntax | None:
     return None
 
 
-def _attach(node: Syntax, field: Literal["dose", "clause"], words: Name, text: str, offset: int, where: Span) -> Syntax | None:
+def _attach(node: Syntax, field: Literal["dose", "clause", "indication"], words: Name, text: str, offset: int,
+            where: Span) -> Syntax | None:
     """The node with ``words`` (a dose, a relative clause) on the presence whose name ends just
     before ``where``; None if there is none."""
     if isinstance(node, Presence):
@@ -1144,6 +1145,8 @@ def _attach(node: Syntax, field: Literal["dose", "clause"], words: Name, text: s
             span = Span(node.span.start, max(node.span.end, where.end))
             if field == "dose":
                 return dataclasses.replace(node, span=span, dose=words)
+            if field == "indication":
+                return dataclasses.replace(node, span=span, indication=words)
             return dataclasses.replace(node, span=span, clause=words)
         return None
     span = Span(node.span.start, max(node.span.end, where.end))
@@ -1296,6 +1299,32 @@ def _with_defining_bounds(text: str, offset: int) -> Syntax | None:
     return dataclasses.replace(node, part=defined, span=span) if isinstance(node, Negation) else defined
 
 
+# "No prior chemotherapy for breast cancer", "Prior radiotherapy for this malignancy": what a
+# therapy was given for, to the end of the clause. Not a time ("for at least 4 weeks", "for the
+# duration of the study"), a group ("for HIV-positive patients"), or words that say more than
+# what ("… for brain metastases allowed", "… for lymphoma within 6 months")
+_INDICATION = re.compile(r"\s+for\s+(?P<indication>(?!(?:at\s+least|more|less|longer|over|up\s+to|a\s+(?:period|minimum|"
+                         r"maximum|total|duration)|the\s+(?:duration|past|last|first|next|period|length))\b)"
+                         r"[A-Za-z][A-Za-z'’\- /]*?)\s*[.;]?\s*$", re.I)
+_NOT_AN_INDICATION = re.compile(r"\b(?:within|prior|before|since|during|after|until|ago|days?|weeks?|months?|years?|"
+                                r"patients?|subjects?|participants?|women|men|those|individuals?|people|persons?|"
+                                r"reason|reasons|purposes?|indications?|use|duration|for|except|excluding|unless|but|other\s+than|"
+                                r"any\s+other|at|to|in\s+conjunction|with|without)\b", re.I)
+
+
+def _with_indication(text: str, offset: int) -> Syntax | None:
+    """The therapy before "for <what it treated>" with that as its indication (resolve keeps it as
+    a qualifier), or None where the words may do more than narrow it."""
+    m = _INDICATION.search(text)
+    if m is None or _CLAUSE_VERDICT.search(m["indication"]) or _NOT_AN_INDICATION.search(m["indication"]):
+        return None
+    node = parse_clause(text[:m.start()], offset)
+    if not isinstance(node.part if isinstance(node, Negation) else node, Presence):
+        return None  # "chemotherapy or radiotherapy for breast cancer": it may bind every name
+    words = Name(span=Span(offset + m.start("indication"), offset + m.end("indication")), text=m["indication"])
+    return _attach(node, "indication", words, text, offset, Span(offset + m.start(), offset + m.end()))
+
+
 # "Patients with myocardial infarction, stroke, or heart failure", "Has A, B, or C": words that
 # name only the person, before a list of names the grammar reads without them
 _PERSON_LEAD = re.compile(r"\s*(?:(?:the\s+)?(?:patients?|subjects?|participants?)\s+(?:with|who\s+ha(?:ve|s))|ha(?:s|ve))\s+"
@@ -1329,6 +1358,8 @@ def parse_clause(text: str, offset: int = 0) -> Syntax:
         return permitted
     if (defined := _with_defining_bounds(text, offset)) is not None:
         return defined
+    if (treated := _with_indication(text, offset)) is not None:
+        return treated
     if (timed := _with_own_time_for(text, offset)) is not None:
         return timed
     if (scaled := _with_other_scale_after_values(text, offset)) is not None:

@@ -1780,6 +1780,16 @@ class Resolver:
                 return self.review(node.span, f"the clause {node.clause.text!r} after {node.subject.text!r} "
                                               "is not understood")
             qualifier = _and_qualifier(qualifier, f"that {node.clause.text}")
+        if node.indication is not None:
+            # "No prior chemotherapy for breast cancer": what the therapy was given for narrows
+            # it, as a qualifier (a record that does not say cannot decide)
+            if concept.kind not in ("medication_class", "procedure") or any(
+                    c.kind in ("medication_class", "procedure") for c, _, _ in self.vocab.find(node.indication.text)):
+                # "… for pancreatic cancer or abdominal radiation therapy": a therapy of its own
+                # after "for" may be an item of the list, not what the first was given for
+                return self.review(node.span, f"'for {node.indication.text}' after {node.subject.text!r} is not "
+                                              "understood")
+            qualifier = _and_qualifier(qualifier, f"for {node.indication.text}")
         member = self.member_named(node.subject, concept)
         return PresenceCheck(span=node.span, text=self.quote(node.span), concept=concept.id,
                              within_days=node.window.days if node.window else None,

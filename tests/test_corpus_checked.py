@@ -520,6 +520,9 @@ WHOLE: list[tuple[str, str, str]] = [
     # years "or older" with no subject: only an age is older
     ("Inclusion", "18 years or older", "age ≥ 18 year"),
     ("Inclusion", "19 years and older", "age ≥ 19 year"),
+    # what a therapy was given for narrows it (a qualifier)
+    ("Inclusion", "No prior chemotherapy for metastatic disease", "not has chemotherapy (for metastatic disease)"),
+    ("Exclusion", "Prior radiotherapy for breast cancer.", "has radiotherapy (for breast cancer)"),
 ]
 
 

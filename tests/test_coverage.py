@@ -2774,6 +2774,33 @@ def test_values_of_a_scale_with_the_other_scale_after_them() -> None:
     assert isinstance(_section_only("ECOG 0 or 1 (hemoglobin > 9 g/dL)", "Inclusion"), NeedsReview)
 
 
+@pytest.mark.parametrize(("medications", "complete", "expected"), [
+    # a chemotherapy record that does not say what it treated cannot show "for metastatic disease"
+    ([{"name": "capecitabine", "start_date": "2025-01-01", "end_date": "2025-06-01"}], True, "unknown"),
+    # no chemotherapy at all on a complete list: none for metastatic disease either
+    ([], True, "met"),
+    ([], False, "unknown"),
+])
+def test_what_a_therapy_was_given_for_narrows_it(medications: list[dict[str, object]], complete: bool,
+                                                 expected: str) -> None:
+    patient: dict[str, object] = {"medications": medications}
+    if complete:
+        patient["complete_records"] = ["medications", "procedures"]
+    assert _status("No prior chemotherapy for metastatic disease", "Inclusion", [], **patient) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # "for" may bind both therapies, or name a time, a group, or another item of the list
+    "No prior chemotherapy or radiotherapy for breast cancer",
+    "Treatment with systemic corticosteroids for at least 4 weeks",
+    "No concurrent antiretroviral therapy for HIV-positive patients",
+    "A history of previous chemotherapy for pancreatic cancer or abdominal radiation therapy.",
+    "History of stroke for breast cancer",
+])
+def test_for_after_a_name_that_may_do_more_than_narrow_it_is_for_review(text: str) -> None:
+    assert any(isinstance(p, NeedsReview) for p in leaves(_section_only(text, "Exclusion")))  # type: ignore[arg-type]
+
+
 def _systolic(mmhg: float) -> list[dict[str, object]]:
     """A systolic blood pressure taken two days before screening."""
     return [{"concept": "systolic_bp", "value": mmhg, "unit": "mmHg", "date": "2026-11-18"}]
