@@ -523,6 +523,10 @@ WHOLE: list[tuple[str, str, str]] = [
     # what a therapy was given for narrows it (a qualifier)
     ("Inclusion", "No prior chemotherapy for metastatic disease", "not has chemotherapy (for metastatic disease)"),
     ("Exclusion", "Prior radiotherapy for breast cancer.", "has radiotherapy (for breast cancer)"),
+    # immunotherapy, anti-VEGF antibodies and AML in the vocabulary (data)
+    ("Exclusion", "Received bevacizumab within the last 6 months.", "has anti_vegf_therapy [bevacizumab only] within 6 months"),
+    ("Exclusion", "Immunotherapy within the 21 days prior to randomization", "has immunotherapy within 21 days"),
+    ("Inclusion", "Confirmed diagnosis of Acute Myeloid Leukemia", "has acute_myeloid_leukemia"),
 ]
 
 

@@ -2801,6 +2801,14 @@ def test_for_after_a_name_that_may_do_more_than_narrow_it_is_for_review(text: st
     assert any(isinstance(p, NeedsReview) for p in leaves(_section_only(text, "Exclusion")))  # type: ignore[arg-type]
 
 
+def test_a_named_leukemia_counts_as_a_malignancy() -> None:
+    # AML is a malignancy (vocabulary `broader`): a complete condition list naming it must never
+    # read as "no malignancy"
+    conditions = [{"name": "acute myeloid leukemia", "present": True}]
+    assert _status("History of malignancy", "Exclusion", [], conditions=conditions,
+                   complete_records=["conditions"]) == "not_met"
+
+
 def _systolic(mmhg: float) -> list[dict[str, object]]:
     """A systolic blood pressure taken two days before screening."""
     return [{"concept": "systolic_bp", "value": mmhg, "unit": "mmHg", "date": "2026-11-18"}]
