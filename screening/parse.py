@@ -1342,28 +1342,21 @@ def _list_after_the_person(text: str, offset: int) -> Syntax | None:
     return dataclasses.replace(node, span=Span(offset, offset + len(text)))
 
 
+# Shapes read before the grammar, in this order: each reads what its note or clause leaves and
+# returns None when the text is not its shape
+_READERS_BEFORE_THE_GRAMMAR = (
+    _with_half_life_window, _with_dose_note, _with_relative_clause, _with_reference_note, _with_permission_note,
+    _with_defining_bounds, _with_indication, _with_own_time_for, _with_other_scale_after_values,
+)
+
+
 def parse_clause(text: str, offset: int = 0) -> Syntax:
     """Parse one clause; any failure becomes ``Unparsed`` with the reason. Never raises."""
     span = Span(offset, offset + len(text))
     parser = _parser()  # a broken grammar is a bug: let it raise
-    if (windowed := _with_half_life_window(text, offset)) is not None:
-        return windowed
-    if (dosed := _with_dose_note(text, offset)) is not None:
-        return dosed
-    if (narrowed := _with_relative_clause(text, offset)) is not None:
-        return narrowed
-    if (referred := _with_reference_note(text, offset)) is not None:
-        return referred
-    if (permitted := _with_permission_note(text, offset)) is not None:
-        return permitted
-    if (defined := _with_defining_bounds(text, offset)) is not None:
-        return defined
-    if (treated := _with_indication(text, offset)) is not None:
-        return treated
-    if (timed := _with_own_time_for(text, offset)) is not None:
-        return timed
-    if (scaled := _with_other_scale_after_values(text, offset)) is not None:
-        return scaled
+    for reader in _READERS_BEFORE_THE_GRAMMAR:
+        if (node := reader(text, offset)) is not None:
+            return node
     if _LOST_SYMBOL.search(text):
         # "LVEF  50%", "ECOG  1": some exports strip ≥ and ≤ and leave their spaces behind;
         # reading what is left would turn "at least" into "equal to"
