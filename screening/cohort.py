@@ -144,9 +144,9 @@ def _column(vocab: Vocabulary, raw: str, name: str, unit: str | None, pos: int) 
         role = plain[name]
         return Column(raw, pos, role, "her2" if role.startswith("her2") else None)
     concept = _kind(vocab, name)
-    if concept is not None and concept.pair:
-        raise InputError(f"column {raw!r}: {concept.id} is two values; give columns "
-                         + " and ".join(f"'{m} [{concept.unit}]'" for m in concept.pair))
+    if concept is not None and concept.stands_for:
+        raise InputError(f"column {raw!r}: {concept.id} stands for {len(concept.stands_for)} values; give columns "
+                         + " and ".join(f"'{m} [{concept.unit}]'" for m in concept.stands_for))
     if concept is not None and concept.id not in ("sex", "her2"):
         if concept.kind in _RECORD_KINDS:
             if unit is not None:

@@ -121,8 +121,8 @@ def read_observation(obs: Observation, concept: Concept, vocab: Vocabulary) -> V
 
     Shared by patient indexing and FHIR input, so both refuse the same values the same way.
     """
-    if concept.pair:
-        raise InputError(f"{concept.label} is two values: give {' and '.join(concept.pair)} as observations "
+    if concept.stands_for:
+        raise InputError(f"{concept.label} stands for {' and '.join(concept.stands_for)}: give them as observations "
                          "of their own")
     if isinstance(obs.value, str):
         codes = vocab.category(concept.id, obs.value)

@@ -79,8 +79,20 @@ _CONTINUES_PHRASE = re.compile(
     r"treated|managed|controlled|associated|related|involving|affecting|resulting|leading|needing|"
     r"attributed|attributable|considered|deemed|judged|confirmed|documented\s+by|regardless)\b",
     re.I)
+# an abbreviation in parentheses inside a spelled-out alias, read as one in brackets
+_NESTED_ALIAS = re.compile(r"\(([^()]*?)\s*\(\s*([^()]*?)\s*\)\s*\)")
+# the joints of a list of names in an alias: "(Hb or Hgb)", "(SGOT and/or SGPT)", "[AST, ALT]"
+_ALIAS_LIST = re.compile(r"\s*(?:,|/|\band/or\b|\bor\b|\band\b)\s*", re.I)
 _STATUS_YES = {"positive", "detected", "amplified", "present", "active"}
 _STATUS_NO = {"negative", "not detected", "undetectable", "non-amplified", "absent"}
+
+
+class _WholeThreshold(Exception):
+    """A threshold that cannot be read in part: its review stands for all of it."""
+
+    def __init__(self, review: NeedsReview) -> None:
+        super().__init__(review.reason)
+        self.review = review
 
 
 class Resolver:
@@ -130,11 +142,13 @@ class Resolver:
         # Drop an abbreviation in parentheses that repeats the name: "absolute neutrophil count (ANC)".
         # A spelled-out alias is dropped only if it names the same concept: "(requiring systemic
         # treatment)" is a qualifier, and dropping it would widen the criterion.
+        text = _NESTED_ALIAS.sub(r"(\1[\2])", text)  # "(serum glutamic oxaloacetic transaminase (SGOT))"
         aliases = re.findall(r"\(\s*([^()]*)\)|\\?\[\s*([^\[\]]*?)\s*\\?\]", text)
-        spelled = [a or b for a, b in aliases if " " in (a or b).strip()]
         bare = re.sub(r"\(\s*[^()]*\)|\\?\[[^\[\]]*\\?\]", " ", text)
+        hit = vocab.lookup(bare) if aliases else None
+        # a panel's abbreviation may name one of its labs: "transaminases (ALT)" is not both
+        spelled = [a or b for a, b in aliases if " " in (a or b).strip() or (hit is not None and hit.panel)]
         if spelled:
-            hit = vocab.lookup(bare)
             for alias in spelled:
                 if hit is not None and (method := lookup_method(alias)) is not None \
                         and load_methods()[method].measures(hit.id):
@@ -142,7 +156,8 @@ class Resolver:
                 inner = re.sub(r"\\?\[\s*([^\[\]]*?)\s*\\?\]", r" (\1)", alias)
                 named = vocab.lookup(inner) or vocab.lookup(re.sub(r"\(.*?\)", " ", inner)) or next(
                     (vocab.lookup(m) for m in re.findall(r"\(([^()]*)\)", inner) if vocab.lookup(m)), None)
-                if hit is None or named is None or named.id != hit.id:
+                if hit is None or (named is None and not self._lists_the_same(inner, hit)) \
+                        or (named is not None and named.id != hit.id):
                     return None
             return hit
         for candidate in (bare, text):
@@ -164,6 +179,15 @@ class Resolver:
                 if all(normalize_phrase(w) in filler_words() for w in rest_words):
                     return concept
         return None
+
+    def _lists_the_same(self, alias: str, concept: Concept) -> bool:
+        """"Hemoglobin (Hb or Hgb)", "transaminases (SGOT and/or SGPT)": an alias that lists
+        names, each of the same concept, or together every lab of its panel."""
+        parts = [p for p in _ALIAS_LIST.split(alias.strip()) if p.strip()]
+        if len(parts) < 2:
+            return False
+        named = {c.id if c is not None else None for c in map(self.vocab.lookup, parts)}
+        return named == {concept.id} or (bool(concept.panel) and named == set(concept.panel))
 
     def member_named(self, name: Name, concept: Concept) -> str | None:
         """The member drug a name stands for ("warfarin" in the anticoagulant class), if any."""
@@ -1280,21 +1304,11 @@ class Resolver:
             if concept.pair:
                 checks.append(self.pair_bound(node, concept, tuple(exposures), subject_method))
                 continue
-            alternatives = [self.comparison(c, concept, node, tuple(exposures), subject_method)
-                            for c in node.comparisons]
-            for again in node.restated:  # "≥ 1.5 × 10^9/L (1500/mm3)": must say the same
-                main = alternatives[0]
-                other = self.bound(again, concept, again.span, self.quote(again.span), tuple(exposures), subject_method)
-                if not _same_bound(main, other):
-                    return self.review(node.span, f"the bound in parentheses {self.quote(again.span)!r} does "
-                                                  f"not agree with {self.quote(node.comparisons[0].span)!r}")
-            if len(alternatives) > 1 and any(isinstance(a, NeedsReview) for a in alternatives) \
-                    and any(c.conditional for c in node.comparisons):
-                return self.review(node.span, _UNREAD_CONDITIONAL)  # "≤ 2.5 × ULN (≤ 5 × ULN if ...)"
-            if len(alternatives) == 1:
-                checks.append(alternatives[0])
-            else:
-                checks.append(self.alternatives(node.span, alternatives))
+            try:
+                checks.append((self.panel_bound if concept.panel else self.bounds_on)(
+                    node, concept, tuple(exposures), subject_method))
+            except _WholeThreshold as unread:
+                return unread.review
         checks = [*context, *checks]
         if len(checks) == 1:
             return checks[0]
@@ -1458,6 +1472,43 @@ class Resolver:
         if takes(concept):
             return concept
         return next((o for o in map(self.vocab.get, concept.by_unit) if takes(o)), concept)
+
+    def bounds_on(self, node: Threshold, concept: Concept, exposures: tuple[ExposureWindow, ...],
+                  method: str | None) -> Predicate:
+        """Every bound of a threshold on one concept: one check, or the alternatives of which one
+        must hold ("≤ 2.5 × ULN (≤ 5 × ULN if liver metastases)"). Bounds that disagree, or an
+        unread bound under a condition, leave the whole threshold for review (``_WholeThreshold``)."""
+        alternatives = [self.comparison(c, concept, node, exposures, method) for c in node.comparisons]
+        for again in node.restated:  # "≥ 1.5 × 10^9/L (1500/mm3)": must say the same
+            other = self.bound(again, concept, again.span, self.quote(again.span), exposures, method)
+            if not _same_bound(alternatives[0], other):
+                raise _WholeThreshold(self.review(node.span, f"the bound in parentheses {self.quote(again.span)!r} "
+                                                             f"does not agree with {self.quote(node.comparisons[0].span)!r}"))
+        if len(alternatives) > 1 and any(isinstance(a, NeedsReview) for a in alternatives) \
+                and any(c.conditional for c in node.comparisons):
+            raise _WholeThreshold(self.review(node.span, _UNREAD_CONDITIONAL))  # "≤ 2.5 × ULN (≤ 5 × ULN if ...)"
+        if len(alternatives) == 1:
+            return alternatives[0]
+        return self.alternatives(node.span, alternatives)
+
+    def panel_bound(self, node: Threshold, concept: Concept, exposures: tuple[ExposureWindow, ...],
+                    method: str | None) -> Predicate:
+        """"Transaminases ≤ 3 × ULN": each lab of the panel within the bound. Above a bound is any
+        of them above, its negation ("elevated transaminases > 3 × ULN" is either one high). A floor
+        or a range on several labs at once is not a usual way to write, so it is for a person."""
+        ops = {c.op for c in node.comparisons}
+        above = ops <= {">", ">="}
+        if not (above or ops <= {"<", "<="}) or any(c.upper is not None for c in node.comparisons) \
+                or (above and any(isinstance(c.value, LimitMultiple) and c.value.limit == "lln"
+                                  for c in node.comparisons)):
+            labs = " and ".join(self.vocab.get(m).label for m in concept.panel)
+            return self.review(node.span, f"{concept.label} is read only below a bound, for each of {labs}, "
+                                          "or above it, for either")
+        each = [self.bounds_on(node, self.vocab.get(m), exposures, method) for m in concept.panel]
+        if any(isinstance(c, NeedsReview) for c in each):
+            return next(c for c in each if isinstance(c, NeedsReview))
+        joined = AnyOf if above else AllOf
+        return joined(span=node.span, text=self.quote(node.span), children=tuple(each))
 
     def pair_bound(self, node: Threshold, concept: Concept, exposures: tuple[ExposureWindow, ...],
                    method: str | None) -> Predicate:

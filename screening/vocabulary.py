@@ -91,12 +91,13 @@ _KEYS = frozenset(
         "raises",
         "defined_by",
         "pair",
+        "panel",
         "by_unit",
     }
 )
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _LOINC = re.compile(r"^\d{1,7}-\d$")
-_CACHE_VERSION = "7"
+_CACHE_VERSION = "8"
 _CACHE_KEEP = 4
 
 K = TypeVar("K")
@@ -177,6 +178,9 @@ class Concept:
     defined_by: tuple[str, ...] = ()
     # a measure written as two values ("blood pressure 150/100 mmHg"): the two it stands for
     pair: tuple[str, ...] = ()
+    # a name for several labs read together ("transaminases ≤ 3 × ULN" is AST and ALT): a bound on
+    # it bounds each of them; never recorded itself
+    panel: tuple[str, ...] = ()
     # other labs the same words name when the value's unit is theirs and not this one's:
     # "creatinine clearance ≥ 60 mL/min/1.73 m²" is a clearance per body surface area
     by_unit: tuple[str, ...] = ()
@@ -186,6 +190,12 @@ class Concept:
         """Results that go stale: labs, lab-like categorical results (dipstick, serology) and
         measurements such as weight; scores and lasting results (HER2 status) are taken as given."""
         return self.kind in {"lab", "category", "measurement"} and not self.lasting
+
+    @property
+    def stands_for(self) -> tuple[str, ...]:
+        """The concepts a name that is never recorded itself stands for: a pair (blood pressure)
+        or a panel (transaminases)."""
+        return self.pair or self.panel
 
     def __hash__(self) -> int:
         # Ids are unique within the vocabulary; hashing the mappings would be slow for nothing.
@@ -356,6 +366,10 @@ def _build_index(concepts: Mapping[str, Concept]) -> dict[str, Any]:
                 m not in concepts or concepts[m].kind != concept.kind or concepts[m].unit != concept.unit
                 for m in concept.pair)):
             raise _fail(cid, f"pair {list(concept.pair)!r} must name two {concept.kind} concepts in {concept.unit}")
+        if concept.panel and (len(concept.panel) < 2 or concept.kind != "lab" or any(
+                m not in concepts or concepts[m].kind != "lab" or concepts[m].unit != concept.unit
+                for m in concept.panel)):
+            raise _fail(cid, f"panel {list(concept.panel)!r} must name two or more labs in {concept.unit}")
         if concept.by_unit and (concept.kind != "lab" or any(
                 o not in concepts or concepts[o].kind != "lab" for o in concept.by_unit)):
             raise _fail(cid, f"by_unit {list(concept.by_unit)!r} must name labs, for a lab")
@@ -779,6 +793,7 @@ def _concept(cid: str, body: Any) -> Concept:
         raises=_strings(cid, "raises", body.get("raises", [])),
         defined_by=_strings(cid, "defined_by", body.get("defined_by", [])),
         pair=_strings(cid, "pair", body.get("pair", [])),
+        panel=_strings(cid, "panel", body.get("panel", [])),
         by_unit=_strings(cid, "by_unit", body.get("by_unit", [])),
     )
     _check_kind(concept)
@@ -789,8 +804,8 @@ def _check_kind(concept: Concept) -> None:
     """What each kind needs, so that evaluate never meets a half-described concept."""
     cid = concept.id
     lab_incomplete = concept.unit is None or not concept.loinc or concept.reference_range is None
-    if concept.kind == "lab" and lab_incomplete:
-        raise _fail(cid, "a lab needs unit, loinc and reference_range")
+    if concept.kind == "lab" and lab_incomplete and not (concept.panel and concept.unit is not None):
+        raise _fail(cid, "a lab needs unit, loinc and reference_range (a panel: a unit)")
     if concept.kind == "score" and not concept.values:
         raise _fail(cid, "a score needs its allowed values")
     if concept.kind == "category" and not concept.categories:
@@ -903,6 +918,7 @@ def _concept_from_json(data: Mapping[str, Any]) -> Concept:
         raises=tuple(data.get("raises", ())),
         defined_by=tuple(data.get("defined_by", ())),
         pair=tuple(data.get("pair", ())),
+        panel=tuple(data.get("panel", ())),
         by_unit=tuple(data.get("by_unit", ())),
     )
 

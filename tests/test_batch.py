@@ -73,6 +73,12 @@ def test_a_blood_pressure_column_asks_for_its_two_values(tmp_path: Path) -> None
         read_cohort_header(path)
 
 
+def test_a_transaminases_column_asks_for_each_lab(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "c.csv", ["patient_id", "transaminases [U/L]"], [["P1", "40"]])
+    with pytest.raises(InputError, match=r"'ast \[U/L\]' and 'alt \[U/L\]"):
+        read_cohort_header(path)
+
+
 def test_unknown_columns_are_reported_and_ignored(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "c.csv", ["patient_id", "ecog", "smoking_status", "shoe_size"],
                      [["P1", "2", "never", "42"]])

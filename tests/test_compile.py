@@ -1284,3 +1284,78 @@ def test_a_reference_to_an_appendix_after_a_drug_class_stays_for_review() -> Non
     # the appendix may list other drugs than the vocabulary's class
     p = resolve_item("Concomitant use of CYP3A4 inhibitors (See Appendix 6)", "exclusion")
     assert isinstance(p, NeedsReview)
+
+
+def test_transaminases_bound_each_of_ast_and_alt(tmp_path: Path) -> None:
+    """"Transaminases" names AST and ALT together (vocabulary `panel`): a requirement holds for
+    each of them; an exclusion above the bound excludes when either one is above."""
+    from screening import screen
+    from screening.compile import canonical as render
+    from screening.errors import InputError
+
+    p = resolve_item("Transaminases ≤ 3 times upper limit of normal (ULN)", "inclusion")
+    assert p is not None and render(p) == "(ast ≤ 3 × ULN and alt ≤ 3 × ULN)"
+    p = resolve_item("Hepatic transaminases (AST or ALT) ≥3 x upper limit of normal (ULN)", "exclusion")
+    assert p is not None and render(p) == "(ast ≥ 3 × ULN or alt ≥ 3 × ULN)"
+    trial = _trial(tmp_path, """Inclusion Criteria:
+1. Transaminases ≤ 3 × ULN
+Exclusion Criteria:
+1. Serum transaminases > 2.5 × ULN
+""")
+
+    def patient(ast: float, alt: float | None) -> dict[str, object]:
+        obs = [{"concept": "ast", "value": ast, "unit": "U/L", "date": "2025-12-30",
+                "reference_range": {"low": 10, "high": 40}}]
+        if alt is not None:
+            obs.append({"concept": "alt", "value": alt, "unit": "U/L", "date": "2025-12-30",
+                        "reference_range": {"low": 10, "high": 40}})
+        return {"patient_id": "x", "as_of": "2026-01-01", "observations": obs}
+
+    def statuses(ast: float, alt: float | None) -> list[str]:
+        return [c.status for c in screen(trial, patient(ast, alt)).criteria[:2]]
+
+    # ULN 40 U/L: 3 × 40 = 120, 2.5 × 40 = 100 (an exclusion is "met" when it does not exclude)
+    assert statuses(50, 60) == ["met", "met"]            # both ≤ 120 and neither > 100
+    assert statuses(50, 110) == ["met", "not_met"]       # ALT 110 ≤ 120, but 110 > 100 excludes
+    assert statuses(50, 130) == ["not_met", "not_met"]   # ALT 130 > 120: one is enough to fail
+    assert statuses(50, None) == ["unknown", "unknown"]  # AST is fine, ALT missing: cannot tell
+    assert statuses(130, None) == ["not_met", "not_met"]  # AST alone decides both
+    with pytest.raises(InputError, match="ast and alt"):
+        screen(trial, {"patient_id": "x", "as_of": "2026-01-01", "observations": [
+            {"concept": "transaminases", "value": 50, "unit": "U/L", "date": "2025-12-30"}]})
+
+
+@pytest.mark.parametrize("text", [
+    "Transaminases ≥ 0.5 × LLN",            # a floor on both at once is no usual reading
+    "Transaminases between 1 and 3 × ULN",  # a range on both at once neither
+    "Transaminases (ALT) ≤ 2.5 × ULN",      # the abbreviation names one of the two: which is meant?
+])
+def test_transaminases_read_only_below_or_above_a_bound(text: str) -> None:
+    assert isinstance(resolve_item(text, "inclusion"), NeedsReview)
+
+
+@pytest.mark.parametrize(("text", "canonical"), [
+    # dev corpus: a list of the panel's labs, or of one lab's names, as its alias
+    ("Transaminases (SGOT and/or SGPT) ≤ 2.5 × ULN", "(ast ≤ 2.5 × ULN and alt ≤ 2.5 × ULN)"),
+    ("Serum transaminase [ALT or AST] ≤ 1.2 x ULN", "(ast ≤ 1.2 × ULN and alt ≤ 1.2 × ULN)"),
+    ("Hemoglobin (Hb or Hgb) ≥ 9 g/dL", "hemoglobin ≥ 90 g/L"),        # 9 g/dL × 10 = 90 g/L
+    # an abbreviation inside the spelled-out alias (NCI template)
+    ("Aspartate aminotransferase (AST) (serum glutamic-oxaloacetic transaminase (SGOT)) < 3 x ULN",
+     "ast < 3 × ULN"),
+    # "upper normal limit" is the upper limit of normal
+    ("Total bilirubin ≤ 1.5 x upper normal limit (ULN)", "total_bilirubin ≤ 1.5 × ULN"),
+    ("ALT or AST > 2.5x upper normal limit", "(alt > 2.5 × ULN or ast > 2.5 × ULN)"),
+    ("Ionized calcium ≤ lower normal limits", "ionized_calcium ≤ 1 × LLN"),
+    ("AST and ALT ≤ 3.0 X the upper normal limit of institution's normal range",
+     "(ast ≤ 3 × ULN and alt ≤ 3 × ULN)"),
+])
+def test_aliases_that_list_names_and_the_upper_normal_limit(text: str, canonical: str) -> None:
+    from screening.compile import canonical as render
+
+    p = resolve_item(text, "inclusion")
+    assert p is not None and render(p) == canonical
+
+
+def test_an_alias_that_names_another_concept_is_not_read_past() -> None:
+    # "(Hb or ALT)" is no other name of hemoglobin: the words may say something else
+    assert isinstance(resolve_item("Hemoglobin (Hb or ALT) ≥ 9 g/dL", "inclusion"), NeedsReview)

@@ -62,12 +62,19 @@ def test_packaged_vocabulary_loads_with_every_required_concept() -> None:
     assert all(VOCAB.get(cid).kind == "lab" for cid in REQUIRED_LABS)
 
 
+@pytest.mark.parametrize("cid", sorted(c.id for c in VOCAB.concepts.values() if c.panel))
+def test_a_panel_is_never_recorded_and_names_recorded_labs(cid: str) -> None:
+    panel = VOCAB.get(cid)
+    assert not panel.loinc and not panel.codes  # no result is ever matched to the panel itself
+    assert all(VOCAB.get(m).loinc and VOCAB.get(m).unit == panel.unit for m in panel.panel)
+
+
 def test_packaged_toml_validates_from_scratch() -> None:
     fresh = Vocabulary.from_toml(TOML_TEXT)
     assert dict(fresh.concepts) == dict(VOCAB.concepts)
 
 
-@pytest.mark.parametrize("cid", sorted(c.id for c in VOCAB.concepts.values() if c.kind == "lab"))
+@pytest.mark.parametrize("cid", sorted(c.id for c in VOCAB.concepts.values() if c.kind == "lab" and not c.panel))
 def test_every_lab_has_unit_loinc_and_reference_range(cid: str) -> None:
     lab = VOCAB.get(cid)
     assert lab.unit is not None and lab.loinc and lab.reference_range is not None
@@ -534,6 +541,17 @@ BROKEN = [
         '[concepts.x]\nkind = "condition"\nlabel = "X"\nby_unit = ["anc"]\n',
         r"'x'.*by_unit \['anc'\] must name labs, for a lab",
     ),
+    # a panel ("transaminases") bounds each of its labs: two or more labs in its own unit
+    (
+        '[concepts.x]\nkind = "lab"\nlabel = "X"\nunit = "10^9/L"\npanel = ["anc"]\n',
+        r"'x'.*panel \['anc'\] must name two or more labs",
+    ),
+    (
+        '[concepts.x]\nkind = "lab"\nlabel = "X"\nunit = "g/L"\npanel = ["anc", "anc"]\n',
+        r"'x'.*must name two or more labs in g/L",
+    ),
+    # without a panel, a lab still needs its codes and range
+    ('[concepts.x]\nkind = "lab"\nlabel = "X"\nunit = "g/L"\n', r"'x'.*a lab needs unit, loinc and reference_range"),
 ]
 
 
