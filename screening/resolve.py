@@ -1127,6 +1127,10 @@ class Resolver:
                     preds.append(self.review(part.span, "a bound without a subject"))
                     continue
                 last_subjects, last_shared = subjects, shared
+                if shared and node.and_or and _above_only(part):
+                    # "AST and/or ALT > 3 × ULN": either or both above, as written and as meant
+                    preds.append(self.threshold(part, subjects, any_subject=True))
+                    continue
                 if shared and node.and_or:
                     # "AST and/or ALT < 3 × ULN": each of them, or either? A person decides.
                     preds.append(self.review(node.span, "'and/or' before one shared bound: whether each "
@@ -1496,11 +1500,8 @@ class Resolver:
         """"Transaminases ≤ 3 × ULN": each lab of the panel within the bound. Above a bound is any
         of them above, its negation ("elevated transaminases > 3 × ULN" is either one high). A floor
         or a range on several labs at once is not a usual way to write, so it is for a person."""
-        ops = {c.op for c in node.comparisons}
-        above = ops <= {">", ">="}
-        if not (above or ops <= {"<", "<="}) or any(c.upper is not None for c in node.comparisons) \
-                or (above and any(isinstance(c.value, LimitMultiple) and c.value.limit == "lln"
-                                  for c in node.comparisons)):
+        above = _above_only(node)
+        if not above and not all(c.op in ("<", "<=") and c.upper is None for c in node.comparisons):
             labs = " and ".join(self.vocab.get(m).label for m in concept.panel)
             return self.review(node.span, f"{concept.label} is read only below a bound, for each of {labs}, "
                                           "or above it, for either")
@@ -2160,6 +2161,14 @@ def _always_holds(checks: list[Predicate]) -> bool:
             if low.threshold < high.threshold or (low.threshold == high.threshold and "=" in low.op + high.op):
                 return True
     return False
+
+
+def _above_only(node: Threshold) -> bool:
+    """Every bound is a lower limit on the value ("> 3 × ULN"), none a range or a floor of the
+    lower limit of normal: above it, "A and/or B" is either or both, as written and as meant."""
+    return bool(node.comparisons) and all(
+        c.op in (">", ">=") and c.upper is None and not (isinstance(c.value, LimitMultiple) and c.value.limit == "lln")
+        for c in node.comparisons)
 
 
 _UNREAD_CONDITIONAL = ("a bound here is not understood next to a bound under a condition, which may narrow "

@@ -2941,3 +2941,16 @@ def test_understanding_before_an_attestation_is_part_of_it(text: str, expected: 
 
 def test_understanding_before_anything_else_is_for_review() -> None:
     assert any(isinstance(p, NeedsReview) for p in leaves(_section_only("Able to understand and speak English", "Inclusion")))  # type: ignore[arg-type]
+
+
+def test_and_or_before_one_bound_above_it_is_either() -> None:
+    """"AST and/or ALT > 3 × ULN": either or both above, which is what "and/or" says and what is
+    meant; below a bound (above) or at a floor the two readings differ, and a person decides."""
+    from screening.nodes import AnyOf
+
+    either = _only("Aspartate aminotransferase (AST) and/or alanine aminotransferase (ALT) > 3 X ULN")
+    assert isinstance(either, AnyOf)
+    assert [(c.concept, c.op, c.threshold, c.limit) for c in either.children] == [
+        ("ast", ">", 3.0, "uln"), ("alt", ">", 3.0, "uln")]
+    assert isinstance(_only("AST and/or ALT ≥ 0.5 x LLN"), NeedsReview)
+    assert isinstance(_only("AST and/or ALT between 1 and 3 x ULN"), NeedsReview)
