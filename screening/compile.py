@@ -361,7 +361,7 @@ def _compile_item(item: Item, parent: str | None, restatement: Any, polarity: st
     """``joined_to_next``: the item ends with the "or" (or "and") that its list's combination
     already says, so it is read without it."""
     from .notes import is_plain_lead_in
-    from .resolve import resolve_item, with_list_recency
+    from .resolve import resolve_item, with_list_recency, without_list_recency
     from .segment import says_all, trailing_links, without_trailing_link
 
     combine = item.combine
@@ -379,7 +379,7 @@ def _compile_item(item: Item, parent: str | None, restatement: Any, polarity: st
     cohort_block = any(item.id == f"{item.section}.{c}" for c in item.cohorts)
     children_decide = not (introduces and restatement is None and not cohort_block
                            and _measurement_heading(item) is None
-                           and not is_plain_lead_in(lead_in, negated=item.negated,
+                           and not is_plain_lead_in(without_list_recency(lead_in), negated=item.negated,
                                                     exclusion=polarity == "exclude"))
     links = trailing_links(item.children)
     # "A; B; and C" binds each item in a list of requirements, and is only a list's last word

@@ -2251,17 +2251,44 @@ def list_recency(text: str) -> float | None:
     return float(m[1]) * (7 if m[2].lower().startswith("week") else 1)
 
 
+def without_list_recency(text: str) -> str:
+    """The words of a list's introduction but its recency window, when that window is read
+    (``list_recency``): "Adequate organ function determined within 14 days of treatment
+    initiation:" is as plain as "Adequate organ function:" once its window is on every result."""
+    m = _LIST_RECENCY.search(text)
+    if m is None or list_recency(text) is None:
+        return text
+    return f"{text[:m.start()]} {text[m.end():]}"
+
+
 def with_list_recency(pred: Predicate, days: float) -> Predicate:
-    """Every dated result of ``pred`` at most ``days`` old (or its own window, if shorter)."""
+    """Every dated result of ``pred`` at most ``days`` old (or its own window, if shorter), and
+    every event it names within those days: under "Any of the following within 14 days prior to
+    enrollment:", "Major surgery" is a surgery in those 14 days, not one ten years ago. A condition
+    a bound applies under ("≤ 5 × ULN for patients with liver metastases") is no such event."""
     vocab = load_vocabulary()
 
-    def change(c: NumericCheck) -> NumericCheck:
-        concept = vocab.get(c.concept)
-        if not concept.dated:
-            return c
-        return dataclasses.replace(c, within_days=days if c.within_days is None else min(days, c.within_days))
+    def within(old: float | None) -> float:
+        return days if old is None else min(days, old)
 
-    return _map_checks(pred, change)
+    def has_result(p: Predicate) -> bool:
+        return any(isinstance(leaf, NumericCheck) and not leaf.group for leaf in leaves(p))
+
+    def walk(node: Predicate, guard: bool) -> Predicate:
+        if isinstance(node, NumericCheck):
+            dated = vocab.get(node.concept).dated
+            return dataclasses.replace(node, within_days=within(node.within_days)) if dated else node
+        if isinstance(node, PresenceCheck):
+            return node if guard else dataclasses.replace(node, within_days=within(node.within_days))
+        if isinstance(node, Not):
+            return dataclasses.replace(node, child=walk(node.child, guard))
+        if isinstance(node, (AllOf, AnyOf)):
+            return dataclasses.replace(node, children=tuple(
+                walk(c, guard or (_is_guard(c) and any(has_result(o) for o in node.children if o is not c)))
+                for c in node.children))
+        return node
+
+    return walk(pred, False)
 
 
 def widened_by_later_item(earlier: Predicate, later: Predicate, source: str) -> Predicate | None:

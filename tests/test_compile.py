@@ -1359,3 +1359,47 @@ def test_aliases_that_list_names_and_the_upper_normal_limit(text: str, canonical
 def test_an_alias_that_names_another_concept_is_not_read_past() -> None:
     # "(Hb or ALT)" is no other name of hemoglobin: the words may say something else
     assert isinstance(resolve_item("Hemoglobin (Hb or ALT) ≥ 9 g/dL", "inclusion"), NeedsReview)
+
+
+def test_a_lists_window_bounds_the_events_it_lists(tmp_path: Path) -> None:
+    """"Any of the following within 14 days prior to enrollment: major surgery": the surgery
+    excludes only inside those 14 days. (Before, the item read as any major surgery ever, and
+    a surgery ten years ago excluded the patient.) A condition a bound applies under keeps no
+    window: liver metastases diagnosed a year ago still widen AST's bound."""
+    from screening import screen
+
+    trial = _trial(tmp_path, """Inclusion Criteria:
+1. Laboratory values within 14 days prior to registration:
+a. AST ≤ 5 × ULN for patients with liver metastases
+Exclusion Criteria:
+1. Any of the following within 14 days prior to enrollment:
+a. Major surgery
+""")
+    surgery = crit(trial, "exclusion.1.a")
+    assert isinstance(surgery, PresenceCheck) and surgery.concept == "major_surgery" and surgery.within_days == 14
+    ast = next(l for l in leaves(crit(trial, "inclusion.1.a")) if isinstance(l, NumericCheck))
+    mets = next(l for l in leaves(crit(trial, "inclusion.1.a")) if isinstance(l, PresenceCheck))
+    assert ast.within_days == 14 and mets.concept == "liver_metastases" and mets.within_days is None
+
+    def exclusion(day: str) -> str:
+        p = {"patient_id": "x", "as_of": "2026-01-15", "complete_records": ["procedures"],
+             "procedures": [{"name": "major surgery", "date": day}]}
+        return next(c for c in screen(trial, p).criteria if c.id == "exclusion.1").status
+
+    assert exclusion("2016-01-10") == "met"      # ten years ago: not within 14 days, not excluded
+    assert exclusion("2026-01-10") == "not_met"  # 5 days before 2026-01-15: excluded
+
+
+def test_a_window_read_off_an_introduction_leaves_its_other_words_to_judge(tmp_path: Path) -> None:
+    # dev corpus: the window is on every result below, and "adequate organ function" is plain
+    trial = _trial(tmp_path, """Inclusion Criteria:
+1. Adequate organ function determined within 14 days of treatment initiation, defined as follows:
+a. Hemoglobin ≥ 9.0 g/dL
+2. Adequate organ function determined within 14 days of treatment initiation by an outside laboratory:
+a. Hemoglobin ≥ 9.0 g/dL
+""")
+    first, second = (next(c for c in trial.criteria if c.id == i) for i in ("inclusion.1", "inclusion.2"))
+    assert first.children_decide and first.predicate is None
+    assert not second.children_decide  # "by an outside laboratory" is no plain word
+    hb = crit(trial, "inclusion.1.a")
+    assert isinstance(hb, NumericCheck) and hb.within_days == 14 and hb.threshold == 90  # 9 g/dL × 10
