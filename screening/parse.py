@@ -1342,11 +1342,47 @@ def _list_after_the_person(text: str, offset: int) -> Syntax | None:
     return dataclasses.replace(node, span=Span(offset, offset + len(text)))
 
 
+# "Creatinine clearance by Cockcroft-Gault ≥ 60 mL/min", "Corrected QT interval calculated by the
+# Fridericia formula (QTcF) > 500 ms": how the value is measured, written between its name and
+# its bound. It becomes a note of the bound, which resolve judges as any method note after one
+_METHOD_BEFORE_BOUND = re.compile(
+    r"(?<![A-Za-z])(?:by|using|per|according\s+to)\s+(?:the\s+)?"
+    r"(?P<method>[A-Za-z][A-Za-z'’\-]*(?:\s+[A-Za-z][A-Za-z'’\-]*){0,5}?)(?P<close>\s*\))?"
+    r"(?=\s*(?:\(\s*[A-Za-z]{2,8}\s*\)|\\?\[\s*[A-Za-z]{2,8}\s*\\?\])?\s*(?:≥|≤|>|<|\\>|\\<|=<|>=|<=|=\\<|=>"
+    r"|(?:greater|less|more|higher|lower)\s+than|at\s+(?:least|most)|of\s+[\d<>≤≥\\]))", re.I)
+# the words before "by" that belong to the method: "(as calculated by", ", estimated using"
+_METHOD_LEAD = re.compile(r"\s*,?\s*(?P<open>\()?\s*(?:as\s+)?(?:(?:calculated|measured|assessed|determined|estimated)\s+)?$",
+                          re.I)
+_DEFINED_BY_END = re.compile(r"\b(?:as|defined|evidenced|shown|demonstrated|indicated|manifested|documented)\s*$", re.I)
+
+
+def _with_method_before_bound(text: str, offset: int) -> Syntax | None:
+    """One threshold whose method sits between its name and its bound, with the method as its
+    last note; None for anything else (a name with a digit or a comparator before the method)."""
+    m = _METHOD_BEFORE_BOUND.search(text)
+    if m is None:
+        return None
+    window = max(0, m.start() - 40)
+    lead = _METHOD_LEAD.search(text, window, m.start())
+    assert lead is not None  # every part of it is optional
+    start = lead.start()
+    before = text[:start]
+    if not before.strip() or re.search(r"[\d<>≤≥]", before) or _DEFINED_BY_END.search(before) \
+            or bool(lead["open"]) != bool(m["close"]):
+        return None  # "Uncontrolled diabetes as defined by fasting glucose ≥ …": a definition, no method
+    node = parse_clause(text[:start] + " " * (m.end() - start) + text[m.end():], offset)
+    if not isinstance(node, Threshold):
+        return None
+    method = Name(span=Span(offset + m.start("method"), offset + m.end("method")), text=m["method"])
+    return dataclasses.replace(node, notes=(*node.notes, method))
+
+
 # Shapes read before the grammar, in this order: each reads what its note or clause leaves and
 # returns None when the text is not its shape
 _READERS_BEFORE_THE_GRAMMAR = (
     _with_half_life_window, _with_dose_note, _with_relative_clause, _with_reference_note, _with_permission_note,
     _with_defining_bounds, _with_indication, _with_own_time_for, _with_other_scale_after_values,
+    _with_method_before_bound,
 )
 
 

@@ -1403,3 +1403,34 @@ a. Hemoglobin ≥ 9.0 g/dL
     assert not second.children_decide  # "by an outside laboratory" is no plain word
     hb = crit(trial, "inclusion.1.a")
     assert isinstance(hb, NumericCheck) and hb.within_days == 14 and hb.threshold == 90  # 9 g/dL × 10
+
+
+@pytest.mark.parametrize(("text", "canonical"), [
+    # dev corpus: the method written between the name and its bound
+    ("QTc by Fridericia formula ≤ 470 ms", "qtc ≤ 470 ms by fridericia"),
+    ("Creatinine clearance by Cockcroft-Gault (CrCl) ≥ 60 mL/min", "creatinine_clearance ≥ 60 mL/min by cockcroft_gault"),
+    ("Corrected QT interval calculated by the Fridericia formula (QTcF) > 500 ms", "qtc > 500 ms by fridericia"),
+    ("estimated creatinine clearance (as calculated by Cockcroft-Gault equation) <30mL/min",
+     "creatinine_clearance < 30 mL/min by cockcroft_gault"),
+    # "corrected for" inside a name, and other names of the QTc (vocabulary)
+    ("Has QT interval corrected for heart rate (QTc) ≥480 msec.", "qtc ≥ 480 ms"),
+    ("Prolonged QTc > 480 msec", "qtc > 480 ms"),
+    ("QTc prolongation greater than 450 ms", "qtc > 450 ms"),
+    # 12 mg/dL = 120 mg/L; 120 / 40.078 g/mol = 2.99416 mmol/L
+    ("Serum calcium corrected for albumin > 12 mg/dL", "corrected_calcium > 2.99416 mmol/L"),
+])
+def test_a_method_before_the_bound_and_names_with_corrected_for(text: str, canonical: str) -> None:
+    from screening.compile import canonical as render
+
+    p = resolve_item(text, "exclusion")
+    assert p is not None and render(p) == canonical
+
+
+@pytest.mark.parametrize("text", [
+    "Blood glucose using point of care test < 70 mg/dL",   # no method the notes know
+    "eGFR by Cockcroft-Gault ≥ 60 mL/min/1.73 m2",         # that formula gives a clearance
+    "Uncontrolled diabetes as defined by fasting glucose ≥ 1.5 x ULN",  # a definition, not a method
+    "QTc by Bazett ≤ 470 ms or QTcF ≤ 450 ms",              # which formula binds which bound?
+])
+def test_a_method_before_the_bound_that_cannot_be_read(text: str) -> None:
+    assert isinstance(resolve_item(text, "inclusion"), NeedsReview)
