@@ -59,7 +59,7 @@ _RECOVERED = re.compile(r"(fully\s+)?recovered\s*$", re.I)
 
 _HISTORY = HISTORY_WORDS
 # "unless liver metastases are present", "except (for|in) patients with (known) Gilbert's syndrome"
-_SCALE_WORDS = re.compile(r"\s+(?:performance\s+)?(?:status\s+)?scale$", re.I)
+_SCALE_WORDS = re.compile(r"\s+(?:performance\s+)?(?:status\s+)?(?:scale|index)$", re.I)
 _EXCEPTION_CONDITION = re.compile(
     r"(?:unless|except)\s+(?:for\s+|in\s+)?(?:(?:patients?|subjects?|participants?|those)\s+(?:with|who\s+ha(?:ve|s))\s+"
     r"|(?:the\s+)?(?:patient|subject|participant)\s+has\s+|(?:there\s+(?:is|are)\s+)?)"

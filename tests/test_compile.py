@@ -689,6 +689,9 @@ def test_a_note_naming_the_scale_of_performance_status() -> None:
 
     p = resolve_item("Performance status ≤ 2 (WHO)", "inclusion")  # "WHO performance status" is ECOG
     assert p is not None and canonical(p) == "ecog ≤ 2"
+    # nli4ct: the scale named as an "index", before the bound
+    p = resolve_item("Performance status as per Karnofsky index >= 80.", "inclusion")
+    assert p is not None and canonical(p) == "karnofsky ≥ 80"
     # a scale note after a lab narrows nothing it could name: for a person
     assert isinstance(resolve_item("Hemoglobin ≥ 9 g/dL (Karnofsky)", "inclusion"), NeedsReview)
 
