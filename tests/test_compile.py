@@ -110,8 +110,11 @@ def test_judgement_criteria_are_needs_review_quoting_the_text(cid: str) -> None:
 
 
 def test_review_spans_index_the_trial_text() -> None:
-    (r,) = [l for l in leaves(crit(SEED, "exclusion.15")) if isinstance(l, NeedsReview)]
-    assert SEED.source[r.span.start:r.span.end] == r.text
+    reviews = [l for l in leaves(crit(SEED, "exclusion.15")) if isinstance(l, NeedsReview)]
+    assert reviews and all(SEED.source[r.span.start:r.span.end] == r.text for r in reviews)
+    # together they quote the whole clause: from "Any other" to "the ICF"
+    text = " ".join(SEED.source[reviews[0].span.start:reviews[-1].span.end].split())
+    assert text.startswith("Any other clinically significant disease") and text.endswith("signing of the ICF")
 
 
 def test_every_item_has_a_criterion() -> None:
@@ -1437,3 +1440,18 @@ def test_a_method_before_the_bound_and_names_with_corrected_for(text: str, canon
 ])
 def test_a_method_before_the_bound_that_cannot_be_read(text: str) -> None:
     assert isinstance(resolve_item(text, "inclusion"), NeedsReview)
+
+
+@pytest.mark.parametrize(("text", "canonical"), [
+    # dev corpus: "of the" inside a name
+    ("Carcinoma in situ of the cervix", "has cervical_carcinoma_in_situ"),
+    ("Basal or squamous cell carcinoma of the skin", "(has basal_cell_skin_cancer or has squamous_cell_skin_cancer)"),
+    ("History of other malignancy within the last 5 years, except for carcinoma in situ of the cervix or "
+     "basal cell carcinoma of the skin.",
+     "has other malignancy within 5 years except (cervical_carcinoma_in_situ, basal_cell_skin_cancer)"),
+])
+def test_of_the_inside_a_name(text: str, canonical: str) -> None:
+    from screening.compile import canonical as render
+
+    p = resolve_item(text, "exclusion")
+    assert p is not None and render(p) == canonical
