@@ -1455,3 +1455,25 @@ def test_of_the_inside_a_name(text: str, canonical: str) -> None:
 
     p = resolve_item(text, "exclusion")
     assert p is not None and render(p) == canonical
+
+
+@pytest.mark.parametrize(("text", "canonical"), [
+    # dev corpus: more ways to name the start of the study (methods.toml [events], data)
+    ("History of stroke or transient ischemic attack within 6 months prior to Day1.",
+     "(has stroke within 6 months or has transient_ischemic_attack within 6 months)"),
+    ("Patients with major surgery within 30 days prior to entering study.", "has major_surgery within 30 days"),
+    ("Leukocytes \\>= 3,000/mcL (obtained =\\< 28 days prior to Step 1 randomization)",
+     "wbc ≥ 3 10^9/L obtained within 28 days prior to screening"),  # 3,000/µL = 3 × 10^9/L
+    ("Investigational agents within 4 weeks of initial study treatment.", "has investigational_agent within 4 weeks"),
+])
+def test_more_names_of_the_start_of_the_study(text: str, canonical: str) -> None:
+    from screening.compile import canonical as render
+
+    p = resolve_item(text, "exclusion")
+    assert p is not None and render(p) == canonical
+
+
+def test_an_event_that_is_no_start_of_the_study_is_for_a_person() -> None:
+    # a fracture is no reference event: the window cannot be counted from the screening date
+    p = resolve_item("Radiotherapy within 4 weeks prior to the fracture", "exclusion")
+    assert isinstance(p, NeedsReview)
