@@ -102,10 +102,24 @@ def is_neutral_note(text: str) -> bool:
     return bool(words & care) and bool(words & permits) and words <= care | permits | others
 
 
+# "the first dose of ARQ 197", "the first administration of CT3001": the study drug named by its
+# code or name, which the vocabulary does not know (a drug it knows may be given before the study)
+_FIRST_DOSE_OF_A_NEW_DRUG = re.compile(
+    r"(?:the\s+)?(?:first|initial)\s+(?:dose|administration|infusion)\s+of\s+"
+    r"(?P<drug>[A-Za-z][A-Za-z0-9\-]*(?:\s+\d[A-Za-z0-9\-]*)?)", re.I)
+
+
 def is_reference_event(text: str) -> bool:
     """True for "the start of study drug administration", false for anything with other words."""
     words = normalize_phrase(text).split()
-    return bool(words) and all(w in _event_words() for w in words)
+    if bool(words) and all(w in _event_words() for w in words):
+        return True
+    m = _FIRST_DOSE_OF_A_NEW_DRUG.fullmatch(text.strip())
+    if m is None or normalize_phrase(m["drug"]) in _event_words():
+        return False
+    from .vocabulary import load_vocabulary
+
+    return load_vocabulary().lookup(m["drug"]) is None and not load_vocabulary().find(m["drug"])
 
 
 def says_qualifier(label: str, qualifier: str) -> bool:

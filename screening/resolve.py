@@ -1060,8 +1060,7 @@ class Resolver:
                     return self.review(node.span, f"{part.subject.text!r} is listed before a bound "
                                                   "but is not a measurement")
             if isinstance(part, Presence) and not part.subject.text and last_presence is not None:
-                part = Presence(span=part.span, subject=last_presence, window=part.window,
-                                exceptions=part.exceptions, status=part.status, history=part.history)
+                part = dataclasses.replace(part, subject=last_presence)
             if isinstance(part, Presence) and part.subject.text:
                 last_presence = part.subject
             if isinstance(part, Presence) and not part.window and not part.exceptions:
@@ -1088,8 +1087,9 @@ class Resolver:
                 continue
             if isinstance(part, Presence) and part.window is None and len(windows) == 1 and node.op == "or" \
                     and part.span.start < windowed_at:
-                part = Presence(span=part.span, subject=part.subject, window=windows[0],
-                                exceptions=part.exceptions, status=part.status, history=part.history)
+                # the shared window only: its dose, clause or indication stays ("Systemic steroids
+                # (> 10 mg/day) or other immunosuppressants within 2 weeks")
+                part = dataclasses.replace(part, window=windows[0])
             elif isinstance(part, Presence) and part.window is None and node.op == "or" \
                     and len({(_window_length(w), w.anchor.text if w.anchor else "") for w in windows}) > 1:
                 # "MI within 6 months, or DVT or PE within 3 years": which window the bare name

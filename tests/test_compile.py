@@ -1465,6 +1465,8 @@ def test_of_the_inside_a_name(text: str, canonical: str) -> None:
     ("Leukocytes \\>= 3,000/mcL (obtained =\\< 28 days prior to Step 1 randomization)",
      "wbc ≥ 3 10^9/L obtained within 28 days prior to screening"),  # 3,000/µL = 3 × 10^9/L
     ("Investigational agents within 4 weeks of initial study treatment.", "has investigational_agent within 4 weeks"),
+    # the study drug by its code, which the vocabulary does not know
+    ("Immunotherapy within 4 weeks prior to the first dose of BI-1808.", "has immunotherapy within 4 weeks"),
 ])
 def test_more_names_of_the_start_of_the_study(text: str, canonical: str) -> None:
     from screening.compile import canonical as render
@@ -1477,3 +1479,25 @@ def test_an_event_that_is_no_start_of_the_study_is_for_a_person() -> None:
     # a fracture is no reference event: the window cannot be counted from the screening date
     p = resolve_item("Radiotherapy within 4 weeks prior to the fracture", "exclusion")
     assert isinstance(p, NeedsReview)
+    # a drug the vocabulary knows may be given before the study starts (lymphodepletion)
+    p = resolve_item("Radiotherapy within 4 weeks prior to the first dose of cyclophosphamide", "exclusion")
+    assert isinstance(p, NeedsReview)
+
+
+def test_a_window_shared_by_a_list_keeps_each_items_dose(tmp_path: Path) -> None:
+    """dev corpus: the window written once at the end is shared by the items before it; sharing
+    it once dropped the first item's dose, and any steroid at all excluded."""
+    from screening import screen
+    from screening.compile import canonical as render
+
+    text = ("Systemic steroids (>10 mg/day of prednisone or its equivalent) or other immunosuppressive therapy "
+            "within 2 weeks prior to the first dose of study drug.")
+    p = resolve_item(text, "exclusion")
+    assert p is not None and render(p) == (
+        "(has systemic_corticosteroid (at a dose >10 mg/day of prednisone or its equivalent) within 2 weeks"
+        " or has other immunosuppressant within 2 weeks)")
+    trial = _trial(tmp_path, f"Inclusion Criteria:\n1. Age ≥ 18 years\nExclusion Criteria:\n1. {text}\n")
+    patient = {"patient_id": "x", "as_of": "2026-01-15", "complete_records": ["medications"],
+               "medications": [{"name": "prednisone", "start_date": "2025-12-01"}]}  # ongoing, dose not recorded
+    status = next(c for c in screen(trial, patient).criteria if c.id == "exclusion.1").status
+    assert status == "unknown"  # whether the dose is above 10 mg/day is not recorded: a person checks
