@@ -342,7 +342,8 @@ def _measurement_heading(item: Item) -> str | None:
 
 
 def _list_recency(item: Item) -> float | None:
-    """How recent the results listed under this item must be, if its introduction says."""
+    """How recent the results (and events) listed under this item must be, if its introduction
+    says."""
     from .resolve import list_recency
 
     lead_in = item.text if item.is_heading else re.split(r"(?<=[.;])\s+", item.text.strip())[-1]
