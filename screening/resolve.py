@@ -1029,10 +1029,15 @@ class Resolver:
                 # of its own in the list qualifies or abbreviates the others
                 return self.review(node.span, "a single word in the list is not a condition: it may qualify the others")
         listed_all = [p for p in parts if isinstance(p, Presence)]
-        if alternatives_list and len(listed_all) > 1 and _TRAILING_COMPLEMENT.search(listed_all[-1].subject.text) \
-                and not re.match(r"\s*\w+ing\b|\s*plans?\b", listed_all[-1].subject.text, re.I) \
-                and self.vocab.lookup(listed_all[-1].subject.text) is None \
-                and any(self.concept_of(p.subject) is not None for p in listed_all[:-1]):
+        # the last item, or the first name of a last item that is a list of its own ("melanoma or
+        # lymphoma of the head and neck": "of the head and neck" may bind "melanoma")
+        last_item = _first_presence(parts[-1]) if isinstance(parts[-1], Junction) else parts[-1]
+        if node.op == "or" and all(isinstance(p, Presence | Junction) for p in parts) and len(parts) > 1 \
+                and isinstance(last_item, Presence) \
+                and _TRAILING_COMPLEMENT.search(last_item.subject.text) \
+                and not re.match(r"\s*\w+ing\b|\s*plans?\b", last_item.subject.text, re.I) \
+                and self.vocab.lookup(last_item.subject.text) is None \
+                and any(self.concept_of(p.subject) is not None for p in listed_all if p is not last_item):
             # "peritoneal carcinomatosis or adenomucinosis secondary to colorectal cancer", "allergy
             # or intolerance to contrast media": the last item's complement may bind the items
             # before it, which are then narrower (an item that is a verb phrase, "planning to
@@ -2161,6 +2166,15 @@ def _always_holds(checks: list[Predicate]) -> bool:
             if low.threshold < high.threshold or (low.threshold == high.threshold and "=" in low.op + high.op):
                 return True
     return False
+
+
+def _first_presence(node: Syntax) -> Presence | None:
+    """The first name of a list, however deep ("A and B or C": A)."""
+    if isinstance(node, Presence):
+        return node
+    if isinstance(node, Junction) and node.parts:
+        return _first_presence(node.parts[0])
+    return None
 
 
 def _above_only(node: Threshold) -> bool:

@@ -1501,3 +1501,29 @@ def test_a_window_shared_by_a_list_keeps_each_items_dose(tmp_path: Path) -> None
                "medications": [{"name": "prednisone", "start_date": "2025-12-01"}]}  # ongoing, dose not recorded
     status = next(c for c in screen(trial, patient).criteria if c.id == "exclusion.1").status
     assert status == "unknown"  # whether the dose is above 10 mg/day is not recorded: a person checks
+
+
+@pytest.mark.parametrize("text", [
+    # dev corpus: "of the head and neck" may bind melanoma too; read alone, any melanoma would exclude
+    "Diagnosed with melanoma or lymphoma cancer of the head and neck.",
+    # "has failed standard therapy" binds the solid tumour too; read alone, any solid tumour would pass
+    "The patient has a histologically or cytologically confirmed diagnosis of advanced solid tumor or lymphoma "
+    "and has failed or is intolerant of standard therapy.",
+])
+def test_a_complement_in_a_last_item_that_is_a_list_of_its_own(text: str) -> None:
+    for section in ("inclusion", "exclusion"):
+        assert isinstance(resolve_item(text, section), NeedsReview)
+
+
+@pytest.mark.parametrize(("text", "canonical"), [
+    # common primary cancers (vocabulary, data; ICD-10 C61, C25, C43)
+    ("Histologically or cytologically confirmed adenocarcinoma of the prostate", "has prostate_cancer"),
+    ("Pathologically confirmed metastatic pancreatic adenocarcinoma", "has pancreatic_cancer (metastatic)"),
+    ("Histologically confirmed unresectable or metastatic melanoma.",
+     "(has melanoma (unresectable) or has melanoma (metastatic))"),
+])
+def test_common_primary_cancers(text: str, canonical: str) -> None:
+    from screening.compile import canonical as render
+
+    p = resolve_item(text, "inclusion")
+    assert p is not None and render(p) == canonical
