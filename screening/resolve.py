@@ -160,6 +160,9 @@ class Resolver:
                         or (named is not None and named.id != hit.id):
                     return None
             return hit
+        if hit is not None and vocab.lookup(text) is None and not all(
+                self._abbreviates(a or b, bare, hit) for a, b in aliases if (a or b).strip()):
+            return None  # "lymphoma (SLL)": the abbreviation names a narrower disease
         for candidate in (bare, text):
             hit = vocab.lookup(candidate)
             if hit is not None:
@@ -179,6 +182,29 @@ class Resolver:
                 if all(normalize_phrase(w) in filler_words() for w in rest_words):
                     return concept
         return None
+
+    def _abbreviates(self, abbrev: str, name: str, concept: Concept) -> bool:
+        """"(ANC)" after "absolute neutrophil count", "(Hgb)" after "hemoglobin": the name's letters
+        in order, from the first of one of its words; a filler word ("oral (PO)"); or another name of the concept ("AST (SGOT)"), or how it is
+        measured ("QTc (Fridericia)"). "lymphoma (SLL)" is none of these: the abbreviation names
+        a narrower disease, and the name read alone would widen the criterion."""
+        letters = re.sub(r"[^a-z0-9]", "", abbrev.lower())
+        words = re.findall(r"[a-z0-9]+", name.lower())
+        for i, word in enumerate(words):  # from a word's first letter: "performance status (PS)"
+            remaining = iter("".join(words[i:]))
+            if letters and word[0] == letters[0] and all(c in remaining for c in letters):
+                return True
+        if normalize_phrase(abbrev) in filler_words():  # "oral (PO) medications": says nothing more
+            return True
+        named = self.vocab.lookup(abbrev)
+        if named is not None:
+            return named.id == concept.id
+        parts = [p for p in _ALIAS_LIST.split(abbrev.strip()) if p.strip()]
+        named_parts = [self.vocab.lookup(p) for p in parts]
+        if len(parts) > 1 and all(named_parts) and concept.id in {c.id for c in named_parts if c is not None}:
+            return True  # "(AST/SGOT)", and "AST, ALT (SGOT/SGPT)": the names of a list, this one among them
+        method = lookup_method(abbrev)
+        return method is not None and load_methods()[method].measures(concept.id)
 
     def _lists_the_same(self, alias: str, concept: Concept) -> bool:
         """"Hemoglobin (Hb or Hgb)", "transaminases (SGOT and/or SGPT)": an alias that lists

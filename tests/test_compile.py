@@ -1527,3 +1527,30 @@ def test_common_primary_cancers(text: str, canonical: str) -> None:
 
     p = resolve_item(text, "inclusion")
     assert p is not None and render(p) == canonical
+
+
+@pytest.mark.parametrize(("text", "canonical"), [
+    # an abbreviation in parentheses: the name's letters in order from one of its words ...
+    ("Estimated creatinine clearance (CrCL) ≥ 60 mL/min", "creatinine_clearance ≥ 60 mL/min"),
+    ("ECOG performance status (PS) ≤ 1", "ecog ≤ 1"),
+    # ... another name of the concept, names of a list it is among, or how it is measured
+    ("Aspartate aminotransferase (AST/SGOT) ≤ 3 x ULN", "ast ≤ 3 × ULN"),
+    ("AST, ALT (SGOT/SGPT) ≤ 2.5 x ULN", "(ast ≤ 2.5 × ULN and alt ≤ 2.5 × ULN)"),
+    ("QTc (Fridericia) ≤ 470 ms", "qtc ≤ 470 ms by fridericia"),
+    ("Glycosylated haemoglobin (HbA1C) ≤ 7.0%", "hba1c ≤ 7 %"),
+])
+def test_an_abbreviation_that_repeats_the_name(text: str, canonical: str) -> None:
+    from screening.compile import canonical as render
+
+    p = resolve_item(text, "inclusion")
+    assert p is not None and render(p) == canonical
+
+
+@pytest.mark.parametrize("text", [
+    # dev corpus: an abbreviation of a narrower disease; read as "lymphoma", any lymphoma would pass
+    "lymphoma (SLL)",
+    # dev corpus: the name says AST, its abbreviation ALT: which is meant?
+    "Serum glutamic oxaloacetic transaminase (SGPT) ≤ 3 x ULN",
+])
+def test_an_abbreviation_that_names_something_else_is_for_a_person(text: str) -> None:
+    assert isinstance(resolve_item(text, "inclusion"), NeedsReview)
