@@ -1198,6 +1198,13 @@ class Resolver:
         for p in pending:  # a lab named with no bound at all
             preds.append(self.review(p.span, f"{p.subject.text!r} has no threshold"))
         text = self.quote(node.span)
+        if len(preds) > 1 and all(isinstance(p, NeedsReview) for p in preds) \
+                and all(isinstance(p, Unparsed | Presence) for p in parts) and self._sex_of_person_lead(node) is None:
+            # "Any other clinically significant disease or condition that the investigator believes
+            # may affect …": no part is understood, and a person reads the clause whole
+            unread = preds[0]
+            assert isinstance(unread, NeedsReview)
+            return self.review(node.span, f"no part is understood ({unread.reason}, and {len(preds) - 1} more)")
         if preds and isinstance(preds[0], NeedsReview) and isinstance(parts[0], Unparsed | Presence) \
                 and any(isinstance(p, PresenceCheck) for p in preds[1:]):
             # "No previous chemotherapy and radiotherapy": the words of an unreadable first part

@@ -110,11 +110,10 @@ def test_judgement_criteria_are_needs_review_quoting_the_text(cid: str) -> None:
 
 
 def test_review_spans_index_the_trial_text() -> None:
-    reviews = [l for l in leaves(crit(SEED, "exclusion.15")) if isinstance(l, NeedsReview)]
-    assert reviews and all(SEED.source[r.span.start:r.span.end] == r.text for r in reviews)
-    # together they quote the whole clause: from "Any other" to "the ICF"
-    text = " ".join(SEED.source[reviews[0].span.start:reviews[-1].span.end].split())
-    assert text.startswith("Any other clinically significant disease") and text.endswith("signing of the ICF")
+    (r,) = [l for l in leaves(crit(SEED, "exclusion.15")) if isinstance(l, NeedsReview)]
+    assert SEED.source[r.span.start:r.span.end] == r.text
+    # one review quoting the whole clause, though "of the" lets it parse into three unknown parts
+    assert r.text.startswith("Any other clinically significant disease") and r.text.endswith("signing of the ICF")
 
 
 def test_every_item_has_a_criterion() -> None:
@@ -1554,3 +1553,12 @@ def test_an_abbreviation_that_repeats_the_name(text: str, canonical: str) -> Non
 ])
 def test_an_abbreviation_that_names_something_else_is_for_a_person(text: str) -> None:
     assert isinstance(resolve_item(text, "inclusion"), NeedsReview)
+
+
+def test_a_list_of_which_no_part_is_understood_is_one_review() -> None:
+    p = resolve_item("Any other clinically significant disease or condition that the investigator believes may "
+                     "affect protocol compliance or affect the patient's signing of the ICF.", "exclusion")
+    assert isinstance(p, NeedsReview) and p.reason.startswith("no part is understood")
+    # a sex before it still decides for the other sex (an exclusion for women only)
+    p = resolve_item("Women who are unwilling or unable to use an acceptable contraceptive method", "exclusion")
+    assert isinstance(p, AllOf) and isinstance(p.children[0], CategoryCheck)
