@@ -199,21 +199,25 @@ class Resolver:
         named = self.vocab.lookup(abbrev)
         if named is not None:
             return named.id == concept.id
-        parts = [p for p in _ALIAS_LIST.split(abbrev.strip()) if p.strip()]
-        named_parts = [self.vocab.lookup(p) for p in parts]
-        if len(parts) > 1 and all(named_parts) and concept.id in {c.id for c in named_parts if c is not None}:
+        listed = self._listed_concepts(abbrev)
+        if listed and None not in listed and concept.id in listed:
             return True  # "(AST/SGOT)", and "AST, ALT (SGOT/SGPT)": the names of a list, this one among them
         method = lookup_method(abbrev)
         return method is not None and load_methods()[method].measures(concept.id)
 
+    def _listed_concepts(self, alias: str) -> set[str | None]:
+        """The concepts an alias that lists names names ("SGOT and/or SGPT": AST and ALT; None for
+        a name the vocabulary does not know); empty for an alias of one name."""
+        parts = [p for p in _ALIAS_LIST.split(alias.strip()) if p.strip()]
+        if len(parts) < 2:
+            return set()
+        return {c.id if c is not None else None for c in map(self.vocab.lookup, parts)}
+
     def _lists_the_same(self, alias: str, concept: Concept) -> bool:
         """"Hemoglobin (Hb or Hgb)", "transaminases (SGOT and/or SGPT)": an alias that lists
         names, each of the same concept, or together every lab of its panel."""
-        parts = [p for p in _ALIAS_LIST.split(alias.strip()) if p.strip()]
-        if len(parts) < 2:
-            return False
-        named = {c.id if c is not None else None for c in map(self.vocab.lookup, parts)}
-        return named == {concept.id} or (bool(concept.panel) and named == set(concept.panel))
+        named = self._listed_concepts(alias)
+        return bool(named) and (named == {concept.id} or (bool(concept.panel) and named == set(concept.panel)))
 
     def member_named(self, name: Name, concept: Concept) -> str | None:
         """The member drug a name stands for ("warfarin" in the anticoagulant class), if any."""

@@ -33,6 +33,15 @@ def numeric(p: Predicate) -> dict[str, tuple[str, float, str | None, str | None]
             for l in leaves(p) if isinstance(l, NumericCheck)}
 
 
+def reads_as(text: str, section: str) -> str:
+    """The canonical compiled form of one criterion."""
+    from screening.compile import canonical
+
+    p = resolve_item(text, section)
+    assert p is not None
+    return canonical(p)
+
+
 def test_inclusion_5_every_lab_threshold() -> None:
     p = crit(SEED, "inclusion.5")
     assert not [l for l in leaves(p) if isinstance(l, NeedsReview)]  # fully structured
@@ -1279,10 +1288,7 @@ def test_an_allergy_run_on_with_other_items_is_not_read() -> None:
     ("ECOG performance status ≤2 (See APPENDIX A)", "ecog ≤ 2"),
 ])
 def test_a_reference_to_an_appendix_after_a_bound_is_read_past(text: str, canonical: str) -> None:
-    from screening.compile import canonical as render
-
-    p = resolve_item(text, "inclusion")
-    assert p is not None and render(p) == canonical
+    assert reads_as(text, "inclusion") == canonical
 
 
 def test_a_reference_to_an_appendix_after_a_drug_class_stays_for_review() -> None:
@@ -1295,13 +1301,12 @@ def test_transaminases_bound_each_of_ast_and_alt(tmp_path: Path) -> None:
     """"Transaminases" names AST and ALT together (vocabulary `panel`): a requirement holds for
     each of them; an exclusion above the bound excludes when either one is above."""
     from screening import screen
-    from screening.compile import canonical as render
     from screening.errors import InputError
 
-    p = resolve_item("Transaminases ≤ 3 times upper limit of normal (ULN)", "inclusion")
-    assert p is not None and render(p) == "(ast ≤ 3 × ULN and alt ≤ 3 × ULN)"
-    p = resolve_item("Hepatic transaminases (AST or ALT) ≥3 x upper limit of normal (ULN)", "exclusion")
-    assert p is not None and render(p) == "(ast ≥ 3 × ULN or alt ≥ 3 × ULN)"
+    assert reads_as("Transaminases ≤ 3 times upper limit of normal (ULN)", "inclusion") == \
+        "(ast ≤ 3 × ULN and alt ≤ 3 × ULN)"
+    assert reads_as("Hepatic transaminases (AST or ALT) ≥3 x upper limit of normal (ULN)", "exclusion") == \
+        "(ast ≥ 3 × ULN or alt ≥ 3 × ULN)"
     trial = _trial(tmp_path, """Inclusion Criteria:
 1. Transaminases ≤ 3 × ULN
 Exclusion Criteria:
@@ -1355,10 +1360,7 @@ def test_transaminases_read_only_below_or_above_a_bound(text: str) -> None:
      "(ast ≤ 3 × ULN and alt ≤ 3 × ULN)"),
 ])
 def test_aliases_that_list_names_and_the_upper_normal_limit(text: str, canonical: str) -> None:
-    from screening.compile import canonical as render
-
-    p = resolve_item(text, "inclusion")
-    assert p is not None and render(p) == canonical
+    assert reads_as(text, "inclusion") == canonical
 
 
 def test_an_alias_that_names_another_concept_is_not_read_past() -> None:
@@ -1425,10 +1427,7 @@ a. Hemoglobin ≥ 9.0 g/dL
     ("Serum calcium corrected for albumin > 12 mg/dL", "corrected_calcium > 2.99416 mmol/L"),
 ])
 def test_a_method_before_the_bound_and_names_with_corrected_for(text: str, canonical: str) -> None:
-    from screening.compile import canonical as render
-
-    p = resolve_item(text, "exclusion")
-    assert p is not None and render(p) == canonical
+    assert reads_as(text, "exclusion") == canonical
 
 
 @pytest.mark.parametrize("text", [
@@ -1450,10 +1449,7 @@ def test_a_method_before_the_bound_that_cannot_be_read(text: str) -> None:
      "has other malignancy within 5 years except (cervical_carcinoma_in_situ, basal_cell_skin_cancer)"),
 ])
 def test_of_the_inside_a_name(text: str, canonical: str) -> None:
-    from screening.compile import canonical as render
-
-    p = resolve_item(text, "exclusion")
-    assert p is not None and render(p) == canonical
+    assert reads_as(text, "exclusion") == canonical
 
 
 @pytest.mark.parametrize(("text", "canonical"), [
@@ -1468,10 +1464,7 @@ def test_of_the_inside_a_name(text: str, canonical: str) -> None:
     ("Immunotherapy within 4 weeks prior to the first dose of BI-1808.", "has immunotherapy within 4 weeks"),
 ])
 def test_more_names_of_the_start_of_the_study(text: str, canonical: str) -> None:
-    from screening.compile import canonical as render
-
-    p = resolve_item(text, "exclusion")
-    assert p is not None and render(p) == canonical
+    assert reads_as(text, "exclusion") == canonical
 
 
 def test_an_event_that_is_no_start_of_the_study_is_for_a_person() -> None:
@@ -1487,12 +1480,10 @@ def test_a_window_shared_by_a_list_keeps_each_items_dose(tmp_path: Path) -> None
     """dev corpus: the window written once at the end is shared by the items before it; sharing
     it once dropped the first item's dose, and any steroid at all excluded."""
     from screening import screen
-    from screening.compile import canonical as render
 
     text = ("Systemic steroids (>10 mg/day of prednisone or its equivalent) or other immunosuppressive therapy "
             "within 2 weeks prior to the first dose of study drug.")
-    p = resolve_item(text, "exclusion")
-    assert p is not None and render(p) == (
+    assert reads_as(text, "exclusion") == (
         "(has systemic_corticosteroid (at a dose >10 mg/day of prednisone or its equivalent) within 2 weeks"
         " or has other immunosuppressant within 2 weeks)")
     trial = _trial(tmp_path, f"Inclusion Criteria:\n1. Age ≥ 18 years\nExclusion Criteria:\n1. {text}\n")
@@ -1522,10 +1513,7 @@ def test_a_complement_in_a_last_item_that_is_a_list_of_its_own(text: str) -> Non
      "(has melanoma (unresectable) or has melanoma (metastatic))"),
 ])
 def test_common_primary_cancers(text: str, canonical: str) -> None:
-    from screening.compile import canonical as render
-
-    p = resolve_item(text, "inclusion")
-    assert p is not None and render(p) == canonical
+    assert reads_as(text, "inclusion") == canonical
 
 
 @pytest.mark.parametrize(("text", "canonical"), [
@@ -1539,10 +1527,7 @@ def test_common_primary_cancers(text: str, canonical: str) -> None:
     ("Glycosylated haemoglobin (HbA1C) ≤ 7.0%", "hba1c ≤ 7 %"),
 ])
 def test_an_abbreviation_that_repeats_the_name(text: str, canonical: str) -> None:
-    from screening.compile import canonical as render
-
-    p = resolve_item(text, "inclusion")
-    assert p is not None and render(p) == canonical
+    assert reads_as(text, "inclusion") == canonical
 
 
 @pytest.mark.parametrize("text", [
