@@ -563,17 +563,16 @@ class Evaluator:
             expl += f" — the reported value {observed_text} cannot decide it"
             missing = f"exact value of {c.label}"
         # exposures that void the value ("without G-CSF within 7 days")
-        exposure_truths = []
+        total = truth
         for exp in check.exposures:
             t, text = self._exposed(exp.concept, exp.days, v.date)
-            # Exposed: the value does not count (unknown), unless it fails even so: these
-            # exposures are supportive care (growth factors, transfusions) that only raise the
-            # value, so a failing value stays failing. Not exposed: the value counts.
-            exposure_truths.append(Truth.TRUE if t is Truth.FALSE else Truth.UNKNOWN)
             expl += f"; {text}"
-            if t is not Truth.FALSE and missing is None and truth is Truth.TRUE:
-                missing = f"{self.vocab.get(exp.concept).label} in the {exp.days:g} days before the {c.label}"
-        total = and_(truth, all_of(exposure_truths)) if exposure_truths else truth
+            if t is Truth.FALSE:  # not exposed: the value counts
+                continue
+            if kept_under_support(check, self.vocab.get(exp.concept).supports) is not truth:
+                if total is not Truth.UNKNOWN and missing is None:
+                    missing = f"{self.vocab.get(exp.concept).label} in the {exp.days:g} days before the {c.label}"
+                total = Truth.UNKNOWN
         out.append(CheckResult(
             concept=check.concept, status=_status(total), observed=v.observed, observed_unit=v.unit,
             value=round(compared, 6), unit=(f"× {check.limit.upper()}" if check.limit else c.unit),
@@ -918,6 +917,15 @@ _DERIVATIONS: dict[str, Callable[[Evaluator], tuple[Value | None, str | None]]] 
 _DERIVATION_INPUTS: dict[str, tuple[str, ...]] = {
     "cockcroft_gault": ("creatinine", "age", "body_weight", "sex", "height"),
 }
+
+
+def kept_under_support(check: NumericCheck, supports: tuple[str, ...]) -> Truth | None:
+    """The truth a value measured after an exposure still shows, if any. Supportive care that
+    raises this lab (vocabulary `supports`) leaves a value below a floor below it, and one under a
+    ceiling under it, whatever the patient's own value; after any other exposure it shows none."""
+    if check.concept not in supports or check.upper is not None:
+        return None
+    return {">": Truth.FALSE, ">=": Truth.FALSE, "<": Truth.TRUE, "<=": Truth.TRUE}.get(check.op)
 
 
 def _compare(value: float, op: str, bound: float, comparator: str | None, upper: float | None) -> Truth:

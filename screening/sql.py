@@ -22,7 +22,8 @@ from .cohort import (
 )
 from .compile import CompiledCriterion, CompiledTrial
 from .errors import InputError
-from .evaluate import _DERIVATION_INPUTS, check_inputs, her2_codes
+from .evaluate import _DERIVATION_INPUTS, check_inputs, her2_codes, kept_under_support
+from .logic import Truth
 from .nodes import AllOf, AnyOf, CategoryCheck, NeedsReview, Not, NumericCheck, Predicate, PresenceCheck
 from .notes import derivations, load_methods, method_spellings, says_qualifier, scale_conversions
 from .units import conversion_factor
@@ -450,11 +451,14 @@ class CohortQuery:
         else:
             truth = self._compare(value, check.op, check.threshold, check.upper)
         if check.exposures:
-            clear = [self._not_exposed(e.concept, e.days, date) for e in check.exposures]
-            truth = f"LEAST({truth}, CASE WHEN {' AND '.join(clear)} THEN {T} ELSE {U} END)"
-            for k, e in enumerate(check.exposures):  # the first exposure not ruled out is asked for
-                ruled_out = "".join(f" AND {x}" for x in clear[:k])
-                self._reasons.append((f"{usable}{ruled_out} AND NOT {clear[k]}",
+            # the evaluator's rule: an exposure not ruled out voids the value, unless it is care
+            # that raises this lab and the value is already on the side it cannot have moved it to
+            ok = [f"({self._not_exposed(e.concept, e.days, date)} OR {self._kept(check, truth, e.concept)})"
+                  for e in check.exposures]
+            truth = f"CASE WHEN {' AND '.join(ok)} THEN {truth} ELSE {U} END"
+            for k, e in enumerate(check.exposures):  # the first exposure that voids it is asked for
+                before = "".join(f" AND {x}" for x in ok[:k])
+                self._reasons.append((f"{usable}{before} AND NOT {ok[k]}",
                                       f"{self.vocab.get(e.concept).label} in the {e.days:g} days before the {c.label}"))
         cases.append(f"WHEN {usable} THEN {truth}")
         if not check.limit:
@@ -462,6 +466,11 @@ class CohortQuery:
             if alternative:
                 cases.append(alternative)
         return f"CASE {' '.join(cases)} ELSE {U} END"
+
+    def _kept(self, check: NumericCheck, truth: str, exposure: str) -> str:
+        """The evaluator's ``kept_under_support``: the value's truth holds after this exposure."""
+        kept = kept_under_support(check, self.vocab.get(exposure).supports)
+        return "FALSE" if kept is None else f"{truth} = {T if kept is Truth.TRUE else F}"
 
     def _no_value(self, check: NumericCheck | CategoryCheck) -> str:
         """When the patient has no value: a formula (Cockcroft-Gault) or another scale (Karnofsky)."""
@@ -499,7 +508,6 @@ class CohortQuery:
     @staticmethod
     def _py_compare(x: float, check: NumericCheck) -> str:
         from .evaluate import _compare
-        from .logic import Truth
         t = _compare(x, check.op, check.threshold, None, check.upper)
         return T if t is Truth.TRUE else F if t is Truth.FALSE else U
 

@@ -93,11 +93,12 @@ _KEYS = frozenset(
         "pair",
         "panel",
         "by_unit",
+        "supports",
     }
 )
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _LOINC = re.compile(r"^\d{1,7}-\d$")
-_CACHE_VERSION = "8"
+_CACHE_VERSION = "9"
 _CACHE_KEEP = 4
 
 K = TypeVar("K")
@@ -184,6 +185,10 @@ class Concept:
     # other labs the same words name when the value's unit is theirs and not this one's:
     # "creatinine clearance ≥ 60 mL/min/1.73 m²" is a clearance per body surface area
     by_unit: tuple[str, ...] = ()
+    # for supportive care (transfusions, growth factors): the labs it raises, and never lowers. A
+    # value measured after it may be above the patient's own, so a bound it voids ("without
+    # transfusion within 7 days") still decides on the side the care cannot have moved it to
+    supports: tuple[str, ...] = ()
 
     @property
     def dated(self) -> bool:
@@ -373,6 +378,9 @@ def _build_index(concepts: Mapping[str, Concept]) -> dict[str, Any]:
         if concept.by_unit and (concept.kind != "lab" or any(
                 o not in concepts or concepts[o].kind != "lab" for o in concept.by_unit)):
             raise _fail(cid, f"by_unit {list(concept.by_unit)!r} must name labs, for a lab")
+        if concept.supports and (concept.kind not in ("medication_class", "procedure") or any(
+                o not in concepts or concepts[o].kind != "lab" for o in concept.supports)):
+            raise _fail(cid, f"supports {list(concept.supports)!r} must name labs, for a therapy or procedure")
         if concept.quantity is not None and (concept.quantity not in concepts
                                              or concepts[concept.quantity].kind != "lab"):
             raise _fail(cid, f"quantity {concept.quantity!r} is not a lab")
@@ -795,6 +803,7 @@ def _concept(cid: str, body: Any) -> Concept:
         pair=_strings(cid, "pair", body.get("pair", [])),
         panel=_strings(cid, "panel", body.get("panel", [])),
         by_unit=_strings(cid, "by_unit", body.get("by_unit", [])),
+        supports=_strings(cid, "supports", body.get("supports", [])),
     )
     _check_kind(concept)
     return concept
@@ -920,6 +929,7 @@ def _concept_from_json(data: Mapping[str, Any]) -> Concept:
         pair=tuple(data.get("pair", ())),
         panel=tuple(data.get("panel", ())),
         by_unit=tuple(data.get("by_unit", ())),
+        supports=tuple(data.get("supports", ())),
     )
 
 

@@ -290,3 +290,27 @@ def test_a_method_column_says_which_qtc_formula_a_value_was_measured_by(tmp_path
                    "P4": ("not_met", "not_met"), "P5": ("error", "error")}
     with pytest.raises(InputError, match="takes no unit"):
         read_cohort_header(write_csv(tmp_path / "d.csv", ["patient_id", "qtc_method [ms]"], []))
+
+
+def test_supportive_care_keeps_only_the_side_it_cannot_have_moved_in_a_cohort(tmp_path: Path) -> None:
+    from screening.rules import trial_from_text
+
+    trial = compile_trial(trial_from_text(
+        "Inclusion Criteria:\n- Hemoglobin ≥ 9 g/dL without transfusion within 7 days\n"
+        "Exclusion Criteria:\n- Platelet count < 50 × 10^9/L without platelet transfusion within 7 days\n",
+        nct_id="NCT00000003"))
+    header = ["patient_id", "hemoglobin [g/dL]", "hemoglobin_date", "platelets [10^9/L]", "platelets_date",
+              "platelet_transfusion", "platelet_transfusion_date", "transfusion"]
+    # labs on 10-30; a transfusion on 10-28 is 2 days before them, within 7
+    rows = [["P1", "8.5", "2026-10-30", "30", "2026-10-30", "yes", "2026-10-28", ""],
+            ["P2", "10", "2026-10-30", "80", "2026-10-30", "yes", "2026-10-28", ""],
+            ["P3", "10", "2026-10-30", "80", "2026-10-30", "no", "", "no"]]
+    path = write_csv(tmp_path / "c.csv", header, rows)
+    run_batch(trial, None, path, tmp_path / "out.csv", as_of=AS_OF, progress=False)
+    got = {r["patient_id"]: (r["inclusion.1"], r["exclusion.1"]) for r in read_results(tmp_path / "out.csv")}
+    # P1: Hb 8.5 < 9 stays failing after a transfusion (of platelets, a kind of transfusion): not met;
+    #     platelets 30 < 50 stay under 50 without it: the exclusion holds (an exclusion that holds is
+    #     "not_met" for the row)
+    # P2: Hb 10 and platelets 80 may both be the transfusion's own doing: unknown, unknown
+    # P3: no transfusion of any kind: Hb 10 ≥ 9 met; platelets 80 ≥ 50, the exclusion does not hold: met
+    assert got == {"P1": ("not_met", "not_met"), "P2": ("unknown", "unknown"), "P3": ("met", "met")}

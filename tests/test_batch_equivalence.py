@@ -98,6 +98,8 @@ Exclusion Criteria:
 - Total bilirubin > 2 x ULN
 - Direct bilirubin > 1.5 x ULN in patients with Gilbert's syndrome
 - BP > 160/100
+- Platelet count < 50 × 10^9/L without platelet transfusion within 7 days
+- Hemoglobin < 8 g/dL without G-CSF within 14 days
 - Inflammatory breast cancer
 - NYHA class III or IV
 - HIV, hepatitis B or C

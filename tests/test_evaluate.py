@@ -327,3 +327,43 @@ def test_absence_of_one_drug_does_not_show_absence_of_its_class() -> None:
     p["medications"].append({"drug_class": "G-CSF", "present": False})
     anc = check(screen(TRIAL, p, cohort="phase_ib"), "inclusion.5", "anc")
     assert anc.status == "met"
+
+
+_SUPPORT_TRIAL = """Inclusion Criteria:
+- Hemoglobin ≥ 9 g/dL without transfusion within 7 days
+- Platelet count ≥ 100 × 10^9/L without G-CSF within 7 days
+Exclusion Criteria:
+- Platelet count < 50 × 10^9/L without platelet transfusion within 7 days
+"""
+
+
+@pytest.mark.parametrize("hemoglobin, platelets, care, expected", [
+    # transfusion on 11-14, labs on 11-17: 3 days, within 7. Hb 8.5 < 9 fails, and a transfusion
+    # only raises Hb, so the patient's own Hb is lower still: not met
+    (8.5, 150, {"name": "red blood cell transfusion", "date": "2026-11-14"}, ("not_met", None, None)),
+    # Hb 10 ≥ 9 may be the transfusion's: unknown
+    (10.0, 150, {"name": "red blood cell transfusion", "date": "2026-11-14"}, ("unknown", None, None)),
+    # platelets 80 ≥ 50 after a platelet transfusion: the patient's own count may be below 50, so
+    # the exclusion cannot be ruled out (it was read "not met" before: a wrong "eligible")
+    (12.0, 80, {"name": "platelet transfusion", "date": "2026-11-14"}, (None, None, "unknown")),
+    # platelets 30 < 50 after one: lower still without it, the exclusion holds
+    (12.0, 30, {"name": "platelet transfusion", "date": "2026-11-14"}, (None, None, "met")),
+    # G-CSF raises neutrophils, not platelets: a platelet count of 80 after it shows nothing either way
+    (12.0, 80, {"name": "filgrastim", "start_date": "2026-11-14", "end_date": "2026-11-14"}, (None, "unknown", None)),
+])
+def test_supportive_care_keeps_only_the_side_it_cannot_have_moved(
+        hemoglobin: float, platelets: float, care: dict[str, str], expected: tuple[str | None, ...]) -> None:
+    from screening.rules import TrialFile
+
+    trial = load_trial(TrialFile.model_validate({"criteria": _SUPPORT_TRIAL,
+                                                 "trial": {"nct_id": "NCT00000003", "title": "t"}}))
+    p = {"patient_id": "x", "as_of": "2026-11-20", "complete_records": ["medications", "procedures"],
+         "observations": [{"concept": "hemoglobin", "value": hemoglobin, "unit": "g/dL", "date": "2026-11-17"},
+                          {"concept": "platelets", "value": platelets, "unit": "10^9/L", "date": "2026-11-17"}],
+         "procedures" if "transfusion" in care["name"] else "medications": [care]}
+    r = screen(trial, p)
+    checks = [check(r, "inclusion.1", "hemoglobin"), check(r, "inclusion.2", "platelets"),
+              check(r, "exclusion.1", "platelets")]
+    for got, want in zip(checks, expected, strict=True):
+        if want is not None:
+            assert got.status == want, got.explanation
