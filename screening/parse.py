@@ -521,9 +521,20 @@ class _ToNodes(Transformer[Token, Any]):
     # --- exposures and notes
     @v_args(meta=True)
     def exposure(self, meta: Any, items: list[Any]) -> tuple[Exposure, ...]:
-        names, number, unit = items
-        dur = Duration(span=Span(self._tspan(number).start, self._tspan(unit).end),
-                       value=_number(number), unit=_TIME_UNITS[str(unit).lower()])
+        names, number, unit, *anchor = items
+        dur = Duration(span=Span(self._tspan(number).start, (anchor[0].span if anchor else self._tspan(unit)).end),
+                       value=_number(number), unit=_TIME_UNITS[str(unit).lower()],
+                       anchor=anchor[0] if anchor else None)
+        return tuple(Exposure(span=self._span(meta), exposure=n, within=dur) for n in names)
+
+    @v_args(meta=True)
+    def exposure_before(self, meta: Any, items: list[Any]) -> tuple[Exposure, ...]:
+        # "without G-CSF ≤ 14 days prior to registration"
+        names, window, anchor = items
+        m = re.search(r"(\d+(?:\.\d+)?)\s*([A-Za-z]+)", str(window))
+        assert m is not None
+        dur = Duration(span=Span(self._tspan(window).start, anchor.span.end), value=float(m.group(1)),
+                       unit=_TIME_UNITS[m.group(2).lower()], anchor=anchor)
         return tuple(Exposure(span=self._span(meta), exposure=n, within=dur) for n in names)
 
     def exposure_names(self, items: list[Name]) -> tuple[Name, ...]:

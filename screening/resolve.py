@@ -1320,9 +1320,13 @@ class Resolver:
                                          written=note.text))
         exposures: list[ExposureWindow] = []
         for exp in node.exposures:
-            concept = self.concept_of(exp.exposure)
+            concept = self.concept_of(exp.exposure) or self.concept_of(_EXPOSURE_WORDS.sub("", exp.exposure.text))
             if concept is None or concept.kind not in {"medication_class", "procedure"}:
                 return self.review(node.span, f"unknown exposure {exp.exposure.text!r}")
+            anchor = exp.within.anchor
+            if anchor is not None and not is_reference_event(anchor.text):
+                return self.review(node.span, f"the window of {exp.exposure.text!r} is counted from "
+                                              f"{anchor.text!r}, which is not a known reference event")
             if not any(e.concept == concept.id and e.days == exp.within.days for e in exposures):
                 exposures.append(ExposureWindow(concept=concept.id, days=exp.within.days,
                                                 text=self.quote(exp.span)))
@@ -1902,6 +1906,10 @@ def _and_qualifier(qualifier: str | None, more: str) -> str:
     return f"{qualifier}, {more}" if qualifier else more
 
 
+# "without (the) use of G-CSF", "without G-CSF support", "no transfusion allowed within 3 days":
+# after "without", the words around the drug or procedure say no more than its name
+_EXPOSURE_WORDS = re.compile(r"^\s*(?:the\s+)?(?:use|support|administration|receipt)\s+of\s+(?=\S)"
+                             r"|(?<=\S)\s+(?:support|allowed|permitted|given|use)\s*$", re.I)
 _KIND_OF = re.compile(r"\s*(?:any\s+)?(?:other\s+)?(?:forms?|types?|kinds?)\s+of\s+(?=\S)", re.I)
 
 

@@ -1547,3 +1547,33 @@ def test_a_list_of_which_no_part_is_understood_is_one_review() -> None:
     # a sex before it still decides for the other sex (an exclusion for women only)
     p = resolve_item("Women who are unwilling or unable to use an acceptable contraceptive method", "exclusion")
     assert isinstance(p, AllOf) and isinstance(p.children[0], CategoryCheck)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the support's window may name the start of the study; 2 weeks = 14 days
+    ("Platelets ≥100,000/ μL (without transfusion within 2 weeks prior to Cycle 1, Day 1).",
+     "platelets ≥ 100 10^9/L without transfusion within 14 days"),
+    ("Hemoglobin (Hb) >= 9 g/dL with no blood transfusion within 2 weeks prior to treatment initiation",
+     "hemoglobin ≥ 90 g/L without rbc_transfusion within 14 days"),
+    # "in (the) N weeks prior to", and the words around the drug ("use of", "support")
+    ("Platelet count ≥ 75 × 10^9/L without transfusion in 2 weeks prior to study entry.",
+     "platelets ≥ 75 10^9/L without transfusion within 14 days"),
+    ("Absolute neutrophil count ≥ 1.5 × 10^9/L without growth factor support in the 2 weeks prior to study entry",
+     "anc ≥ 1.5 10^9/L without gcsf within 14 days"),
+    # 4 weeks = 28 days
+    ("Absolute neutrophil count (ANC) ≥ 1500/mm3 (without use of G-CSF 4 weeks prior to enrollment).",
+     "anc ≥ 1.5 10^9/L without gcsf within 28 days"),
+    ("Hemoglobin ≥ 8 g/dL (no transfusion allowed within 3 days prior to registration)",
+     "hemoglobin ≥ 80 g/L without transfusion within 3 days"),
+    # a window from another event is not the result's: review
+    ("ANC ≥ 1500/mm3 (without G-CSF within 7 days prior to surgery)", "needs review"),
+    # "Cycle 1, Day 1" and "in the N months prior to" bound events too
+    ("Major surgical procedure within 28 days prior to Cycle 1, Day 1", "has major_surgery within 28 days"),
+    ("Myocardial infarction during the 6 months before registration", "has myocardial_infarction within 6 months"),
+])
+def test_windows_from_the_start_of_the_study(text: str, expected: str) -> None:
+    got = reads_as(text, "exclusion")
+    if expected == "needs review":
+        assert got.startswith("[needs review") and "not a known reference event" in got, got
+    else:
+        assert got == expected
