@@ -569,7 +569,8 @@ class Evaluator:
             expl += f"; {text}"
             if t is Truth.FALSE:  # not exposed: the value counts
                 continue
-            if kept_under_support(check, self.vocab.get(exp.concept).supports) is not truth:
+            kept = check.kept_under_support(self.vocab.get(exp.concept).supports)
+            if kept is None or truth is not (Truth.TRUE if kept else Truth.FALSE):
                 if total is not Truth.UNKNOWN and missing is None:
                     missing = f"{self.vocab.get(exp.concept).label} in the {exp.days:g} days before the {c.label}"
                 total = Truth.UNKNOWN
@@ -917,15 +918,6 @@ _DERIVATIONS: dict[str, Callable[[Evaluator], tuple[Value | None, str | None]]] 
 _DERIVATION_INPUTS: dict[str, tuple[str, ...]] = {
     "cockcroft_gault": ("creatinine", "age", "body_weight", "sex", "height"),
 }
-
-
-def kept_under_support(check: NumericCheck, supports: tuple[str, ...]) -> Truth | None:
-    """The truth a value measured after an exposure still shows, if any. Supportive care that
-    raises this lab (vocabulary `supports`) leaves a value below a floor below it, and one under a
-    ceiling under it, whatever the patient's own value; after any other exposure it shows none."""
-    if check.concept not in supports or check.upper is not None:
-        return None
-    return {">": Truth.FALSE, ">=": Truth.FALSE, "<": Truth.TRUE, "<=": Truth.TRUE}.get(check.op)
 
 
 def _compare(value: float, op: str, bound: float, comparator: str | None, upper: float | None) -> Truth:

@@ -118,7 +118,7 @@ class Exposure:
 
     span: Span
     exposure: Name
-    within: Duration
+    within: Duration | None  # None: no window is written ("(without transfusions)")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -276,6 +276,16 @@ class NumericCheck:
     # "≤ 1.5 × ULN for age": the limit is the lab's own (age-specific) reference range; the
     # vocabulary's adult default never stands in for it
     for_age: bool = False
+
+    def kept_under_support(self, supports: tuple[str, ...]) -> bool | None:
+        """Whether a value measured after an exposure still shows this check's truth, and
+        which one (None: it shows nothing). Supportive care that raises this lab (vocabulary
+        `supports`) leaves a value below a floor below it (False stays) and one under a ceiling
+        under it (True stays), whatever the patient's own value; after any other exposure the
+        value shows nothing."""
+        if self.concept not in supports or self.upper is not None:
+            return None
+        return {">": False, ">=": False, "<": True, "<=": True}.get(self.op)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -540,6 +540,13 @@ class _ToNodes(Transformer[Token, Any]):
     def exposure_names(self, items: list[Name]) -> tuple[Name, ...]:
         return tuple(items)
 
+    def open_names(self, items: list[Name]) -> tuple[Name, ...]:
+        return tuple(items)
+
+    @v_args(meta=True)
+    def open_exposures(self, meta: Any, items: list[tuple[Name, ...]]) -> tuple[Exposure, ...]:
+        return tuple(Exposure(span=self._span(meta), exposure=n, within=None) for n in items[0])
+
     def exposure_list(self, items: list[tuple[Exposure, ...]]) -> tuple[Exposure, ...]:
         return tuple(e for group in items for e in group)
 
@@ -1388,6 +1395,36 @@ def _with_method_before_bound(text: str, offset: int) -> Syntax | None:
     return dataclasses.replace(node, notes=(*node.notes, method))
 
 
+# "ANC ≥ 1500/µL without G-CSF support", "Platelets ≥ 100,000/µL without transfusion": support with
+# no window at the end of a bound, read where the grammar fails (in parentheses the grammar reads
+# it; "for patients without liver metastases" and "by echocardiogram without Doppler" it reads too)
+_OPEN_SUPPORT = re.compile(r",?\s+(?P<either>with\s+or\s+)?(?P<without>without)\s+(?P<names>[A-Za-z][^()\[\]\d<>≤≥;,.]*?)\s*\.?\s*$", re.I)
+_OPEN_SUPPORT_JOIN = re.compile(r"\s+(?:and/or|or|nor|and)\s+|\s*/\s*", re.I)
+
+
+def _with_open_support(text: str, offset: int) -> Syntax | None:
+    """One threshold followed by "without" and the support it must be reached without, with no
+    window; None for anything else."""
+    m = _OPEN_SUPPORT.search(text)
+    if m is None or not re.search(r"[\d<>≤≥]", text[:m.start()]):
+        return None
+    node = parse_clause(text[:m.start()], offset)
+    if not isinstance(node, Threshold) or node.exposures or node.recency is not None:
+        return None
+    if m["either"]:  # "Hemoglobin ≥ 9 g/dL with or without transfusions": the bound alone
+        return dataclasses.replace(node, span=Span(offset, offset + len(text.rstrip())))
+    exposures = []
+    start = m.start("names")
+    for part in re.split(f"({_OPEN_SUPPORT_JOIN.pattern})", m["names"], flags=re.I):
+        if part and not _OPEN_SUPPORT_JOIN.fullmatch(part) and part.strip():
+            lead = len(part) - len(part.lstrip())
+            name = Name(span=Span(offset + start + lead, offset + start + len(part.rstrip())), text=part.strip())
+            exposures.append(Exposure(span=Span(offset + m.start("without"), offset + m.end("names")),
+                                      exposure=name, within=None))
+        start += len(part)
+    return dataclasses.replace(node, span=Span(offset, offset + len(text.rstrip())), exposures=tuple(exposures))
+
+
 # Shapes read before the grammar, in this order: each reads what its note or clause leaves and
 # returns None when the text is not its shape
 _READERS_BEFORE_THE_GRAMMAR = (
@@ -1442,7 +1479,7 @@ def parse_clause(text: str, offset: int = 0) -> Syntax:
         return Unparsed(span=span, text=written, reason=f"not understood: {err.orig_exc}")
     except LarkError as err:
         listed = _group_named_by_a_result(text, offset) or _threshold_list(text, offset) \
-            or _list_after_the_person(text, offset)
+            or _list_after_the_person(text, offset) or _with_open_support(text, offset)
         return listed if listed is not None else Unparsed(span=span, text=written, reason=_describe(err))
     except (ValueError, KeyError, RecursionError) as err:
         return Unparsed(span=span, text=written, reason=f"not understood: {err}")

@@ -9,6 +9,7 @@ not know) becomes a ``NeedsReview`` leaf that quotes the text and says why: neve
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import math
 import re
@@ -24,6 +25,7 @@ from .nodes import (
     CategoryCheck,
     Comparison,
     Duration,
+    Exposure,
     ExposureWindow,
     GroupRequirement,
     Negation,
@@ -1269,6 +1271,8 @@ class Resolver:
     # ------------------------------------------------------------------ thresholds
     def threshold(self, node: Threshold, subjects: tuple[Name, ...], any_subject: bool = False) -> Predicate:
         pred = self._threshold(node, subjects, any_subject)
+        if not isinstance(pred, NeedsReview):
+            pred = self.open_support(node, pred)
         if node.recency is None or isinstance(pred, NeedsReview):
             return pred
         recency = node.recency
@@ -1286,6 +1290,34 @@ class Resolver:
                 return self.review(node.span, f"{c.label} is not a dated result: how recent it must be "
                                               "is for a person")
         return _map_checks(pred, lambda c: dataclasses.replace(c, within_days=recency.days))
+
+    def open_support(self, node: Threshold, pred: Predicate) -> Predicate:
+        """"ANC ≥ 1500/µL without G-CSF support", with no window: whether the value was reached
+        without it is for a person, but a value the support can only have raised still shows
+        its side (vocabulary `supports`): a failing floor fails, a ceiling met is met. A check
+        either way, or on a lab the support does not raise, is left whole for review."""
+        opened = [e for e in node.exposures if e.within is None]
+        if not opened:
+            return pred
+        values = [leaf for leaf in leaves(pred) if isinstance(leaf, NumericCheck)]
+        kept = {check.kept_under_support(self._exposure_concept(e).supports) for check in values for e in opened}
+        if not values or len(kept) != 1 or None in kept or any(check.group for check in values) \
+                or any(not isinstance(leaf, (NumericCheck, PresenceCheck, CategoryCheck)) for leaf in leaves(pred)) \
+                or any(isinstance(leaf, CategoryCheck) and self.vocab.get(leaf.concept).kind != "demographic"
+                       for leaf in leaves(pred)):
+            return self.review(node.span, "a bound to be reached without "
+                                          f"{' or '.join(repr(e.exposure.text) for e in opened)}, "
+                                          "with no window written: whether it was is for a person")
+        span = functools.reduce(_cover, (e.span for e in opened))
+        review = self.review(span, f"no window is written for {' or '.join(repr(e.exposure.text) for e in opened)}: "
+                                   "whether the value was reached without it is for a person")
+        joined = AllOf if kept == {False} else AnyOf
+        return joined(span=node.span, text=self.quote(node.span), children=(pred, review))
+
+    def _exposure_concept(self, exp: Exposure) -> Concept:
+        concept = self.concept_of(exp.exposure) or self.concept_of(_EXPOSURE_WORDS.sub("", exp.exposure.text))
+        assert concept is not None  # _threshold has made a review of any other
+        return concept
 
     def _threshold(self, node: Threshold, subjects: tuple[Name, ...], any_subject: bool) -> Predicate:
         method: str | None = None
@@ -1323,6 +1355,8 @@ class Resolver:
             concept = self.concept_of(exp.exposure) or self.concept_of(_EXPOSURE_WORDS.sub("", exp.exposure.text))
             if concept is None or concept.kind not in {"medication_class", "procedure"}:
                 return self.review(node.span, f"unknown exposure {exp.exposure.text!r}")
+            if exp.within is None:
+                continue  # no window: read by open_support, on the checks made here
             anchor = exp.within.anchor
             if anchor is not None and not is_reference_event(anchor.text):
                 return self.review(node.span, f"the window of {exp.exposure.text!r} is counted from "

@@ -22,7 +22,7 @@ from .cohort import (
 )
 from .compile import CompiledCriterion, CompiledTrial
 from .errors import InputError
-from .evaluate import _DERIVATION_INPUTS, check_inputs, her2_codes, kept_under_support
+from .evaluate import _DERIVATION_INPUTS, check_inputs, her2_codes
 from .logic import Truth
 from .nodes import AllOf, AnyOf, CategoryCheck, NeedsReview, Not, NumericCheck, Predicate, PresenceCheck
 from .notes import derivations, load_methods, method_spellings, says_qualifier, scale_conversions
@@ -468,9 +468,9 @@ class CohortQuery:
         return f"CASE {' '.join(cases)} ELSE {U} END"
 
     def _kept(self, check: NumericCheck, truth: str, exposure: str) -> str:
-        """The evaluator's ``kept_under_support``: the value's truth holds after this exposure."""
-        kept = kept_under_support(check, self.vocab.get(exposure).supports)
-        return "FALSE" if kept is None else f"{truth} = {T if kept is Truth.TRUE else F}"
+        """``NumericCheck.kept_under_support`` as SQL: the value's truth holds after this exposure."""
+        kept = check.kept_under_support(self.vocab.get(exposure).supports)
+        return "FALSE" if kept is None else f"{truth} = {T if kept else F}"
 
     def _no_value(self, check: NumericCheck | CategoryCheck) -> str:
         """When the patient has no value: a formula (Cockcroft-Gault) or another scale (Karnofsky)."""

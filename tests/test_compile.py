@@ -1577,3 +1577,40 @@ def test_windows_from_the_start_of_the_study(text: str, expected: str) -> None:
         assert got.startswith("[needs review") and "not a known reference event" in got, got
     else:
         assert got == expected
+
+
+@pytest.mark.parametrize(("text", "section", "expected"), [
+    # no window: the floor still fails below it (support only raises platelets), the rest is a review
+    ("Platelets ≥ 100,000/µL without transfusion.", "inclusion",
+     '(platelets ≥ 100 10^9/L and [needs review: "without transfusion" — no window is written for '
+     "'transfusion': whether the value was reached without it is for a person])"),
+    ("Hemoglobin: >= 10.0 g/dL (without transfusions)", "inclusion",
+     '(hemoglobin ≥ 100 g/L and [needs review: "without transfusions" — no window is written for '
+     "'transfusions': whether the value was reached without it is for a person])"),
+    # a ceiling under it is met whatever the support did (10 g/dL = 100 g/L; 8 g/dL = 80 g/L)
+    ("Hemoglobin < 8 g/dL without transfusion", "exclusion",
+     '(hemoglobin < 80 g/L or [needs review: "without transfusion" — no window is written for '
+     "'transfusion': whether the value was reached without it is for a person])"),
+    # "with or without" says nothing
+    ("Hemoglobin ≥ 9 g/dL with or without transfusions", "inclusion", "hemoglobin ≥ 90 g/L"),
+])
+def test_support_with_no_window_keeps_the_side_it_cannot_have_moved(text: str, section: str, expected: str) -> None:
+    assert reads_as(text, section) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Platelets ≥ 100,000/µL without G-CSF",  # G-CSF does not raise platelets: the value shows nothing
+    "ANC ≥ 1000/µL without G-CSF or transfusion",  # transfusion does not raise neutrophils
+])
+def test_support_with_no_window_on_a_lab_it_does_not_raise_is_a_review(text: str) -> None:
+    got = reads_as(text, "inclusion")
+    assert got.startswith("[needs review") and "with no window written" in got, got
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the grammar's own readings of "without" stay
+    ("AST ≤ 3 x ULN for patients without liver metastasis", "(has liver_metastases or ast ≤ 3 × ULN)"),
+    ("Shortening fraction of ≥ 40% by 2D echocardiogram without Doppler", "shortening_fraction ≥ 40 % by echo_or_muga"),
+])
+def test_without_read_by_the_grammar_is_not_support(text: str, expected: str) -> None:
+    assert reads_as(text, "inclusion") == expected

@@ -367,3 +367,18 @@ def test_supportive_care_keeps_only_the_side_it_cannot_have_moved(
     for got, want in zip(checks, expected, strict=True):
         if want is not None:
             assert got.status == want, got.explanation
+
+
+@pytest.mark.parametrize(("platelets", "expected"), [
+    (80, "not_met"),        # 80 < 100: below the floor even with any transfusion, which only raises it
+    (150, "needs_review"),  # 150 ≥ 100, but whether it was reached without transfusion is for a person
+])
+def test_support_with_no_window_decides_only_a_failing_floor(platelets: float, expected: str) -> None:
+    from screening.rules import TrialFile
+
+    trial = load_trial(TrialFile.model_validate({
+        "criteria": "Inclusion Criteria:\n- Platelets ≥ 100,000/µL without transfusion\n",
+        "trial": {"nct_id": "NCT00000004", "title": "t"}}))
+    p = {"patient_id": "x", "as_of": "2026-11-20",
+         "observations": [{"concept": "platelets", "value": platelets, "unit": "10^9/L", "date": "2026-11-17"}]}
+    assert criterion(screen(trial, p), "inclusion.1").status == expected
