@@ -511,10 +511,14 @@ class Evaluator:
         v, why = self._recent(check.concept, check.within_days)
         if v is not None and v.canonical is None and v.category and check.limit is None:
             return self._numeric_options(check, v, required, out)
+        asked = load_methods().get(check.method or "")
+        if v is not None and v.derived and asked is not None and asked.restricts:
+            # "creatinine clearance per 24-hour urine": a clearance the engine computes is none
+            why = f"no {c.label} by {asked.label} recorded; one computed from other results ({v.derived}) is not that"
+            v = None
         if v is None or v.canonical is None:
             out.append(_unknown(check.concept, required, why or f"no {c.label}", f"{c.label} ({c.id})"))
             return Truth.UNKNOWN
-        asked = load_methods().get(check.method or "")
         if asked is not None and asked.restricts and v.method != asked.id:
             # "QTcF > 470 ms": a QTc by another formula, or by one not recorded, cannot decide it
             how = f"by {load_methods()[v.method].label}" if v.method in load_methods() else "its method is not recorded"

@@ -1103,9 +1103,15 @@ def _with_dose_note(text: str, offset: int) -> Syntax | None:
 # "ECOG performance status 0 or 1 (see Appendix A)", "Karnofsky ≥ 80% (see Appendix 2)": where the
 # protocol prints the scale. Read past after a bound or a list of values only ("CYP3A4 inhibitors
 # (see Appendix 6)" may list other drugs than the vocabulary's, "as defined in" may redefine).
-_SEE_APPENDIX = re.compile(r"[\s.;,]*\(\s*(?:see|refer\s+to)\s+(?:the\s+)?(?:appendix|attachment|table)\s*[\w.\-]*"
-                           r"(?:\s+for\s+(?:the\s+)?(?:details?|definitions?|descriptions?|grading|scale|criteria)"
-                           r")?\s*\)[\s.;]*$", re.I)
+# Also "(Appendix A)", "[Refer Appendix 1]", "(Appendix I: ECOG Performance Status Scale)", a last
+# sentence "See Appendix 3.", and a reference closing another note: "(Karnofsky ≥ 60%, see Appendix A)".
+_APPENDIX = (r"(?:(?:see|refer(?:\s+to)?|cf\.?)\s+)?(?:the\s+)?(?:appendix|attachment|table)\s*[\w.\-]*"
+             r"(?:\s+for\s+(?:the\s+)?(?:details?|definitions?|descriptions?|grading|scale|criteria)"
+             r"|\s*:\s*[A-Za-z][A-Za-z\s\-]*)?")
+_SEE_APPENDIX = re.compile(r"[\s.;,]*(?:(?:\(|\\?\[)\s*" + _APPENDIX + r"\s*(?:\)|\\?\])"
+                           r"|(?<=[\s.;])(?:see|refer\s+to)\s+(?:the\s+)?appendix\s*[\w\-]*)[\s.;]*$", re.I)
+_SEE_APPENDIX_IN_NOTE = re.compile(r"\s*[;,]\s*(?:see|refer\s+to)\s+(?:the\s+)?appendix\s*[\w\-]*\s*(?=\)[\s.;]*$)",
+                                   re.I)
 
 
 def _parsed_before(pattern: re.Pattern[str], text: str, offset: int) -> tuple[re.Match[str], Syntax] | None:
@@ -1119,10 +1125,14 @@ def _parsed_before(pattern: re.Pattern[str], text: str, offset: int) -> tuple[re
 
 def _with_reference_note(text: str, offset: int) -> Syntax | None:
     """The bounds or scale values before "(see Appendix A)", or None for anything else."""
-    found = _parsed_before(_SEE_APPENDIX, text, offset)
-    if found is None:
-        return None
-    m, node = found
+    inner = _SEE_APPENDIX_IN_NOTE.search(text)
+    if inner is not None:  # blanked, so that every span still quotes the text as written
+        node = parse_clause(text[:inner.start()] + " " * (inner.end() - inner.start()) + text[inner.end():], offset)
+    else:
+        found = _parsed_before(_SEE_APPENDIX, text, offset)
+        if found is None:
+            return None
+        node = found[1]
     parts = node.parts if isinstance(node, Junction) else (node,)
     return node if all(isinstance(p, Threshold | ValueList) for p in parts) else None
 

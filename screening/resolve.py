@@ -2215,18 +2215,43 @@ def _implies(a: Predicate, b: Predicate) -> bool:
 
 def _absorb_method_alternatives(parts: list[Syntax]) -> list[Syntax]:
     """"LVEF ≥ 50% by echocardiogram or MUGA": a method named after "or" is another way to measure
-    the same value (the same method in the vocabulary), not a condition the patient may have."""
+    the same value (the same method in the vocabulary), not a condition the patient may have. A
+    window after it ("… or MUGA scan within 28 days before enrollment") is how recent the result
+    must be, as after the bound."""
     out: list[Syntax] = []
     for part in parts:
         prev = out[-1] if out else None
-        if isinstance(part, Presence) and part.span == part.subject.span and part.window is None \
-                and not part.exceptions and not part.in_name_list and isinstance(prev, Threshold) and prev.notes:
+        if isinstance(part, Presence) and not part.exceptions and not part.in_name_list \
+                and isinstance(prev, Threshold) and prev.notes \
+                and (part.span == part.subject.span if part.window is None else
+                     part.span == _cover(part.subject.span, part.window.span) and prev.recency is None):
             method = lookup_method(part.subject.text)
-            if method is not None and any(lookup_method(n.text) == method for n in prev.notes):
-                out[-1] = dataclasses.replace(prev, span=_cover(prev.span, part.span))
+            kept = next(((n, keep) for n in prev.notes
+                         if method is not None and (keep := _either_method(lookup_method(n.text), method))), None)
+            if kept is not None:
+                note, keep = kept
+                notes = prev.notes if keep == "first" else tuple(part.subject if n is note else n for n in prev.notes)
+                recency = part.window if part.window is not None else prev.recency
+                out[-1] = dataclasses.replace(prev, span=_cover(prev.span, part.span), recency=recency, notes=notes)
                 continue
         out.append(part)
     return out
+
+
+def _either_method(first: str | None, other: str) -> str | None:
+    """Which of two methods joined by "or" stands for both: "first" or "other", or None when no
+    one method does. The same method stands for itself. Of two that measure the same concepts, one
+    that does not restrict which results count stands for both ("per 24-hour urine test or the
+    Cockcroft-Gault formula": a measured or an estimated clearance, so any); two that restrict
+    ("by Fridericia or Bazett") are a union no one method says."""
+    if first is None:
+        return None
+    if first == other:
+        return "first"
+    a, b = load_methods()[first], load_methods()[other]
+    if {a.computes, *a.applies_to} - {None} != {b.computes, *b.applies_to} - {None}:
+        return None
+    return "first" if not a.restricts else "other" if not b.restricts else None
 
 
 _FOLLOWS_UNREAD = "a bound under a condition follows and is not understood: "

@@ -461,7 +461,8 @@ class CohortQuery:
                 self._reasons.append((f"{usable}{before} AND NOT {ok[k]}",
                                       f"{self.vocab.get(e.concept).label} in the {e.days:g} days before the {c.label}"))
         cases.append(f"WHEN {usable} THEN {truth}")
-        if not check.limit:
+        if not check.limit and not (asked is not None and asked.restricts):
+            # a value the engine computes (Cockcroft-Gault) is by no method a criterion restricts to
             alternative = self._no_value(check)
             if alternative:
                 cases.append(alternative)

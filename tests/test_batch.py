@@ -314,3 +314,24 @@ def test_supportive_care_keeps_only_the_side_it_cannot_have_moved_in_a_cohort(tm
     # P2: Hb 10 and platelets 80 may both be the transfusion's own doing: unknown, unknown
     # P3: no transfusion of any kind: Hb 10 ≥ 9 met; platelets 80 ≥ 50, the exclusion does not hold: met
     assert got == {"P1": ("not_met", "not_met"), "P2": ("unknown", "unknown"), "P3": ("met", "met")}
+
+
+def test_a_clearance_the_engine_computes_does_not_answer_a_measured_one(tmp_path: Path) -> None:
+    from screening.rules import trial_from_text
+
+    trial = compile_trial(trial_from_text(
+        "Inclusion Criteria:\n- Creatinine clearance of ≥ 30 mL/min per 24 hour urine test\n"
+        "- Creatinine clearance ≥ 30 mL/min\n", nct_id="NCT00000005"))
+    header = ["patient_id", "sex", "age [years]", "creatinine [mg/dL]", "creatinine_date", "body_weight [kg]",
+              "body_weight_date", "creatinine_clearance [mL/min]", "creatinine_clearance_date",
+              "creatinine_clearance_method"]
+    rows = [["P1", "female", "56", "0.8", "2026-10-30", "70", "2026-10-30", "", "", ""],
+            ["P2", "female", "56", "0.8", "2026-10-30", "70", "2026-10-30", "80", "2026-10-30", ""],
+            ["P3", "female", "56", "0.8", "2026-10-30", "70", "2026-10-30", "80", "2026-10-30", "24-hour urine"]]
+    path = write_csv(tmp_path / "c.csv", header, rows)
+    run_batch(trial, None, path, tmp_path / "out.csv", as_of=AS_OF, progress=False)
+    got = {r["patient_id"]: (r["inclusion.1"], r["inclusion.2"]) for r in read_results(tmp_path / "out.csv")}
+    # P1: no clearance; Cockcroft-Gault gives (140 − 56) × 70 / (72 × 0.8) × 0.85 = 86.8 mL/min ≥ 30,
+    #     which answers the plain bound but is no measured clearance
+    # P2: 80 mL/min by a method not recorded; P3: 80 ≥ 30 by 24-hour urine
+    assert got == {"P1": ("unknown", "met"), "P2": ("unknown", "met"), "P3": ("met", "met")}

@@ -98,6 +98,7 @@ Exclusion Criteria:
 - Total bilirubin > 2 x ULN
 - Direct bilirubin > 1.5 x ULN in patients with Gilbert's syndrome
 - BP > 160/100
+- Creatinine clearance < 30 mL/min per 24 hour urine test
 - Platelet count < 50 × 10^9/L without platelet transfusion within 7 days
 - Hemoglobin < 8 g/dL without G-CSF within 14 days
 - Inflammatory breast cancer
@@ -240,8 +241,9 @@ def cohort(draw: st.DrawFn) -> tuple[list[str], list[list[str]]]:
         if concept not in ("body_weight", "height", "age") and draw(st.integers(0, 9)) < 8:
             cols.append((f"{concept}_date", date_cell()))
         if method_spellings(concept) and draw(st.booleans()):  # "qtc_method": the QTc formula
-            cols.append((f"{concept}_method", st.sampled_from(["Fridericia", "fridericia", "QTcF", "Bazett",
-                                                                "qtcb", "", "Framingham", "unknown"])))
+            known = sorted(method_spellings(concept))  # "fridericia", "24-hour urine collection" ...
+            cols.append((f"{concept}_method", st.sampled_from([*known, "QTcF", "Bazett", "", "Framingham",
+                                                                "unknown"])))
     for concept, spellings in CATEGORIES.items():
         if draw(st.integers(0, 9)) < 7 and not any(c[0].startswith(concept + " ") for c in cols):
             cols.append((concept, st.sampled_from([*spellings, ""])))

@@ -1614,3 +1614,44 @@ def test_support_with_no_window_on_a_lab_it_does_not_raise_is_a_review(text: str
 ])
 def test_without_read_by_the_grammar_is_not_support(text: str, expected: str) -> None:
     assert reads_as(text, "inclusion") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # where the protocol prints the scale, in its other spellings: read past after bounds or values
+    ("ECOG performance status of 0 or 1 (Appendix I: ECOG Performance Status Scale).", "ecog in (0, 1)"),
+    ("ECOG Performance Score of ≤2 (Appendix A)", "ecog ≤ 2"),
+    ("Patients must have ECOG performance status (PS) of 0 - 2. See Appendix 3", "ecog 0 to 2"),
+    ("ECOG performance status ≤2 (Karnofsky ≥60%, see Appendix A).", "(ecog ≤ 2 and karnofsky ≥ 60)"),
+    ("ECOG ≤ 1 (see Appendix A)", "ecog ≤ 1"),
+    # after a name with no bound it may list what the name means: not read past
+    ("Concomitant use of drugs with a risk of causing torsades de pointes (See Appendix 5)", "needs review"),
+])
+def test_references_to_the_protocol_after_a_bound_are_read_past(text: str, expected: str) -> None:
+    got = reads_as(text, "inclusion")
+    if expected == "needs review":
+        assert got.startswith("[needs review"), got
+    else:
+        assert got == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a window after the second method is the result's age, as after the bound
+    ("LVEF ≥ 50% by an echocardiogram or MUGA scan within 28 days before enrollment",
+     "lvef ≥ 50 % by echo_or_muga obtained within 28 days prior to screening"),
+    # two methods of one measure: a measured (24-hour urine) or an estimated clearance, so any
+    # clearance, as the method that does not restrict which results count says
+    ("Creatinine clearance of ≥ 40 mL/min per 24-hour urine test or the Cockcroft-Gault formula",
+     "creatinine_clearance ≥ 40 mL/min by cockcroft_gault"),
+    ("eGFR ≥ 60 mL/min/1.73 m2 by CKD-EPI or MDRD", "egfr ≥ 60 mL/min/1.73m2 by ckd_epi"),
+])
+def test_a_second_method_after_or_is_another_way_to_measure(text: str, expected: str) -> None:
+    assert reads_as(text, "inclusion") == expected
+
+
+@pytest.mark.parametrize("text", [
+    "LVEF ≥ 50% by echocardiogram or Cockcroft-Gault",  # a formula for another measure: a condition?
+    "QTc ≤ 470 ms by Fridericia or Bazett",  # formulas that restrict which results count
+    "LVEF ≥ 50% by echocardiogram or MUGA within 6 months of surgery",  # not the start of the study
+])
+def test_a_second_method_that_is_not_the_same_measure_is_not_absorbed(text: str) -> None:
+    assert "needs review" in reads_as(text, "inclusion")

@@ -1356,6 +1356,20 @@ def test_a_list_introduction_for_a_group_is_not_plain() -> None:
     assert isinstance({c.id: c.predicate for c in trial.criteria}["exclusion.1"], NeedsReview)
 
 
+@pytest.mark.parametrize(("text", "plain"), [
+    ("Patients must meet all of the inclusion criteria outlined below in order to be eligible to participate "
+     "in the study:", True),
+    ("Subjects must meet all the following criteria to be enrolled in this study:", True),
+    # a cohort, or a negation the segmenter has not read, may change what the items mean
+    ("In Phase 1b, patients must meet the following additional criteria:", False),
+    ("Patients meeting any of the following exclusion criteria are not to be enrolled in the study.", False),
+])
+def test_list_introductions_that_only_say_the_list_applies(text: str, plain: bool) -> None:
+    from screening.notes import is_plain_lead_in
+
+    assert is_plain_lead_in(text) is plain
+
+
 def _pregnancy_test(result: str | None, days_old: int = 2) -> list[dict[str, object]]:
     """A qualitative pregnancy test ``days_old`` days before screening on 2026-11-20."""
     import datetime as dt
@@ -2734,11 +2748,34 @@ def test_the_method_of_a_renal_function_bound(text: str, concept: str, method: s
 @pytest.mark.parametrize("text", [
     # CKD-EPI estimates a GFR per 1.73 m², not a clearance in mL/min
     "Estimated creatinine clearance of ≥ 40 mL/min using the CKD-EPI 2009 formula",
-    # a 24-hour urine collection is not a method the engine can tell apart from an estimate
-    "Creatinine clearance of ≥ 30 mL/min per 24 hour urine test",
 ])
 def test_a_method_that_does_not_give_the_value_is_for_review(text: str) -> None:
     assert isinstance(_section_only(text, "Inclusion"), NeedsReview)
+
+
+def test_a_measured_clearance_is_decided_only_by_a_result_recorded_as_measured() -> None:
+    from screening.evaluate import screen
+
+    # a 24-hour urine collection measures the clearance; an estimate (Cockcroft-Gault, which the
+    # engine computes from creatinine, age, weight and sex) is another value
+    trial = compile_trial(trial_from_text("Inclusion Criteria:\n- Creatinine clearance of ≥ 30 mL/min per 24 hour "
+                                          "urine test\n", nct_id="NCT00000005"))
+    pred = {c.id: c.predicate for c in trial.criteria}["inclusion.1"]
+    assert isinstance(pred, NumericCheck) and pred.method == "urine_collection_24h"
+    base = {"patient_id": "x", "as_of": "2026-11-20", "demographics": {"sex": "female", "birth_date": "1970-01-01"},
+            "observations": [{"concept": "creatinine", "value": 0.8, "unit": "mg/dL", "date": "2026-11-17"},
+                             {"concept": "body_weight", "value": 70, "unit": "kg", "date": "2026-11-17"}]}
+
+    def status(*extra: dict[str, object]) -> str:
+        patient = {**base, "observations": [*base["observations"], *extra]}
+        return next(c.status for c in screen(trial, patient).criteria if c.id == "inclusion.1")
+
+    crcl = {"concept": "creatinine_clearance", "value": 80, "unit": "mL/min", "date": "2026-11-17"}
+    # computed: (140 − 56) × 70 / (72 × 0.8) × 0.85 = 86.8 mL/min ≥ 30, but not measured: unknown
+    assert status() == "unknown"
+    assert status(crcl) == "unknown"  # 80 mL/min by a method not recorded
+    assert status({**crcl, "method": "24-hour urine collection"}) == "met"  # 80 ≥ 30, measured
+    assert status({**crcl, "value": 20, "method": "24 hour urine"}) == "not_met"  # 20 < 30
 
 
 def _bilirubin(times_uln: float) -> list[dict[str, object]]:

@@ -177,6 +177,7 @@ def test_scores_and_categories() -> None:
         ("total_bilirubin", "total_bilirubin"),  # an id
         ("  Total bilirubin.  ", "total_bilirubin"),
         ("HCG", "hcg"),  # two-capital acronym in all capitals
+        ("World Health Organisation performance status", "ecog"),  # the WHO scale is ECOG's (Zubrod)
     ],
 )
 def test_lookup(phrase: str, cid: str) -> None:
