@@ -1107,7 +1107,7 @@ def _with_dose_note(text: str, offset: int) -> Syntax | None:
 # sentence "See Appendix 3.", and a reference closing another note: "(Karnofsky ≥ 60%, see Appendix A)".
 _APPENDIX = (r"(?:(?:see|refer(?:\s+to)?|cf\.?)\s+)?(?:the\s+)?(?:appendix|attachment|table)\s*[\w.\-]*"
              r"(?:\s+for\s+(?:the\s+)?(?:details?|definitions?|descriptions?|grading|scale|criteria)"
-             r"|\s*:\s*[A-Za-z][A-Za-z\s\-]*)?")
+             r"|\s*:\s*[A-Za-z][A-Za-z\s\-]*(?:scale|criteria|classification|status|score|grading))?")
 _SEE_APPENDIX = re.compile(r"[\s.;,]*(?:(?:\(|\\?\[)\s*" + _APPENDIX + r"\s*(?:\)|\\?\])"
                            r"|(?<=[\s.;])(?:see|refer\s+to)\s+(?:the\s+)?appendix\s*[\w\-]*)[\s.;]*$", re.I)
 _SEE_APPENDIX_IN_NOTE = re.compile(r"\s*[;,]\s*(?:see|refer\s+to)\s+(?:the\s+)?appendix\s*[\w\-]*\s*(?=\)[\s.;]*$)",

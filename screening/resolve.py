@@ -452,12 +452,35 @@ class Resolver:
             persons = node.subjects[:-1]
             joined = Name(span=_cover(persons[0].span, persons[-1].span), text=" and ".join(p.text for p in persons))
             node = dataclasses.replace(node, subjects=(joined,))
-        if isinstance(node, Threshold) and len(node.subjects) == 1 and self._only_person(node.subjects[0]):
+        if isinstance(node, Threshold) and len(node.subjects) == 2 and self._only_person(node.subjects[0]) \
+                and (age := self.concept_of(node.subjects[1])) is not None and age.id == "age":
+            # "Male or female, age ≥ 18 years", "Women, aged 18 or older": the person, then the age
+            pred = self.node(dataclasses.replace(node, subjects=(node.subjects[1],)), lead)
+            person = node.subjects[0]
+            sexes = _sexes_named(person.text)
+            if isinstance(pred, NeedsReview) or len(sexes) != 1:
+                return pred
+            one_sex = CategoryCheck(span=person.span, text=person.text, concept="sex", allowed=(sexes.pop(),),
+                                    written=person.text)
+            return AllOf(span=node.span, text=self.quote(node.span), children=(one_sex, pred))
+        if isinstance(node, Threshold) and len(node.subjects) == 1 and (
+                self._only_person(node.subjects[0])
+                or set(normalize_phrase(node.subjects[0].text).split()) & _ADULT_WORDS
+                and self._only_person(node.subjects[0], also=_ADULT_WORDS | _AGE_WORDS)):
             # "Patients ≥ 18 years", "Women ≥ 18 years of age", "Male or female ≥ 18 years": the
-            # person's age (the note "of age", or a bound in years), for the sex named, if one is
+            # person's age (the note "of age", or a bound in years), for the sex named, if one is;
+            # "Adults aged 18 or older": the age the subject names
             age_note = next((n for n in node.notes if (c := self.concept_of(n)) is not None and c.id == "age"), None)
-            in_years = all(isinstance(c.value, Amount) and c.value.unit == "year" and
-                           (c.upper is None or c.upper.unit in (None, "year")) for c in node.comparisons)
+            words = set(normalize_phrase(node.subjects[0].text).split())
+            in_years = bool(words & _AGE_WORDS) or all(
+                isinstance(c.value, Amount) and c.value.unit == "year" and
+                (c.upper is None or c.upper.unit in (None, "year")) for c in node.comparisons)
+            adult = bool(words & _ADULT_WORDS)
+            if adult and (age_note is not None or in_years) and not all(
+                    (c.op in (">=", ">") or c.upper is not None) and isinstance(c.value, Amount) and c.value.value >= 18
+                    for c in node.comparisons):
+                # "Adults ≥ 16 years": an adult is 18 or older, which only a floor of 18 or more says
+                return self.review(node.span, "'adult' next to an age bound that does not say 18 years or older")
             if age_note is not None or in_years:
                 subject = node.subjects[0]
                 aged = dataclasses.replace(node, subjects=(Name(span=subject.span, text="age"),),
@@ -1404,9 +1427,11 @@ class Resolver:
             return AllOf(span=node.span, text=self.quote(node.span), children=(*context, either))
         return AllOf(span=node.span, text=self.quote(node.span), children=tuple(checks))
 
-    def _only_person(self, name: Name) -> bool:
-        """"Patients", "Women", "Male or female subjects": words naming the person and nothing else."""
-        words = [w for w in normalize_phrase(name.text).split() if w not in person_words() and w not in _SEX_AND_JOIN]
+    def _only_person(self, name: Name, also: frozenset[str] = frozenset()) -> bool:
+        """"Patients", "Women", "Male or female subjects": words naming the person and nothing else
+        (and the words ``also`` allows)."""
+        words = [w for w in normalize_phrase(name.text).split()
+                 if w not in person_words() and w not in _SEX_AND_JOIN and w not in also]
         return not words and bool(name.text.strip())
 
     def _sex_of_person_lead(self, node: Syntax) -> CategoryCheck | None:
@@ -1993,6 +2018,10 @@ _SEX_WORDS = re.compile(r"^\W*(?:(?:women|woman|men|man|females?|males?)(?:\s+(?
                         r"(?:women|woman|men|man|females?|males?))?(?:\s+(?:patients?|subjects?|participants?))?)"
                         r"(?=\s|$)", re.I)
 
+# "Adults ≥ 18 years of age", "Adult patients 18-74 years of age": the person, before an age
+# bound that says 18 or older (any other bound next to "adult" is for a person to read)
+_ADULT_WORDS = frozenset({"adult", "adults"})
+_AGE_WORDS = frozenset({"age", "aged", "ages"})
 _SEX_ONLY_FILLER = frozenset({"sex", "gender", "only"})  # "Male sex", "Female gender" (besides person words)
 _SEX_MENTION = re.compile(r"\b(women|woman|men|man|females?|males?)\b", re.I)
 _SEX_AND_JOIN = {"men", "man", "women", "woman", "male", "males", "female", "females", "and", "or"}

@@ -1625,6 +1625,8 @@ def test_without_read_by_the_grammar_is_not_support(text: str, expected: str) ->
     ("ECOG ≤ 1 (see Appendix A)", "ecog ≤ 1"),
     # after a name with no bound it may list what the name means: not read past
     ("Concomitant use of drugs with a risk of causing torsades de pointes (See Appendix 5)", "needs review"),
+    # an appendix note that says more than where the scale is printed
+    ("AST ≤ 3 × ULN (Appendix C: higher limits for patients with liver metastases)", "needs review"),
 ])
 def test_references_to_the_protocol_after_a_bound_are_read_past(text: str, expected: str) -> None:
     got = reads_as(text, "inclusion")
@@ -1655,3 +1657,35 @@ def test_a_second_method_after_or_is_another_way_to_measure(text: str, expected:
 ])
 def test_a_second_method_that_is_not_the_same_measure_is_not_absorbed(text: str) -> None:
     assert "needs review" in reads_as(text, "inclusion")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # "adult" says 18 or older, which these floors say too (or more)
+    ("Adults ≥18 years of age", "age ≥ 18 year"),
+    ("Adult patients 18-74 years of age", "age 18 to 74 year"),
+    ("Adults (18 years of age or older)", "age ≥ 18 year"),
+    ("Adults ≥ 30 years of age", "age ≥ 30 year"),
+    ("Adult women greater than 18 years old", "(sex in (female) and age > 18 year)"),
+    ("Adults aged 18 or older", "age ≥ 18 year"),
+    ("Adults ages 18-25", "age 18 to 25 year"),
+    ("Adults aged 16 or older", "needs review"),
+    # a bound that lets in someone under 18, or no floor at all: "adult" adds to it, for a person
+    ("Adults ≥ 16 years", "needs review"),
+    ("Adults ≤ 65 years of age", "needs review"),
+])
+def test_adults_before_an_age_bound(text: str, expected: str) -> None:
+    got = reads_as(text, "inclusion")
+    if expected == "needs review":
+        assert got.startswith("[needs review") and "'adult'" in got, got
+    else:
+        assert got == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the person, a comma, then the age: both sexes restrict no one, one sex restricts to it
+    ("Male or female, age ≥18 years", "age ≥ 18 year"),
+    ("Male or female, aged 18 or older", "age ≥ 18 year"),
+    ("Women, age ≥ 18 years", "(sex in (female) and age ≥ 18 year)"),
+])
+def test_the_person_then_the_age_after_a_comma(text: str, expected: str) -> None:
+    assert reads_as(text, "inclusion") == expected
