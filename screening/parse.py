@@ -547,6 +547,10 @@ class _ToNodes(Transformer[Token, Any]):
     def open_exposures(self, meta: Any, items: list[tuple[Name, ...]]) -> tuple[Exposure, ...]:
         return tuple(Exposure(span=self._span(meta), exposure=n, within=None) for n in items[0])
 
+    @v_args(meta=True)
+    def independent_exposures(self, meta: Any, items: list[tuple[Name, ...]]) -> tuple[Exposure, ...]:
+        return self.open_exposures(meta, items)
+
     def exposure_list(self, items: list[tuple[Exposure, ...]]) -> tuple[Exposure, ...]:
         return tuple(e for group in items for e in group)
 

@@ -1591,6 +1591,10 @@ def test_windows_from_the_start_of_the_study(text: str, expected: str) -> None:
     ("Hemoglobin < 8 g/dL without transfusion", "exclusion",
      '(hemoglobin < 80 g/L or [needs review: "without transfusion" — no window is written for '
      "'transfusion': whether the value was reached without it is for a person])"),
+    # "(transfusion independent)" says the same: 100,000/mm3 = 100 × 10^9/L
+    ("Platelet count at least 100,000/mm3 (transfusion independent)", "inclusion",
+     '(platelets ≥ 100 10^9/L and [needs review: "(transfusion independent)" — no window is written for '
+     "'transfusion': whether the value was reached without it is for a person])"),
     # "with or without" says nothing
     ("Hemoglobin ≥ 9 g/dL with or without transfusions", "inclusion", "hemoglobin ≥ 90 g/L"),
 ])

@@ -13,7 +13,7 @@ from screening.cli import main
 from screening.compile import canonical, compile_trial
 from screening.coverage import has_numeric_threshold, leaves, measure, read_corpus
 from screening.errors import InputError, TrialFileError
-from screening.nodes import NeedsReview, Not, NumericCheck, PresenceCheck
+from screening.nodes import AllOf, NeedsReview, Not, NumericCheck, PresenceCheck
 from screening.rules import trial_from_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -691,8 +691,15 @@ def test_escapes_spelled_units_institutional_limits_and_neutral_notes(
     assert _checks(text) == expected
 
 
+def test_transfusion_independent_is_a_requirement_not_a_neutral_note() -> None:
+    # the value must be reached without transfusion: it decides only a failing floor (8 g/dL fails
+    # whatever a transfusion did); whether 10 g/dL was reached without one is for a person
+    pred = _only("Hemoglobin ≥ 9 g/dL (transfusion independent)")
+    assert isinstance(pred, AllOf) and isinstance(pred.children[0], NumericCheck) \
+        and isinstance(pred.children[1], NeedsReview)
+
+
 @pytest.mark.parametrize("text", [
-    "Hemoglobin ≥ 9 g/dL (transfusion independent)",
     # the permission is taken back, timed or conditioned: for a person
     "Hemoglobin ≥ 9 g/dL (transfusion not allowed)",
     "Hemoglobin > 10 g/dL(transfusions are not permissible)",
