@@ -456,13 +456,7 @@ class Resolver:
                 and (age := self.concept_of(node.subjects[1])) is not None and age.id == "age":
             # "Male or female, age ≥ 18 years", "Women, aged 18 or older": the person, then the age
             pred = self.node(dataclasses.replace(node, subjects=(node.subjects[1],)), lead)
-            person = node.subjects[0]
-            sexes = _sexes_named(person.text)
-            if isinstance(pred, NeedsReview) or len(sexes) != 1:
-                return pred
-            one_sex = CategoryCheck(span=person.span, text=person.text, concept="sex", allowed=(sexes.pop(),),
-                                    written=person.text)
-            return AllOf(span=node.span, text=self.quote(node.span), children=(one_sex, pred))
+            return self._for_the_sex_named(node.subjects[0], node.span, pred)
         if isinstance(node, Threshold) and len(node.subjects) == 1 and (
                 self._only_person(node.subjects[0])
                 or set(normalize_phrase(node.subjects[0].text).split()) & _ADULT_WORDS
@@ -485,13 +479,7 @@ class Resolver:
                 subject = node.subjects[0]
                 aged = dataclasses.replace(node, subjects=(Name(span=subject.span, text="age"),),
                                            notes=tuple(n for n in node.notes if n is not age_note))
-                pred = self.node(aged, lead)
-                sexes = _sexes_named(subject.text)
-                if isinstance(pred, NeedsReview) or len(sexes) != 1:
-                    return pred
-                one_sex = CategoryCheck(span=subject.span, text=subject.text, concept="sex", allowed=(sexes.pop(),),
-                                        written=subject.text)
-                return AllOf(span=node.span, text=self.quote(node.span), children=(one_sex, pred))
+                return self._for_the_sex_named(subject, node.span, self.node(aged, lead))
         if isinstance(node, Threshold) and len(node.subjects) == 1:
             sex, rest = self.sex_prefix(node.subjects[0])
             if rest is not None:
@@ -1426,6 +1414,16 @@ class Resolver:
                 return either
             return AllOf(span=node.span, text=self.quote(node.span), children=(*context, either))
         return AllOf(span=node.span, text=self.quote(node.span), children=tuple(checks))
+
+    def _for_the_sex_named(self, person: Name, span: Span, pred: Predicate) -> Predicate:
+        """The age bound ``pred`` for the one sex ``person`` names, if it names one ("Women ≥ 18
+        years"); both sexes, or none, restrict no one."""
+        sexes = _sexes_named(person.text)
+        if isinstance(pred, NeedsReview) or len(sexes) != 1:
+            return pred
+        one_sex = CategoryCheck(span=person.span, text=person.text, concept="sex", allowed=(sexes.pop(),),
+                                written=person.text)
+        return AllOf(span=span, text=self.quote(span), children=(one_sex, pred))
 
     def _only_person(self, name: Name, also: frozenset[str] = frozenset()) -> bool:
         """"Patients", "Women", "Male or female subjects": words naming the person and nothing else
