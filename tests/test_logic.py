@@ -73,3 +73,25 @@ def test_monotone_in_knowledge() -> None:
             for a2 in ([T, F] if a is U else [a]):
                 for b2 in ([T, F] if b is U else [b]):
                     assert f(a2, b2) is r
+
+
+@given(st.sampled_from([">", ">=", "<", "<="]), st.floats(0, 1000, allow_nan=False),
+       st.floats(0, 1000, allow_nan=False), st.floats(0, 1000, allow_nan=False))
+def test_what_a_value_after_supportive_care_still_shows_holds_for_any_lower_own_value(
+        op: str, threshold: float, measured: float, raised_by: float) -> None:
+    # Supportive care only raises the lab it supports: the patient's own value is the measured one
+    # minus what the care added (never negative). Whatever the check keeps after care must be the
+    # truth for that own value too.
+    from screening.evaluate import _compare
+    from screening.nodes import NumericCheck, Span
+
+    check = NumericCheck(span=Span(0, 1), text="", concept="platelets", op=op,  # type: ignore[arg-type]
+                         threshold=threshold, unit="10^9/L")
+    kept = check.kept_under_support(("platelets",))
+    assert kept is not None  # a floor or a ceiling on the supported lab keeps one side
+    on_measured = _compare(measured, op, threshold, None, None)
+    if on_measured is (Truth.TRUE if kept else Truth.FALSE):
+        own = max(0.0, measured - raised_by)
+        assert _compare(own, op, threshold, None, None) is on_measured
+    # on a lab the care does not support, nothing is kept
+    assert check.kept_under_support(("anc",)) is None
