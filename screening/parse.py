@@ -339,6 +339,13 @@ def _conditioned(comp: Comparison, cond: Any) -> Comparison:
     return dataclasses.replace(comp, condition=_name_of(cond), condition_absent=isinstance(cond, _Absent))
 
 
+
+def _before_window(token: Token) -> tuple[float, TimeUnit]:
+    """"(≤) 4 weeks prior to": the length of a BEFORE_WINDOW token."""
+    m = re.search(r"(\d+(?:\.\d+)?)\s*([A-Za-z]+)", str(token))
+    assert m is not None  # the terminal always holds a number and a unit
+    return float(m.group(1)), _TIME_UNITS[m.group(2).lower()]
+
 class _ToNodes(Transformer[Token, Any]):
     """Lark tree -> syntax nodes; spans are offsets into the clause, shifted by ``offset``."""
 
@@ -531,25 +538,16 @@ class _ToNodes(Transformer[Token, Any]):
     def exposure_before(self, meta: Any, items: list[Any]) -> tuple[Exposure, ...]:
         # "without G-CSF ≤ 14 days prior to registration"
         names, window, anchor = items
-        m = re.search(r"(\d+(?:\.\d+)?)\s*([A-Za-z]+)", str(window))
-        assert m is not None
-        dur = Duration(span=Span(self._tspan(window).start, anchor.span.end), value=float(m.group(1)),
-                       unit=_TIME_UNITS[m.group(2).lower()], anchor=anchor)
+        value, unit = _before_window(window)
+        dur = Duration(span=Span(self._tspan(window).start, anchor.span.end), value=value, unit=unit, anchor=anchor)
         return tuple(Exposure(span=self._span(meta), exposure=n, within=dur) for n in names)
 
     def exposure_names(self, items: list[Name]) -> tuple[Name, ...]:
         return tuple(items)
 
-    def open_names(self, items: list[Name]) -> tuple[Name, ...]:
-        return tuple(items)
-
     @v_args(meta=True)
     def open_exposures(self, meta: Any, items: list[tuple[Name, ...]]) -> tuple[Exposure, ...]:
         return tuple(Exposure(span=self._span(meta), exposure=n, within=None) for n in items[0])
-
-    @v_args(meta=True)
-    def independent_exposures(self, meta: Any, items: list[tuple[Name, ...]]) -> tuple[Exposure, ...]:
-        return self.open_exposures(meta, items)
 
     def exposure_list(self, items: list[tuple[Exposure, ...]]) -> tuple[Exposure, ...]:
         return tuple(e for group in items for e in group)
@@ -682,9 +680,7 @@ class _ToNodes(Transformer[Token, Any]):
             raise ValueError(f"a result {tokens[0]} some days before an event is not a recency")
         window = next(t for t in tokens if t.type in ("BEFORE_WINDOW", "NUMBER"))
         if window.type == "BEFORE_WINDOW":
-            m = re.search(r"(\d+(?:\.\d+)?)\s*([A-Za-z]+)", str(window))
-            assert m is not None
-            value, unit = float(m.group(1)), _TIME_UNITS[m.group(2).lower()]
+            value, unit = _before_window(window)
         else:
             value, unit = _number(window), _TIME_UNITS[str(tokens[tokens.index(window) + 1]).lower()]
         return Duration(span=self._span(meta), value=value, unit=unit, anchor=anchor)
@@ -810,10 +806,8 @@ class _ToNodes(Transformer[Token, Any]):
         anchor = items[-1] if items and isinstance(items[-1], Name) else None
         tokens = [t for t in items if isinstance(t, Token)]
         if tokens[0].type == "BEFORE_WINDOW":  # "(≤) 4 weeks before the start of study drug"
-            m = re.search(r"(\d+(?:\.\d+)?)\s*([A-Za-z]+)", str(tokens[0]))
-            assert m is not None
-            return Duration(span=self._span(meta), value=float(m.group(1)),
-                            unit=_TIME_UNITS[m.group(2).lower()], anchor=anchor)
+            length, time_unit = _before_window(tokens[0])
+            return Duration(span=self._span(meta), value=length, unit=time_unit, anchor=anchor)
         number = _number(tokens[0]) if len(tokens) > 1 else 1.0
         unit = tokens[-1]
         if unit.type == "HALF_LIVES":

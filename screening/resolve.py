@@ -1311,7 +1311,8 @@ class Resolver:
         if not opened:
             return pred
         values = [leaf for leaf in leaves(pred) if isinstance(leaf, NumericCheck)]
-        kept = {check.kept_under_support(self._exposure_concept(e).supports) for check in values for e in opened}
+        supports = [concept.supports for e in opened if (concept := self._exposure_concept(e)) is not None]
+        kept = {check.kept_under_support(care) for check in values for care in supports}
         if not values or len(kept) != 1 or None in kept or any(check.group for check in values) \
                 or any(not isinstance(leaf, (NumericCheck, PresenceCheck, CategoryCheck)) for leaf in leaves(pred)) \
                 or any(isinstance(leaf, CategoryCheck) and self.vocab.get(leaf.concept).kind != "demographic"
@@ -1325,10 +1326,9 @@ class Resolver:
         joined = AllOf if kept == {False} else AnyOf
         return joined(span=node.span, text=self.quote(node.span), children=(pred, review))
 
-    def _exposure_concept(self, exp: Exposure) -> Concept:
-        concept = self.concept_of(exp.exposure) or self.concept_of(_EXPOSURE_WORDS.sub("", exp.exposure.text))
-        assert concept is not None  # _threshold has made a review of any other
-        return concept
+    def _exposure_concept(self, exp: Exposure) -> Concept | None:
+        """"without (the) use of G-CSF": the drug or procedure, read without the words around it."""
+        return self.concept_of(exp.exposure) or self.concept_of(_EXPOSURE_WORDS.sub("", exp.exposure.text))
 
     def _threshold(self, node: Threshold, subjects: tuple[Name, ...], any_subject: bool) -> Predicate:
         method: str | None = None
@@ -1363,7 +1363,7 @@ class Resolver:
                                          written=note.text))
         exposures: list[ExposureWindow] = []
         for exp in node.exposures:
-            concept = self.concept_of(exp.exposure) or self.concept_of(_EXPOSURE_WORDS.sub("", exp.exposure.text))
+            concept = self._exposure_concept(exp)
             if concept is None or concept.kind not in {"medication_class", "procedure"}:
                 return self.review(node.span, f"unknown exposure {exp.exposure.text!r}")
             if exp.within is None:
