@@ -535,6 +535,15 @@ class _ToNodes(Transformer[Token, Any]):
         return tuple(Exposure(span=self._span(meta), exposure=n, within=dur) for n in names)
 
     @v_args(meta=True)
+    def exposure_for(self, meta: Any, items: list[Any]) -> tuple[Exposure, ...]:
+        # "independent of platelet transfusions for at least 2 weeks": none in that time. Only a
+        # time that is a floor says so ("for less than 2 weeks" says nothing of the time since)
+        names, comparator, *rest = items
+        if comparator_op(str(comparator)) not in (">=", ">"):
+            raise ValueError(f"a support 'for' {comparator} a time is not a window")
+        return self.exposure(meta, [names, *rest])
+
+    @v_args(meta=True)
     def exposure_before(self, meta: Any, items: list[Any]) -> tuple[Exposure, ...]:
         # "without G-CSF ≤ 14 days prior to registration"
         names, window, anchor = items
@@ -1403,10 +1412,11 @@ def _with_method_before_bound(text: str, offset: int) -> Syntax | None:
     return dataclasses.replace(node, notes=(*node.notes, method))
 
 
-# "ANC ≥ 1500/µL without G-CSF support", "Platelets ≥ 100,000/µL without transfusion": support with
-# no window at the end of a bound, read where the grammar fails (in parentheses the grammar reads
-# it; "for patients without liver metastases" and "by echocardiogram without Doppler" it reads too)
-_OPEN_SUPPORT = re.compile(r",?\s+(?P<either>with\s+or\s+)?(?P<without>without)\s+(?P<names>[A-Za-z][^()\[\]\d<>≤≥;,.]*?)\s*\.?\s*$", re.I)
+# "ANC ≥ 1500/µL without G-CSF support", "Platelets ≥ 100,000/µL independent of transfusion",
+# "unsupported by G-CSF": support with no window at the end of a bound, read where the grammar fails
+# (in parentheses the grammar reads it; "for patients without liver metastases" and "by
+# echocardiogram without Doppler" it reads too)
+_OPEN_SUPPORT = re.compile(r",?\s+(?P<either>with\s+or\s+)?(?P<without>without\s+(?:the\s+)?need\s+(?:for|of)|without|independent\s+of|unsupported\s+by)\s+(?P<names>[A-Za-z][^()\[\]\d<>≤≥;,.]*?)\s*\.?\s*$", re.I)
 _OPEN_SUPPORT_JOIN = re.compile(r"\s+(?:and/or|or|nor|and)\s+|\s*/\s*", re.I)
 
 

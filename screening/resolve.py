@@ -1965,7 +1965,7 @@ def _and_qualifier(qualifier: str | None, more: str) -> str:
 
 # "without (the) use of G-CSF", "without G-CSF support", "no transfusion allowed within 3 days":
 # after "without", the words around the drug or procedure say no more than its name
-_EXPOSURE_WORDS = re.compile(r"^\s*(?:the\s+)?(?:use|support|administration|receipt)\s+of\s+(?=\S)"
+_EXPOSURE_WORDS = re.compile(r"^\s*(?:any\s+)?(?:the\s+)?(?:(?:use|support|administration|receipt)\s+of\s+)?(?=\S)"
                              r"|(?<=\S)\s+(?:support|allowed|permitted|given|use)\s*$", re.I)
 _KIND_OF = re.compile(r"\s*(?:any\s+)?(?:other\s+)?(?:forms?|types?|kinds?)\s+of\s+(?=\S)", re.I)
 

@@ -316,6 +316,29 @@ def test_supportive_care_keeps_only_the_side_it_cannot_have_moved_in_a_cohort(tm
     assert got == {"P1": ("not_met", "not_met"), "P2": ("unknown", "unknown"), "P3": ("met", "met")}
 
 
+def test_growth_factor_support_is_any_hematopoietic_growth_factor_in_a_cohort(tmp_path: Path) -> None:
+    from screening.rules import trial_from_text
+
+    trial = compile_trial(trial_from_text(
+        "Inclusion Criteria:\n- Hemoglobin ≥ 9 g/dL without growth factor support within 7 days\n"
+        "- ANC ≥ 1.5 × 10^9/L without growth factor support within 7 days\n", nct_id="NCT00000006"))
+    header = ["patient_id", "hemoglobin [g/dL]", "hemoglobin_date", "anc [10^9/L]", "anc_date",
+              "erythropoietin", "erythropoietin_date", "gcsf", "gcsf_date", "hematopoietic_growth_factor"]
+    # labs on 10-30; a dose on 10-28 is 2 days before them, within 7
+    rows = [["P1", "10", "2026-10-30", "2.0", "2026-10-30", "yes", "2026-10-28", "no", "", ""],
+            ["P2", "10", "2026-10-30", "1.0", "2026-10-30", "no", "", "yes", "2026-10-28", ""],
+            ["P3", "10", "2026-10-30", "2.0", "2026-10-30", "", "", "", "", "no"]]
+    path = write_csv(tmp_path / "c.csv", header, rows)
+    run_batch(trial, None, path, tmp_path / "out.csv", as_of=AS_OF, progress=False)
+    got = {r["patient_id"]: (r["inclusion.1"], r["inclusion.2"]) for r in read_results(tmp_path / "out.csv")}
+    # P1: an ESA before Hb 10 and ANC 2.0: either may be its doing (the Hb was "met" when "growth
+    #     factor support" meant G-CSF alone): unknown, unknown
+    # P2: G-CSF: Hb 10 after it shows nothing (the class keeps ANC and WBC only); ANC 1.0 < 1.5
+    #     stays failing: unknown, not met
+    # P3: no growth factor of any kind: Hb 10 ≥ 9, ANC 2.0 ≥ 1.5: met, met
+    assert got == {"P1": ("unknown", "unknown"), "P2": ("unknown", "not_met"), "P3": ("met", "met")}
+
+
 def test_a_clearance_the_engine_computes_does_not_answer_a_measured_one(tmp_path: Path) -> None:
     from screening.rules import trial_from_text
 

@@ -1558,8 +1558,9 @@ def test_a_list_of_which_no_part_is_understood_is_one_review() -> None:
     # "in (the) N weeks prior to", and the words around the drug ("use of", "support")
     ("Platelet count ≥ 75 × 10^9/L without transfusion in 2 weeks prior to study entry.",
      "platelets ≥ 75 10^9/L without transfusion within 14 days"),
+    # "growth factor support" names no one factor: any hematopoietic growth factor
     ("Absolute neutrophil count ≥ 1.5 × 10^9/L without growth factor support in the 2 weeks prior to study entry",
-     "anc ≥ 1.5 10^9/L without gcsf within 14 days"),
+     "anc ≥ 1.5 10^9/L without hematopoietic_growth_factor within 14 days"),
     # 4 weeks = 28 days
     ("Absolute neutrophil count (ANC) ≥ 1500/mm3 (without use of G-CSF 4 weeks prior to enrollment).",
      "anc ≥ 1.5 10^9/L without gcsf within 28 days"),
@@ -1567,6 +1568,21 @@ def test_a_list_of_which_no_part_is_understood_is_one_review() -> None:
      "hemoglobin ≥ 80 g/L without transfusion within 3 days"),
     # a window from another event is not the result's: review
     ("ANC ≥ 1500/mm3 (without G-CSF within 7 days prior to surgery)", "needs review"),
+    # the support's absence "for" a time is its absence within it: 2 weeks = 14 days, 1 week = 7
+    ("Platelets ≥ 75,000/µL independent of platelet transfusions for at least 2 weeks",
+     "platelets ≥ 75 10^9/L without platelet_transfusion within 14 days"),
+    ("Platelets ≥ 75,000/µL independent of platelet transfusion for more than 1 week",
+     "platelets ≥ 75 10^9/L without platelet_transfusion within 7 days"),
+    ("ANC ≥ 1.0 × 10^9/L independent of growth factor support for ≥ 1 week",
+     "anc ≥ 1 10^9/L without hematopoietic_growth_factor within 7 days"),
+    ("ANC ≥ 1500/µL without colony-stimulating factor support for the past 14 days",
+     "anc ≥ 1.5 10^9/L without gcsf within 14 days"),
+    ("ANC ≥ 1500/µL without any growth factors in prior 7 days",
+     "anc ≥ 1.5 10^9/L without hematopoietic_growth_factor within 7 days"),
+    # "of" before the start of the study, as "prior to" (100,000/µL = 100 × 10^9/L)
+    ("Platelets ≥ 100,000/µL (independent of transfusion within 7 days of first dose of study drug)",
+     "platelets ≥ 100 10^9/L without transfusion within 7 days"),
+    ("Platelets ≥ 100,000/µL (independent of transfusion within 7 days of surgery)", "needs review"),
     # "Cycle 1, Day 1" and "in the N months prior to" bound events too
     ("Major surgical procedure within 28 days prior to Cycle 1, Day 1", "has major_surgery within 28 days"),
     ("Myocardial infarction during the 6 months before registration", "has myocardial_infarction within 6 months"),
@@ -1577,6 +1593,21 @@ def test_windows_from_the_start_of_the_study(text: str, expected: str) -> None:
         assert got.startswith("[needs review") and "not a known reference event" in got, got
     else:
         assert got == expected
+
+
+@pytest.mark.parametrize("text", [
+    # a support's absence "for less than" a time says nothing of the time since it
+    "ANC ≥ 1.0 × 10^9/L independent of growth factor support for less than 1 week",
+    # "for at least" is a window only after a support: elsewhere it stays what it was
+    "Disease-free for at least 5 years",
+])
+def test_for_a_time_is_a_window_only_after_a_support(text: str) -> None:
+    assert reads_as(text, "inclusion").startswith("[needs review")
+
+
+def test_for_at_least_after_a_measure_stays_its_bound() -> None:
+    # the seed trial's "Expected survival for at least 12 weeks": life expectancy ≥ 12 weeks
+    assert reads_as("Expected survival for at least 12 weeks", "inclusion") == "life_expectancy ≥ 12 week"
 
 
 @pytest.mark.parametrize(("text", "section", "expected"), [
@@ -1594,6 +1625,17 @@ def test_windows_from_the_start_of_the_study(text: str, expected: str) -> None:
     # "(transfusion independent)" says the same: 100,000/mm3 = 100 × 10^9/L
     ("Platelet count at least 100,000/mm3 (transfusion independent)", "inclusion",
      '(platelets ≥ 100 10^9/L and [needs review: "(transfusion independent)" — no window is written for '
+     "'transfusion': whether the value was reached without it is for a person])"),
+    # "independent of", "unsupported by", "without the need for" say "without" (9 g/dL = 90 g/L;
+    # 1.0 × 10^9/L is the ANC's own unit)
+    ("Hemoglobin ≥ 9 g/dL independent of transfusion", "inclusion",
+     '(hemoglobin ≥ 90 g/L and [needs review: "independent of transfusion" — no window is written for '
+     "'transfusion': whether the value was reached without it is for a person])"),
+    ("ANC ≥ 1.0 × 10^9/L, unsupported by granulocyte-colony stimulating factor", "inclusion",
+     '(anc ≥ 1 10^9/L and [needs review: "unsupported by granulocyte-colony stimulating factor" — no window '
+     "is written for 'granulocyte-colony stimulating factor': whether the value was reached without it is for a person])"),
+    ("Hemoglobin ≥ 9 g/dL without the need for transfusion", "inclusion",
+     '(hemoglobin ≥ 90 g/L and [needs review: "without the need for transfusion" — no window is written for '
      "'transfusion': whether the value was reached without it is for a person])"),
     # "with or without" says nothing
     ("Hemoglobin ≥ 9 g/dL with or without transfusions", "inclusion", "hemoglobin ≥ 90 g/L"),

@@ -369,6 +369,44 @@ def test_supportive_care_keeps_only_the_side_it_cannot_have_moved(
             assert got.status == want, got.explanation
 
 
+_GROWTH_FACTOR_TRIAL = """Inclusion Criteria:
+- Hemoglobin ≥ 9 g/dL without growth factor support within 14 days
+- ANC ≥ 1.5 × 10^9/L without growth factor support within 14 days
+"""
+
+
+@pytest.mark.parametrize("drug, hemoglobin, anc, expected", [
+    # epoetin alfa on 11-14, labs on 11-17: 3 days, within 14. "Growth factor support" names no one
+    # factor, so an ESA before the Hb counts (it was read as G-CSF alone: Hb 10 was "met", a
+    # wrong "eligible" when the ESA raised it); the ANC 2.0 after it may be its doing too
+    ("epoetin alfa", 10.0, 2.0, ("unknown", "unknown")),
+    # filgrastim raises neutrophils and no growth factor lowers them: ANC 1.0 < 1.5 stays failing
+    ("filgrastim", 10.0, 1.0, ("unknown", "not_met")),
+    # romiplostim is one too (a TPO agonist): Hb 8 < 9 after it shows nothing, since the class
+    # only keeps the labs none of its members lowers (ANC, WBC)
+    ("romiplostim", 8.0, 2.0, ("unknown", "unknown")),
+])
+def test_growth_factor_support_is_any_hematopoietic_growth_factor(
+        drug: str, hemoglobin: float, anc: float, expected: tuple[str, str]) -> None:
+    from screening.rules import TrialFile
+
+    trial = load_trial(TrialFile.model_validate({"criteria": _GROWTH_FACTOR_TRIAL,
+                                                 "trial": {"nct_id": "NCT00000006", "title": "t"}}))
+    p = {"patient_id": "x", "as_of": "2026-11-20", "complete_records": ["medications"],
+         "observations": [{"concept": "hemoglobin", "value": hemoglobin, "unit": "g/dL", "date": "2026-11-17"},
+                          {"concept": "anc", "value": anc, "unit": "10^9/L", "date": "2026-11-17"}],
+         "medications": [{"name": drug, "start_date": "2026-11-14", "end_date": "2026-11-14"}]}
+    r = screen(trial, p)
+    got = (check(r, "inclusion.1", "hemoglobin").status, check(r, "inclusion.2", "anc").status)
+    assert got == expected
+    # with no growth factor given (medications attested complete), both values count:
+    # Hb 10 ≥ 9 met; ANC 2.0 ≥ 1.5 met
+    p["medications"] = []
+    p["observations"][0]["value"], p["observations"][1]["value"] = 10.0, 2.0
+    r = screen(trial, p)
+    assert (check(r, "inclusion.1", "hemoglobin").status, check(r, "inclusion.2", "anc").status) == ("met", "met")
+
+
 @pytest.mark.parametrize(("platelets", "expected"), [
     (80, "not_met"),        # 80 < 100: below the floor even with any transfusion, which only raises it
     (150, "needs_review"),  # 150 ≥ 100, but whether it was reached without transfusion is for a person
