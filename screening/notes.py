@@ -208,6 +208,11 @@ def _lead_in_words() -> frozenset[str]:
     return frozenset(normalize_phrase(w) for w in _notes_data()["lead_ins"]["words"])
 
 
+@cache
+def _topic_headings() -> frozenset[str]:
+    return frozenset(normalize_phrase(p) for p in _notes_data().get("topic_headings", {}).get("phrases", []))
+
+
 _REQUIREMENT_WORDS = frozenset({"adequate", "acceptable", "sufficient", "normal", "must", "should",
                                 "satisfy", "fulfil", "fulfill", "meet", "meets", "demonstrate"})
 
@@ -226,6 +231,8 @@ def is_plain_lead_in(text: str, *, negated: bool = False, exclusion: bool = Fals
     what the sub-items mean ("Lesions that are not considered measurable include:").
     ``negated``: the segmenter already read the lead-in's negation ("No history of any of ...").
     """
+    if normalize_phrase(text) in _topic_headings():
+        return True
     words = [w for w in normalize_phrase(text).split() if not w.isdigit()]
     count = _COUNT_OF.search(text)
     if count and count[1].lower() not in ("1", "one"):

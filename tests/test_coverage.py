@@ -2973,6 +2973,22 @@ def test_a_topic_label_over_items_at_its_own_level_is_no_criterion() -> None:
     assert isinstance(read["Or:"], NeedsReview) and isinstance(read["One of the following:"], NeedsReview)
 
 
+def test_a_pdq_therapy_topic_over_its_items_is_no_criterion() -> None:
+    # "Chemotherapy:" and "Radiotherapy" under PRIOR CONCURRENT THERAPY name the topic of the items
+    # nested under them, which state their requirements in full; "Prior chemotherapy:" is no topic
+    # (its items may be the drugs it means) and stays for a person
+    trial = compile_trial(trial_from_text(
+        "Inclusion Criteria:\n- PRIOR CONCURRENT THERAPY:\n- Chemotherapy:\n  - At least 4 weeks since prior "
+        "chemotherapy\n- Radiotherapy\n  - No prior radiotherapy\n- Prior chemotherapy:\n  - Docetaxel\n",
+        nct_id="NCT00000000"))
+    read = {c.text: c for c in trial.criteria}
+    assert read["Chemotherapy:"].predicate is None and read["Chemotherapy:"].children_decide
+    assert read["Radiotherapy"].predicate is None and read["Radiotherapy"].children_decide
+    assert canonical(read["At least 4 weeks since prior chemotherapy"].predicate) == \
+        "not has chemotherapy less than 4 weeks ago"  # type: ignore[arg-type]
+    assert isinstance(read["Prior chemotherapy:"].predicate, NeedsReview)
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("Able to understand and willing to sign a written informed consent document.", "has informed_consent"),
     ("Subjects must be able to understand and comply with study requirements", "has protocol_compliance"),
