@@ -178,11 +178,20 @@ def test_scores_and_categories() -> None:
         ("  Total bilirubin.  ", "total_bilirubin"),
         ("HCG", "hcg"),  # two-capital acronym in all capitals
         ("World Health Organisation performance status", "ecog"),  # the WHO scale is ECOG's (Zubrod)
+        # spellings of the group's name as trials write it
+        ("Eastern Cooperative Group (ECOG) performance status", "ecog"),
+        ("Eastern Co-operative Oncology Group performance status", "ecog"),
+        ("Zubrod performance scale (PS)", "ecog"),
+        # "growth factor" names no one factor (G-CSF, erythropoietin, TPO agonists are each one)
+        ("growth factor support", "hematopoietic_growth_factor"),
+        ("any growth factors", None),  # "any" is read past where an exposure is named, not here
+        ("myeloid growth factors", "gcsf"),
+        ("epoetin alfa", "erythropoietin"),
     ],
 )
-def test_lookup(phrase: str, cid: str) -> None:
+def test_lookup(phrase: str, cid: str | None) -> None:
     found = VOCAB.lookup(phrase)
-    assert found is not None and found.id == cid
+    assert (found.id if found is not None else None) == cid
 
 
 @pytest.mark.parametrize(
@@ -191,6 +200,12 @@ def test_lookup(phrase: str, cid: str) -> None:
 def test_lookup_refuses(phrase: str) -> None:
     # EGFR is the receptor, not eGFR; "Pt" a patient; "CR" complete response; "mg" a unit.
     assert VOCAB.lookup(phrase) is None
+
+
+def test_growth_factors_are_one_class() -> None:
+    # having G-CSF, an ESA, a TPO agonist or IL-11 is having a hematopoietic growth factor
+    assert VOCAB.expand("hematopoietic_growth_factor") == {
+        "hematopoietic_growth_factor", "gcsf", "erythropoietin", "tpo_agonist", "interleukin_11"}
 
 
 def test_get_hints_close_ids_and_synonyms() -> None:
