@@ -527,6 +527,17 @@ WHOLE: list[tuple[str, str, str]] = [
     ("Exclusion", "Received bevacizumab within the last 6 months.", "has anti_vegf_therapy [bevacizumab only] within 6 months"),
     ("Exclusion", "Immunotherapy within the 21 days prior to randomization", "has immunotherapy within 21 days"),
     ("Inclusion", "Confirmed diagnosis of Acute Myeloid Leukemia", "has acute_myeloid_leukemia"),
+    # support's windows written "in prior 7 days"; "growth factors" is any hematopoietic one
+    ("Inclusion", "Absolute neutrophil count (ANC) ≥ 1.2 × 10\\^9/L without any growth factors in prior 7 days",
+     "anc ≥ 1.2 10^9/L without hematopoietic_growth_factor within 7 days"),
+    # the start of the study and the consent, in their other spellings, are the screening date
+    ("Inclusion", "At least 18 years of age at the time of study registration", "age ≥ 18 year"),
+    ("Inclusion", "Age ≥ 18 years at the date of signing the informed consent form.", "age ≥ 18 year"),
+    ("Exclusion", "Women must not be breastfeeding at the time of study registration",
+     "(sex in (female) and has lactation)"),
+    # ECOG's spellings of the group's name (data)
+    ("Inclusion", "Eastern Cooperative Group (ECOG) performance status ≤ 2", "ecog ≤ 2"),
+    ("Inclusion", "Zubrod Performance Scale (PS) of 0 or 1", "ecog in (0, 1)"),
 ]
 
 

@@ -414,6 +414,12 @@ def test_lipids_and_more_synonyms(text: str, expected: list[tuple[str, str, floa
     ("Must be at least 18 years of age", [("age", ">=", 18.0)]),
     ("Subjects ≥ 18 years of age at the time of signing the informed consent", [("age", ">=", 18.0)]),
     ("Is ≥18 years of age on the day of signing informed consent", [("age", ">=", 18.0)]),
+    # "at the time of" the start of the study, and the consent's other spellings, are as_of too
+    ("At least 18 years of age at the time of study registration", [("age", ">=", 18.0)]),
+    ("Males and females 18 years of age or older at the time of signing the informed consent document.",
+     [("age", ">=", 18.0)]),
+    ("Patients aged 20 years or older at the date of informed consent", [("age", ">=", 20.0)]),
+    ("Males and Females, age ≥18 years old at time of screening visit", [("age", ">=", 18.0)]),
     ("Total bilirubin =< 1.5 x institutional upper limit of normal (IULN)", [("total_bilirubin", "<=", 1.5)]),
     ("Creatinine ≤ 1.5 x IULN", [("creatinine", "<=", 1.5)]),
     # per µL and per mm³ are the same volume: 1,500/µL = 1.5 x 10^9/L, 100,000/mm³ = 100 x 10^9/L
@@ -429,6 +435,8 @@ def test_age_notes_and_spelled_out_volumes(text: str, expected: list[tuple[str, 
 def test_age_at_randomization_is_not_the_screening_date() -> None:
     # randomisation can be weeks after screening: for a person to decide
     assert isinstance(_only("Between 18 and 65 years of age at the time of randomization"), NeedsReview)
+    # nor is another event
+    assert isinstance(_only("Age ≥ 18 years at the time of original diagnosis"), NeedsReview)
 
 
 @pytest.mark.parametrize("text", [
