@@ -1735,3 +1735,19 @@ def test_adults_before_an_age_bound(text: str, expected: str) -> None:
 ])
 def test_the_person_then_the_age_after_a_comma(text: str, expected: str) -> None:
     assert reads_as(text, "inclusion") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # "positive test for X" says what "positive X" says: the result, then what it is of
+    ("Positive test for HIV", "has hiv"),
+    ("Has a positive test for hepatitis B surface antigen", "hbsag in (positive)"),
+    ("Tested positive for HIV", "has hiv"),
+    ("Positive test for Human Immunodeficiency Virus (HIV)", "has hiv"),
+])
+def test_a_result_for_what_it_is_of(text: str, expected: str) -> None:
+    assert reads_as(text, "exclusion") == expected
+
+
+def test_a_result_for_a_list_is_a_review() -> None:
+    # several names after "for": each, or any? not read here
+    assert reads_as("Positive test for HIV, hepatitis C, or hepatitis B", "exclusion").startswith("[needs review")
