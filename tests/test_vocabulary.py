@@ -600,21 +600,16 @@ def _python(code: str, cache: str) -> str:
     return result.stdout.strip()
 
 
-def test_load_is_fast_and_never_imports_pint(tmp_path: Path) -> None:
+def test_load_never_imports_pint(tmp_path: Path) -> None:
+    # how long a load takes is measured by bench/bench_core.py, never asserted here
     code = """
-        import sys, time
+        import sys
         from screening.vocabulary import load_vocabulary
         load_vocabulary()                      # builds and checks, writes the cache
-        runs = []
-        for _ in range(5):
-            start = time.perf_counter()
-            load_vocabulary.__wrapped__()      # what a later process pays
-            runs.append(time.perf_counter() - start)
-        print("pint" in sys.modules, min(runs) * 1000)
+        load_vocabulary.__wrapped__()          # what a later process pays: reads the cache
+        print("pint" in sys.modules)
         """
-    pint_imported, millis = _python(code, str(tmp_path)).split()
-    assert pint_imported == "False"
-    assert float(millis) < 15
+    assert _python(code, str(tmp_path)).strip() == "False"
 
 
 def test_cached_and_checked_loads_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
