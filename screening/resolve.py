@@ -348,6 +348,13 @@ class Resolver:
                 # "Women with X or men aged Y": each part has its own sex, which only the
                 # first part's lead names here
                 pred = self.review(node.span, "parts of the list are for different sexes")
+            elif sex is not None and isinstance(node, Junction) \
+                    and any(_OWN_PERSON.match(self.quote(p.span)) for p in node.parts[1:]):
+                # "Women who are pregnant, and patients with HIV": a later part names its own
+                # persons, whom the first part's sex does not restrict (read for all, a man with
+                # HIV would pass)
+                pred = self.review(node.span, "a later part of the list names its own persons, whom the first "
+                                              "part's sex may not restrict")
             elif sex is not None and not isinstance(pred, NeedsReview):
                 # "Women with a history of breast cancer": for that sex only
                 span = _cover(sex.span, pred.span)
@@ -1266,11 +1273,12 @@ class Resolver:
             # persons listed, each of them meant (pregnant women, and nursing women)
             return AnyOf(span=node.span, text=text, children=tuple(preds))
         if node.op == "and" and self.section == "exclusion" \
-                and sum(isinstance(p, Presence) and bool(p.subject.text) for p in parts) >= 2 \
-                and sum(isinstance(q, PresenceCheck) for q in preds) >= 1:
+                and sum(_names_a_condition(p) for p in parts) >= 2 \
+                and any(isinstance(leaf, PresenceCheck) for q in preds for leaf in leaves(q)):
             # "Pregnant and lactating women", "HIV and hepatitis B" among exclusions: read as both,
             # a pregnant woman who is not nursing would pass; either is the usual intent, but
-            # not what is written
+            # not what is written. Likewise when a part is itself a list ("Patients with seizures,
+            # and women who are pregnant or breast-feeding")
             return self.review(node.span, "'and' between conditions in an exclusion: whether both or either "
                                           "must be present is not written")
         if node.op == "and":
@@ -2028,6 +2036,18 @@ _SEX_AND_JOIN = {"men", "man", "women", "woman", "male", "males", "female", "fem
 _GROUP_NOUN = re.compile(r"\b(?:women|men|mothers|females|males|patients|subjects|participants|persons|"
                          r"individuals|people)\b", re.I)
 _ENDS_WITH_GROUP = re.compile(_GROUP_NOUN.pattern + r"\W*$", re.I)
+
+
+# a list part that names its own persons ("…, and patients with HIV")
+_OWN_PERSON = re.compile(r"\s*(?:and\s+|or\s+)?(?:all\s+|any\s+)?(?:patients?|subjects?|participants?|persons?|"
+                         r"individuals|those|people)\b", re.I)
+
+
+def _names_a_condition(part: Syntax) -> bool:
+    """A name of a condition, or a list of which some part is one."""
+    if isinstance(part, Presence):
+        return bool(part.subject.text)
+    return isinstance(part, Junction) and any(_names_a_condition(p) for p in part.parts)
 
 
 def _groups_listed(parts: list[str]) -> bool:

@@ -1751,3 +1751,22 @@ def test_a_result_for_what_it_is_of(text: str, expected: str) -> None:
 def test_a_result_for_a_list_is_a_review() -> None:
     # several names after "for": each, or any? not read here
     assert reads_as("Positive test for HIV, hepatitis C, or hepatitis B", "exclusion").startswith("[needs review")
+
+
+@pytest.mark.parametrize("text", [
+    # read as "female and (pregnant or HIV)", a man with HIV passed: a wrong "eligible"
+    "Women who are pregnant, and patients with HIV",
+    # read as "seizures and (pregnant or breast-feeding)", a pregnant woman without seizures passed
+    "Patients with uncontrolled seizures, and women who are pregnant or breast-feeding",
+])
+def test_an_exclusion_list_of_persons_is_never_read_as_all_of_them(text: str) -> None:
+    assert reads_as(text, "exclusion").startswith("[needs review")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # groups listed, each meant; a sex for the one part that has it
+    ("Pregnant women, and patients with HIV", "(has pregnancy or has hiv)"),
+    ("Women who are pregnant or breastfeeding", "(sex in (female) and (has pregnancy or has lactation))"),
+])
+def test_an_exclusion_list_of_groups_keeps_its_reading(text: str, expected: str) -> None:
+    assert reads_as(text, "exclusion") == expected
