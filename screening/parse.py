@@ -1292,6 +1292,52 @@ def _with_own_time_for(text: str, offset: int) -> Syntax | None:
     return widened
 
 
+# "Chemotherapy or radiotherapy within 4 weeks (6 weeks for nitrosoureas or mitomycin C) prior to
+# entering the study": a longer window for some therapies, each an event of its own in that window
+_WINDOW_WRITTEN = re.compile(r"\bwithin\s+(?:the\s+)?(?:(?:last|past|prior)\s+)?\d+(?:\.\d+)?\s+(?:days?|weeks?|months?)\b",
+                             re.I)
+
+
+def _with_own_window_for(text: str, offset: int) -> Syntax | None:
+    """Events within a window with a longer one written for some others, or None unless the
+    rest reads as events (one, or a list joined by "or", maybe negated) sharing that window and
+    each other one is at least as long (a shorter one lifts part of the list: for a person)."""
+    written = _WINDOW_WRITTEN.search(text)
+    m = _OWN_TIME_FOR.search(text, written.end()) if written else None
+    if m is None:
+        return None
+    start, end = m.start(), m.end()
+    node = parse_clause(text[:start] + " " * (end - start) + text[end:], offset)
+    inner = node.part if isinstance(node, Negation) and not (node.prohibition or node.inability) else node
+    parts = inner.parts if isinstance(inner, Junction) and inner.op == "or" and not inner.and_or else (inner,)
+    # the window is written once, on the last item (resolve carries it to the items before it)
+    last = parts[-1]
+    if not (all(isinstance(p, Presence) and p.status is None and p.window is None for p in parts[:-1])
+            and isinstance(last, Presence) and last.status is None and last.window is not None
+            and last.window.span.start - offset <= m.start()):
+        return None
+    window = last.window
+    longer = Duration(span=Span(offset + m.start("n"), offset + m.end("unit")), value=_number(m["n"]),
+                      unit=_TIME_UNITS[m["unit"].lower()], anchor=window.anchor)
+    try:
+        if longer.days < window.days:
+            return None
+    except ValueError:  # a window in half-lives
+        return None
+    others: list[Syntax] = []
+    at = m.start("names")
+    for piece in _NAME_SEPARATOR.split(m["names"]):
+        piece_at = text.index(piece, at)
+        name = Name(span=Span(offset + piece_at, offset + piece_at + len(piece)), text=piece)
+        others.append(Presence(span=name.span, subject=name, window=longer))
+        at = piece_at + len(piece)
+    # the list as written, then the others: each list keeps its own window
+    extra = others[0] if len(others) == 1 else Junction(span=Span(offset + m.start("names"), offset + m.end("names")),
+                                                         op="or", parts=tuple(others))
+    listed = Junction(span=inner.span, op="or", parts=(inner, extra))
+    return dataclasses.replace(node, part=listed) if isinstance(node, Negation) and inner is not node else listed
+
+
 # "Uncontrolled hypertension (systolic blood pressure > 160 mmHg)": a name, then bounds in
 # parentheses that end the clause
 _DEFINING_BOUNDS = re.compile(r"\s*\((?!\s*(?:(?:defined|confirmed)\s+as|e\.?\s?g|i\.?\s?e)\b)(?P<bounds>[A-Za-z][^()]*?"
@@ -1447,7 +1493,7 @@ def _with_open_support(text: str, offset: int) -> Syntax | None:
 # returns None when the text is not its shape
 _READERS_BEFORE_THE_GRAMMAR = (
     _with_half_life_window, _with_dose_note, _with_relative_clause, _with_reference_note, _with_permission_note,
-    _with_defining_bounds, _with_indication, _with_own_time_for, _with_other_scale_after_values,
+    _with_defining_bounds, _with_indication, _with_own_time_for, _with_own_window_for, _with_other_scale_after_values,
     _with_method_before_bound,
 )
 

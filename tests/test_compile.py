@@ -1770,3 +1770,30 @@ def test_an_exclusion_list_of_persons_is_never_read_as_all_of_them(text: str) ->
 ])
 def test_an_exclusion_list_of_groups_keeps_its_reading(text: str, expected: str) -> None:
     assert reads_as(text, "exclusion") == expected
+
+
+@pytest.mark.parametrize(("text", "section", "expected"), [
+    # a longer window for some therapies: each an event of its own in its window
+    ("Chemotherapy or radiotherapy within 4 weeks (6 weeks for nitrosoureas or mitomycin C) prior to entering the study",
+     "exclusion", "((has chemotherapy within 4 weeks or has radiotherapy within 4 weeks) or "
+                  "(has nitrosourea within 6 weeks or has mitomycin within 6 weeks))"),
+    ("Chemotherapy, radiation therapy, or immunotherapy within 4 weeks prior to first dosing of study agent "
+     "(6 weeks for nitrosoureas)", "exclusion",
+     "((has chemotherapy within 4 weeks or has radiotherapy within 4 weeks or has immunotherapy within 4 weeks) "
+     "or has nitrosourea within 6 weeks)"),
+    ("No chemotherapy within 4 weeks (6 weeks for nitrosoureas) prior to registration", "inclusion",
+     "not (has chemotherapy within 4 weeks or has nitrosourea within 6 weeks)"),
+])
+def test_a_longer_window_for_some_therapies(text: str, section: str, expected: str) -> None:
+    assert reads_as(text, section) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # a shorter window lifts part of the list (palliative SBRT 3 weeks ago would be let in): a person
+    "Patients who have had chest radiation therapy within 4 weeks (2 weeks for palliative stereotactic body radiation therapy)",
+    # the note before the window is not the window's
+    "Chemotherapy (6 weeks for nitrosoureas) or radiotherapy within 4 weeks",
+])
+def test_a_window_for_some_therapies_that_is_not_longer_is_a_review(text: str) -> None:
+    assert reads_as(text, "exclusion").startswith("[needs review")
+

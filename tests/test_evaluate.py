@@ -420,3 +420,24 @@ def test_support_with_no_window_decides_only_a_failing_floor(platelets: float, e
     p = {"patient_id": "x", "as_of": "2026-11-20",
          "observations": [{"concept": "platelets", "value": platelets, "unit": "10^9/L", "date": "2026-11-17"}]}
     assert criterion(screen(trial, p), "inclusion.1").status == expected
+
+
+@pytest.mark.parametrize(("drug", "given", "expected"), [
+    # "within 4 weeks (6 weeks for nitrosoureas)" as of 2026-11-20: carmustine (a nitrosourea) on
+    # 10-16 is 35 days back, within 42 (6 weeks) though not 28 (4 weeks): excluded
+    ("carmustine", "2026-10-16", "not_met"),
+    # on 10-02, 49 days back: past both windows
+    ("carmustine", "2026-10-02", "met"),
+    # paclitaxel on 10-16, 35 days back: other chemotherapy has 4 weeks (28 days) only
+    ("paclitaxel", "2026-10-16", "met"),
+])
+def test_a_longer_window_for_nitrosoureas(drug: str, given: str, expected: str) -> None:
+    from screening.rules import TrialFile
+
+    trial = load_trial(TrialFile.model_validate({
+        "criteria": "Exclusion Criteria:\n- Chemotherapy within 4 weeks (6 weeks for nitrosoureas) prior to registration\n",
+        "trial": {"nct_id": "NCT00000007", "title": "t"}}))
+    p = {"patient_id": "x", "as_of": "2026-11-20", "complete_records": ["medications", "procedures"],
+         "medications": [{"name": drug, "start_date": given, "end_date": given}]}
+    assert criterion(screen(trial, p), "exclusion.1").status == expected
+
