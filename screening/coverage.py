@@ -27,12 +27,12 @@ from .nodes import NeedsReview, leaves
 # A lab threshold: a comparator, a number, and a lab unit (a per-volume unit, a power of ten, a
 # percentage, mass/molar/enzyme units), or a number times a reference limit. Ages, weeks and
 # scores ("ECOG <= 1") are not lab thresholds. Escaped registry comparators (\>=, =\<) and words
-# ("at least", "no more than") count as comparators.
+# ("at least", "no more than") count as comparators; an escaped caret (10\^9/L) as a power of ten.
 _COMPARATOR = (r"(?:≥|≤|>=|<=|=>|=<|>|<|\\>=?|=?\\<|\bat\s+least|\bat\s+most|\bno\s+(?:more|less|greater|fewer)\s+than"
                r"|\b(?:greater|less|more|fewer|higher|lower)\s+than(?:\s+or\s+equal\s+to)?|\bup\s+to"
                r"|\bnot\s+exceed(?:ing)?|\bexceed(?:s|ing)?|\bminimum\s+of|\bmaximum\s+of|\bequal\s+to)")
 _NUMBER = r"[-+]?\d[\d,]*(?:\.\d+)?"
-_LAB_UNIT = (r"(?:\s*(?:[x×*]\s*)?10\s*(?:\^|\*|e|E)?\s*\d+|\s*[a-zA-Zµμ]*\s*/\s*(?:[a-zA-Zµμ]+|\d)"
+_LAB_UNIT = (r"(?:\s*(?:[x×*]\s*)?10\s*(?:\\?\^|\*|e|E)?\s*\d+|\s*[a-zA-Zµμ]*\s*/\s*(?:[a-zA-Zµμ]+|\d)"
              r"|\s*%|\s*(?:g|mg|µg|ug|mcg|ng|mmol|µmol|umol|mEq|IU|U|msec|ms)\b)")
 NUMERIC_THRESHOLD = re.compile(
     rf"{_COMPARATOR}\s*(?:to\s+)?{_NUMBER}{_LAB_UNIT}"

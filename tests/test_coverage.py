@@ -67,6 +67,7 @@ def test_compile_command_reads_pasted_text(tmp_path: Path, capsys: pytest.Captur
     ("AST ≤ 2.5 x ULN", True),                        # a multiple of a reference limit
     ("bilirubin 1.5 times the upper limit of normal", True),
     ("platelets ≥ 100 x 109/L", True),                # lost superscript
+    ("ANC ≥ 1.2 × 10\\^9/L", True),                    # the registry's escaped caret
     ("creatinine clearance >= 60 mL/min", True),
     ("LVEF > 50%", True),
     ("age >= 18 years", False),                       # an age is not a lab threshold
