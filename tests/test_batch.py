@@ -273,19 +273,26 @@ def test_png_without_matplotlib_is_refused_before_the_run(tmp_path: Path, monkey
     assert not out.exists()  # nothing screened: the user learns it before a long run, not after
 
 
-def test_a_method_column_says_which_qtc_formula_a_value_was_measured_by(tmp_path: Path) -> None:
+def _cohort_results(tmp_path: Path, criteria: str, header: list[str], rows: list[list[str]],
+                    ids: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Each row's results for the criteria ``ids`` of a trial pasted as text, by the batch path."""
     from screening.rules import trial_from_text
 
-    trial = compile_trial(trial_from_text("Inclusion Criteria:\n- QTcF ≤ 470 ms\n- QTc ≤ 470 ms\n", nct_id="NCT00000002"))
+    trial = compile_trial(trial_from_text(criteria, nct_id="NCT00000002"))
+    path = write_csv(tmp_path / "c.csv", header, rows)
+    run_batch(trial, None, path, tmp_path / "out.csv", as_of=AS_OF, progress=False)
+    return {r["patient_id"]: tuple(r[i] for i in ids) for r in read_results(tmp_path / "out.csv")}
+
+
+def test_a_method_column_says_which_qtc_formula_a_value_was_measured_by(tmp_path: Path) -> None:
     header = ["patient_id", "qtc [ms]", "qtc_date", "qtc_method"]
     rows = [["P1", "460", "2026-10-30", "Fridericia"],  # 460 ≤ 470 by the formula asked for
             ["P2", "460", "2026-10-30", "QTcB"],        # another formula: QTcF unknown, plain QTc met
             ["P3", "460", "2026-10-30", ""],            # no formula: QTcF unknown
             ["P4", "480", "2026-10-30", "qtcf"],        # 480 > 470: not met, whatever the case
             ["P5", "460", "2026-10-30", "Framingham"]]  # not a formula the vocabulary knows: an error
-    path = write_csv(tmp_path / "c.csv", header, rows)
-    run_batch(trial, None, path, tmp_path / "out.csv", as_of=AS_OF, progress=False)
-    got = {r["patient_id"]: (r["inclusion.1"], r["inclusion.2"]) for r in read_results(tmp_path / "out.csv")}
+    got = _cohort_results(tmp_path, "Inclusion Criteria:\n- QTcF ≤ 470 ms\n- QTc ≤ 470 ms\n", header, rows,
+                          ("inclusion.1", "inclusion.2"))
     assert got == {"P1": ("met", "met"), "P2": ("unknown", "met"), "P3": ("unknown", "met"),
                    "P4": ("not_met", "not_met"), "P5": ("error", "error")}
     with pytest.raises(InputError, match="takes no unit"):
@@ -293,21 +300,15 @@ def test_a_method_column_says_which_qtc_formula_a_value_was_measured_by(tmp_path
 
 
 def test_supportive_care_keeps_only_the_side_it_cannot_have_moved_in_a_cohort(tmp_path: Path) -> None:
-    from screening.rules import trial_from_text
-
-    trial = compile_trial(trial_from_text(
-        "Inclusion Criteria:\n- Hemoglobin ≥ 9 g/dL without transfusion within 7 days\n"
-        "Exclusion Criteria:\n- Platelet count < 50 × 10^9/L without platelet transfusion within 7 days\n",
-        nct_id="NCT00000003"))
+    criteria = ("Inclusion Criteria:\n- Hemoglobin ≥ 9 g/dL without transfusion within 7 days\n"
+                "Exclusion Criteria:\n- Platelet count < 50 × 10^9/L without platelet transfusion within 7 days\n")
     header = ["patient_id", "hemoglobin [g/dL]", "hemoglobin_date", "platelets [10^9/L]", "platelets_date",
               "platelet_transfusion", "platelet_transfusion_date", "transfusion"]
     # labs on 10-30; a transfusion on 10-28 is 2 days before them, within 7
     rows = [["P1", "8.5", "2026-10-30", "30", "2026-10-30", "yes", "2026-10-28", ""],
             ["P2", "10", "2026-10-30", "80", "2026-10-30", "yes", "2026-10-28", ""],
             ["P3", "10", "2026-10-30", "80", "2026-10-30", "no", "", "no"]]
-    path = write_csv(tmp_path / "c.csv", header, rows)
-    run_batch(trial, None, path, tmp_path / "out.csv", as_of=AS_OF, progress=False)
-    got = {r["patient_id"]: (r["inclusion.1"], r["exclusion.1"]) for r in read_results(tmp_path / "out.csv")}
+    got = _cohort_results(tmp_path, criteria, header, rows, ("inclusion.1", "exclusion.1"))
     # P1: Hb 8.5 < 9 stays failing after a transfusion (of platelets, a kind of transfusion): not met;
     #     platelets 30 < 50 stay under 50 without it: the exclusion holds (an exclusion that holds is
     #     "not_met" for the row)
@@ -317,20 +318,15 @@ def test_supportive_care_keeps_only_the_side_it_cannot_have_moved_in_a_cohort(tm
 
 
 def test_growth_factor_support_is_any_hematopoietic_growth_factor_in_a_cohort(tmp_path: Path) -> None:
-    from screening.rules import trial_from_text
-
-    trial = compile_trial(trial_from_text(
-        "Inclusion Criteria:\n- Hemoglobin ≥ 9 g/dL without growth factor support within 7 days\n"
-        "- ANC ≥ 1.5 × 10^9/L without growth factor support within 7 days\n", nct_id="NCT00000006"))
+    criteria = ("Inclusion Criteria:\n- Hemoglobin ≥ 9 g/dL without growth factor support within 7 days\n"
+                "- ANC ≥ 1.5 × 10^9/L without growth factor support within 7 days\n")
     header = ["patient_id", "hemoglobin [g/dL]", "hemoglobin_date", "anc [10^9/L]", "anc_date",
               "erythropoietin", "erythropoietin_date", "gcsf", "gcsf_date", "hematopoietic_growth_factor"]
     # labs on 10-30; a dose on 10-28 is 2 days before them, within 7
     rows = [["P1", "10", "2026-10-30", "2.0", "2026-10-30", "yes", "2026-10-28", "no", "", ""],
             ["P2", "10", "2026-10-30", "1.0", "2026-10-30", "no", "", "yes", "2026-10-28", ""],
             ["P3", "10", "2026-10-30", "2.0", "2026-10-30", "", "", "", "", "no"]]
-    path = write_csv(tmp_path / "c.csv", header, rows)
-    run_batch(trial, None, path, tmp_path / "out.csv", as_of=AS_OF, progress=False)
-    got = {r["patient_id"]: (r["inclusion.1"], r["inclusion.2"]) for r in read_results(tmp_path / "out.csv")}
+    got = _cohort_results(tmp_path, criteria, header, rows, ("inclusion.1", "inclusion.2"))
     # P1: an ESA before Hb 10 and ANC 2.0: either may be its doing (the Hb was "met" when "growth
     #     factor support" meant G-CSF alone): unknown, unknown
     # P2: G-CSF: Hb 10 after it shows nothing (the class keeps ANC and WBC only); ANC 1.0 < 1.5
@@ -340,20 +336,15 @@ def test_growth_factor_support_is_any_hematopoietic_growth_factor_in_a_cohort(tm
 
 
 def test_a_clearance_the_engine_computes_does_not_answer_a_measured_one(tmp_path: Path) -> None:
-    from screening.rules import trial_from_text
-
-    trial = compile_trial(trial_from_text(
-        "Inclusion Criteria:\n- Creatinine clearance of ≥ 30 mL/min per 24 hour urine test\n"
-        "- Creatinine clearance ≥ 30 mL/min\n", nct_id="NCT00000005"))
+    criteria = ("Inclusion Criteria:\n- Creatinine clearance of ≥ 30 mL/min per 24 hour urine test\n"
+                "- Creatinine clearance ≥ 30 mL/min\n")
     header = ["patient_id", "sex", "age [years]", "creatinine [mg/dL]", "creatinine_date", "body_weight [kg]",
               "body_weight_date", "creatinine_clearance [mL/min]", "creatinine_clearance_date",
               "creatinine_clearance_method"]
     rows = [["P1", "female", "56", "0.8", "2026-10-30", "70", "2026-10-30", "", "", ""],
             ["P2", "female", "56", "0.8", "2026-10-30", "70", "2026-10-30", "80", "2026-10-30", ""],
             ["P3", "female", "56", "0.8", "2026-10-30", "70", "2026-10-30", "80", "2026-10-30", "24-hour urine"]]
-    path = write_csv(tmp_path / "c.csv", header, rows)
-    run_batch(trial, None, path, tmp_path / "out.csv", as_of=AS_OF, progress=False)
-    got = {r["patient_id"]: (r["inclusion.1"], r["inclusion.2"]) for r in read_results(tmp_path / "out.csv")}
+    got = _cohort_results(tmp_path, criteria, header, rows, ("inclusion.1", "inclusion.2"))
     # P1: no clearance; Cockcroft-Gault gives (140 − 56) × 70 / (72 × 0.8) × 0.85 = 86.8 mL/min ≥ 30,
     #     which answers the plain bound but is no measured clearance
     # P2: 80 mL/min by a method not recorded; P3: 80 ≥ 30 by 24-hour urine
