@@ -1266,6 +1266,17 @@ _OWN_TIME_FOR = re.compile(r"\s*\(\s*(?:(?:≥|>=|\\>=|at\s+least)\s*)?(?P<n>\d+
 _NAME_SEPARATOR = re.compile(r"\s*,\s*(?:or\s+)?|\s+or\s+", re.I)
 
 
+def _names_of_own_time(text: str, m: re.Match[str], offset: int) -> list[Name]:
+    """The therapies an "(N weeks for A or B)" note names, each with its span."""
+    names = []
+    at = m.start("names")
+    for piece in _NAME_SEPARATOR.split(m["names"]):
+        start = text.index(piece, at)
+        names.append(Name(span=Span(offset + start, offset + start + len(piece)), text=piece))
+        at = start + len(piece)
+    return names
+
+
 def _with_own_time_for(text: str, offset: int) -> Syntax | None:
     """The time since a therapy with the longer times written after it for some others, or None
     unless the note follows a time since ("At least 4 weeks since prior chemotherapy", alone or
@@ -1280,13 +1291,7 @@ def _with_own_time_for(text: str, offset: int) -> Syntax | None:
         return None
     window = Duration(span=Span(offset + m.start("n"), offset + m.end("unit")), value=_number(m["n"]),
                       unit=_TIME_UNITS[m["unit"].lower()], anchor=since.window.anchor)
-    longer: list[tuple[Name, Duration]] = []
-    at = m.start("names")
-    for piece in _NAME_SEPARATOR.split(m["names"]):
-        start = text.index(piece, at)
-        longer.append((Name(span=Span(offset + start, offset + start + len(piece)), text=piece), window))
-        at = start + len(piece)
-    widened = dataclasses.replace(since, longer=tuple(longer))
+    widened = dataclasses.replace(since, longer=tuple((name, window) for name in _names_of_own_time(text, m, offset)))
     if isinstance(node, Junction):
         return dataclasses.replace(node, parts=(widened, *node.parts[1:]))
     return widened
@@ -1324,13 +1329,8 @@ def _with_own_window_for(text: str, offset: int) -> Syntax | None:
             return None
     except ValueError:  # a window in half-lives
         return None
-    others: list[Syntax] = []
-    at = m.start("names")
-    for piece in _NAME_SEPARATOR.split(m["names"]):
-        piece_at = text.index(piece, at)
-        name = Name(span=Span(offset + piece_at, offset + piece_at + len(piece)), text=piece)
-        others.append(Presence(span=name.span, subject=name, window=longer))
-        at = piece_at + len(piece)
+    others: list[Syntax] = [Presence(span=name.span, subject=name, window=longer)
+                            for name in _names_of_own_time(text, m, offset)]
     # the list as written, then the others: each list keeps its own window
     extra = others[0] if len(others) == 1 else Junction(span=Span(offset + m.start("names"), offset + m.end("names")),
                                                          op="or", parts=tuple(others))
